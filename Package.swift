@@ -1,0 +1,100 @@
+// swift-tools-version: 6.1
+// Manhole: inspect a live Swift process from the outside while it keeps running its own blocking code.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Manhole",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Reactor", targets: ["Reactor"]),
+        .library(name: "Inspector", targets: ["Inspector"]),
+        .library(name: "Manhole", targets: ["Manhole"]),
+        .executable(name: "manhole-client", targets: ["manhole-client"]),
+        .executable(name: "manhole-demo", targets: ["manhole-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "Reactor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Inspector",
+            dependencies: [
+                "Reactor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Manhole",
+            dependencies: ["Reactor", "Inspector"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "manhole-client",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "manhole-demo",
+            dependencies: [
+                "Reactor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "manhole-benchmark",
+            dependencies: [
+                "Reactor",
+                "Inspector",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/manhole-benchmark",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "reactor-exit-probe",
+            dependencies: ["Reactor"],
+            path: "Tests/Fixtures/reactor-exit-probe",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReactorTests",
+            dependencies: [
+                "Reactor",
+                "reactor-exit-probe",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "InspectorTests",
+            dependencies: ["Inspector", "Reactor"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

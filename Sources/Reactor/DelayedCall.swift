@@ -1,0 +1,131 @@
+import Logging
+public import NIOCore
+import Synchronization
+
+/// A call scheduled once on the reactor thread by ``Reactor/callLater(_:name:fileID:line:function:_:)``:
+/// Twisted's `IDelayedCall`. It can be cancelled, moved, and inspected from any thread, and is
+/// listed in ``Reactor/timers(limit:)`` until it fires or is cancelled.
+public final class DelayedCall: Sendable {
+    /// The timer's id within its reactor.
+    public let id: Int
+    /// The name given at creation.
+    public let name: String
+    /// Where it was created.
+    public let callSite: CallSite
+
+    private struct State {
+        var scheduled: Scheduled<Void>?
+        var deadline: NIODeadline
+        var generation = 0
+        var isActive = true
+        var hasRun = false
+        var lastError: String?
+    }
+
+    private let state: Mutex<State>
+    private let gate: LoopGate
+    private let registry: TimerRegistry
+    private let body: @Sendable () throws -> Void
+    private let logger: Logger
+
+    init(
+        id: Int, name: String, callSite: CallSite, deadline: NIODeadline, gate: LoopGate,
+        registry: TimerRegistry, logger: Logger, body: @escaping @Sendable () throws -> Void
+    ) {
+        self.id = id
+        self.name = name
+        self.callSite = callSite
+        self.gate = gate
+        self.registry = registry
+        self.logger = logger
+        self.body = body
+        self.state = Mutex(State(deadline: deadline))
+    }
+
+    /// Registers and schedules the call; a stopped reactor leaves it inactive.
+    func start() {
+        registry.add(self)
+        let scheduled = state.withLock { state in
+            state.scheduled = schedule(at: state.deadline, generation: state.generation)
+            return state.scheduled
+        }
+        if scheduled == nil { cancel() }
+    }
+
+    /// Whether the call is still waiting to fire.
+    public var isActive: Bool { state.withLock { $0.isActive } }
+
+    /// When the call fires, on the reactor's clock.
+    public var dueTime: NIODeadline { state.withLock { $0.deadline } }
+
+    /// Stops the call from firing. Does nothing if it already fired or was cancelled.
+    public func cancel() {
+        let scheduled: Scheduled<Void>?? = state.withLock { state in
+            guard state.isActive else { return .none }
+            state.isActive = false
+            state.generation += 1
+            return .some(state.scheduled)
+        }
+        guard case .some(let pending) = scheduled else { return }
+        pending?.cancel()
+        registry.remove(id: id)
+    }
+
+    /// Makes the call fire `delay` from now instead (Twisted's `reset`); returns `false` if it is
+    /// no longer active.
+    @discardableResult
+    public func reset(to delay: Duration) -> Bool {
+        move { _ in .now() + TimeAmount(delay) }
+    }
+
+    /// Pushes the call back by `amount` from its current due time (Twisted's `delay`); returns
+    /// `false` if it is no longer active.
+    @discardableResult
+    public func delay(by amount: Duration) -> Bool {
+        move { $0 + TimeAmount(amount) }
+    }
+
+    private func move(_ newDeadline: (NIODeadline) -> NIODeadline) -> Bool {
+        state.withLock { state in
+            guard state.isActive else { return false }
+            state.scheduled?.cancel()
+            state.generation += 1
+            state.deadline = newDeadline(state.deadline)
+            state.scheduled = schedule(at: state.deadline, generation: state.generation)
+            return true
+        }
+    }
+
+    private func schedule(at deadline: NIODeadline, generation: Int) -> Scheduled<Void>? {
+        gate.schedule(at: deadline) { [weak self] in self?.fire(generation: generation) }
+    }
+
+    private func fire(generation: Int) {
+        let current = state.withLock { state in
+            guard state.isActive, state.generation == generation else { return false }
+            state.isActive = false
+            state.hasRun = true
+            return true
+        }
+        guard current else { return }
+        registry.remove(id: id)
+        do {
+            try body()
+        } catch {
+            state.withLock { $0.lastError = String(describing: error) }
+            logger.error(
+                "delayed call threw",
+                metadata: ["timer": "\(name)", "id": "\(id)", "error": "\(error)", "callSite": "\(callSite)"])
+        }
+    }
+}
+
+extension DelayedCall: RegisteredTimer {
+    func info() -> TimerInfo {
+        state.withLock { state in
+            TimerInfo(
+                id: id, name: name, kind: .delayed, dueTime: state.deadline, interval: nil,
+                runCount: state.hasRun ? 1 : 0, lastError: state.lastError, callSite: callSite)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Logging
+import NIOCore
+
+/// The result of work handed to the reactor by ``Reactor/runInReactor(fileID:line:function:_:)-(()->T)``,
+/// available to blocking code: Crochet's `EventualResult`.
+///
+/// Any thread may call any method, any number of times. ``wait(timeout:)`` blocks the calling
+/// thread, so it must not be called on the reactor thread (it throws
+/// ``ReactorError/waitOnReactorThread`` there instead of deadlocking). A result that failed and
+/// is released without anyone having looked at the failure is logged as an error, so failures
+/// are never lost silently.
+public final class EventualResult<T: Sendable>: Sendable {
+    let box: ResultBox<T>
+    private let reactor: Reactor
+
+    init(box: ResultBox<T>, reactor: Reactor) {
+        self.box = box
+        self.reactor = reactor
+    }
+
+    deinit {
+        if let failure = box.unobservedFailure, !reactor.results.isStashed(id: box.id) {
+            reactor.logger.error(
+                "unhandled failure in reactor result",
+                metadata: [
+                    "result": "\(box.id)", "error": "\(String(reflecting: failure.error))",
+                    "callSite": "\(failure.callSite)",
+                ])
+        }
+    }
+
+    /// The result's id; ``stash()`` returns the same number.
+    public var id: Int { box.id }
+
+    /// Where the work was submitted.
+    public var callSite: CallSite { box.callSite }
+
+    /// Pending, succeeded, failed or cancelled.
+    public var state: ResultState { box.state }
+
+    /// Whether the result has arrived (in any state but pending). Never blocks.
+    public var isReady: Bool { box.isComplete }
+
+    /// Blocks until the result arrives and returns the value, or throws.
+    ///
+    /// - Parameter timeout: How long to block at most. When it passes, the work is **not**
+    ///   cancelled (call ``cancel()``, or use ``Reactor/waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->T)``).
+    /// - Throws: the body's own error; ``ReactorError/timedOut(after:)``; ``ReactorError/cancelled``;
+    ///   ``ReactorError/stopped`` when the reactor stopped first; ``ReactorError/waitOnReactorThread``.
+    public func wait(timeout: Duration) throws -> T {
+        if reactor.gate.eventLoop.inEventLoop { throw ReactorError.waitOnReactorThread }
+        switch box.wait(timeout: timeout) {
+        case .success(let value)?: return value
+        case .failure(let failure)?: throw failure.error
+        case .cancelled?: throw ReactorError.cancelled
+        case nil: throw ReactorError.timedOut(after: timeout)
+        }
+    }
+
+    /// Awaits the result from `async` code without blocking a thread.
+    public var value: T {
+        get async throws {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                box.whenComplete { outcome in
+                    switch outcome {
+                    case .success(let value): continuation.resume(returning: value)
+                    case .failure(let failure): continuation.resume(throwing: failure.error)
+                    case .cancelled: continuation.resume(throwing: ReactorError.cancelled)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cancels the work if it has not finished: the result becomes `.cancelled` at once (waiters
+    /// get ``ReactorError/cancelled``), and the underlying operation is told to stop on the reactor
+    /// thread: a ``Deferred``'s canceller runs, an `async` body's task is cancelled. An
+    /// `EventLoopFuture` cannot be stopped; its eventual value is discarded. Does nothing once
+    /// the result has arrived.
+    public func cancel() {
+        reactor.cancel(box)
+    }
+
+    /// The failure with its context, or `nil` unless the result failed. Reading it counts as
+    /// handling the failure (nothing is logged when the result is released).
+    public var failure: ResultFailure? { box.failure }
+
+    /// Keeps the result in the reactor's stash until ``Reactor/retrieveResult(_:as:)`` takes it,
+    /// and returns its id. The stash can be listed (``Reactor/stashedResults(limit:)``) without
+    /// retrieving anything. Stashing twice returns the same id.
+    public func stash() -> Int {
+        reactor.results.stash(box)
+    }
+}

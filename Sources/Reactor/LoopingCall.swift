@@ -1,0 +1,143 @@
+import Logging
+public import NIOCore
+import Synchronization
+
+/// A call repeated on the reactor thread at a fixed rate by
+/// ``Reactor/loopingCall(every:now:name:onError:fileID:line:function:_:)``: Twisted's `LoopingCall`.
+///
+/// Runs are due at `start + k × interval`; when the reactor falls behind, missed runs are
+/// skipped rather than bunched. Listed in ``Reactor/timers(limit:)`` until stopped.
+public final class LoopingCall: Sendable {
+    /// What a looping call does when its body throws.
+    public enum ErrorPolicy: Sendable, Hashable {
+        /// Record the error (``LoopingCall/lastError``), log it, and keep running.
+        case keepRunning
+        /// Record and log the error, then stop.
+        case stop
+    }
+
+    /// The timer's id within its reactor.
+    public let id: Int
+    /// The name given at creation.
+    public let name: String
+    /// The time between runs.
+    public let interval: Duration
+    /// Where it was created.
+    public let callSite: CallSite
+    /// What happens when the body throws.
+    public let errorPolicy: ErrorPolicy
+
+    private struct State {
+        var scheduled: Scheduled<Void>?
+        var deadline: NIODeadline
+        var isRunning = true
+        var runCount = 0
+        var errorCount = 0
+        var lastError: (any Error)?
+    }
+
+    private let state: Mutex<State>
+    private let gate: LoopGate
+    private let registry: TimerRegistry
+    private let logger: Logger
+    private let body: @Sendable () throws -> Void
+
+    init(
+        id: Int, name: String, interval: Duration, errorPolicy: ErrorPolicy, callSite: CallSite,
+        gate: LoopGate, registry: TimerRegistry, logger: Logger, body: @escaping @Sendable () throws -> Void
+    ) {
+        precondition(interval > .zero, "a looping call needs a positive interval")
+        self.id = id
+        self.name = name
+        self.interval = interval
+        self.errorPolicy = errorPolicy
+        self.callSite = callSite
+        self.gate = gate
+        self.registry = registry
+        self.logger = logger
+        self.body = body
+        self.state = Mutex(State(deadline: .now()))
+    }
+
+    /// Registers the call and schedules its first run (`now`, or one interval from now).
+    func start(now: Bool) {
+        registry.add(self)
+        let scheduled = state.withLock { state in
+            if !now { state.deadline = state.deadline + TimeAmount(interval) }
+            state.scheduled = gate.schedule(at: state.deadline) { [weak self] in self?.run() }
+            return state.scheduled
+        }
+        if scheduled == nil { stop() }
+    }
+
+    /// Whether the call is still running.
+    public var isRunning: Bool { state.withLock { $0.isRunning } }
+
+    /// How many times the body has run.
+    public var runCount: Int { state.withLock { $0.runCount } }
+
+    /// How many runs threw.
+    public var errorCount: Int { state.withLock { $0.errorCount } }
+
+    /// The last error the body threw, if any.
+    public var lastError: (any Error)? { state.withLock { $0.lastError } }
+
+    /// When the next run is due, on the reactor's clock.
+    public var dueTime: NIODeadline { state.withLock { $0.deadline } }
+
+    /// Stops the call; a run already in progress finishes. Does nothing if already stopped.
+    public func stop() {
+        let scheduled: Scheduled<Void>?? = state.withLock { state in
+            guard state.isRunning else { return .none }
+            state.isRunning = false
+            return .some(state.scheduled)
+        }
+        guard case .some(let pending) = scheduled else { return }
+        pending?.cancel()
+        registry.remove(id: id)
+    }
+
+    private func run() {
+        guard isRunning else { return }
+        var failure: (any Error)?
+        do { try body() } catch { failure = error }
+        if let failure {
+            logger.error(
+                "looping call threw",
+                metadata: ["timer": "\(name)", "id": "\(id)", "error": "\(failure)", "callSite": "\(callSite)"])
+        }
+        let keepGoing = state.withLock { state in
+            state.runCount += 1
+            if let failure {
+                state.errorCount += 1
+                state.lastError = failure
+            }
+            guard state.isRunning, failure == nil || errorPolicy == .keepRunning else { return false }
+            state.deadline = nextDeadline(after: state.deadline)
+            state.scheduled = gate.schedule(at: state.deadline) { [weak self] in self?.run() }
+            return state.scheduled != nil
+        }
+        if !keepGoing { stop() }
+    }
+
+    /// The first `previous + k × interval` (k ≥ 1) that is still in the future: missed runs are skipped.
+    private func nextDeadline(after previous: NIODeadline) -> NIODeadline {
+        let step = TimeAmount(interval).nanoseconds
+        let late = (NIODeadline.now() - previous).nanoseconds
+        let steps = late < step ? 1 : late / step + 1
+        return previous + .nanoseconds(steps * step)
+    }
+}
+
+extension LoopingCall: RegisteredTimer {
+    func info() -> TimerInfo {
+        state.withLock { state in
+            TimerInfo(
+                id: id, name: name, kind: .looping, dueTime: state.deadline, interval: interval,
+                runCount: state.runCount, lastError: state.lastError.map { String(describing: $0) },
+                callSite: callSite)
+        }
+    }
+
+    func cancel() { stop() }
+}

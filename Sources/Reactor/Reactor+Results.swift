@@ -1,0 +1,49 @@
+extension Reactor {
+    /// Takes a stashed result out of the stash: Crochet's `retrieve_result`. Works once per id.
+    /// - Throws: ``ReactorError/unknownResult(id:)`` when nothing is stashed under `id` (never
+    ///   stashed, or already retrieved); ``ReactorError/resultTypeMismatch(id:expected:actual:)``
+    ///   when it holds another type (it stays stashed then).
+    public func retrieveResult<T: Sendable>(_ id: Int, as type: T.Type = T.self) throws(ReactorError) -> EventualResult<T> {
+        EventualResult(box: try results.retrieve(id: id, as: type), reactor: self)
+    }
+
+    /// Snapshots of up to `limit` stashed results, by id. Nothing is retrieved.
+    public func stashedResults(limit: Int = .max) -> [ResultInfo] {
+        results.list(limit: limit, stashedOnly: true)
+    }
+
+    /// Snapshots of up to `limit` results the reactor tracks: stashed ones and those still in
+    /// flight (with how many threads wait on them), by id.
+    public func trackedResults(limit: Int = .max) -> [ResultInfo] {
+        results.list(limit: limit, stashedOnly: false)
+    }
+
+    /// How many results are tracked (in flight or stashed), and how many are stashed.
+    public var resultCounts: (tracked: Int, stashed: Int) { results.counts }
+
+    /// A look at one tracked result without retrieving it: its snapshot, its value if it
+    /// succeeded, its failure if it failed (looking counts as handling the failure).
+    public func peekResult(id: Int) -> ResultPeek? {
+        guard let (result, isStashed) = results.lookup(id: id) else { return nil }
+        let (value, failure) = result.peek()
+        return ResultPeek(info: result.info(isStashed: isStashed), value: value, failure: failure)
+    }
+
+    /// Cancels the tracked result with this id (as ``EventualResult/cancel()`` would); returns
+    /// `false` when there is none or it has already finished.
+    @discardableResult
+    public func cancelResult(id: Int) -> Bool {
+        guard let (result, _) = results.lookup(id: id) else { return false }
+        return result.cancel(through: self)
+    }
+}
+
+/// One tracked result seen without retrieving it.
+public struct ResultPeek: Sendable {
+    /// The snapshot: id, type, state, age, call site, waiters.
+    public var info: ResultInfo
+    /// The value, when the result succeeded.
+    public var value: (any Sendable)?
+    /// The failure with its context, when the result failed.
+    public var failure: ResultFailure?
+}

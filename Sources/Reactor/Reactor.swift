@@ -1,0 +1,157 @@
+import Dispatch
+public import Logging
+public import NIOCore
+import NIOPosix
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One SwiftNIO event loop running in a thread of its own, that ordinary blocking code calls
+/// into: Crochet for Swift.
+///
+/// Start it once with ``setup(configuration:)`` (a host that already runs SwiftNIO attaches its
+/// own loop with ``noSetup(eventLoop:configuration:)`` instead), then hand it work with
+/// ``runInReactor(fileID:line:function:_:)-(()->T)`` or block on it with
+/// ``waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->T)``. Timers made with
+/// ``callLater(_:name:fileID:line:function:_:)`` and ``loopingCall(every:now:name:onError:fileID:line:function:_:)``
+/// and results kept with ``EventualResult/stash()`` can be listed from any thread. When the
+/// process exits (or ``stop(timeout:)`` is called) every blocked waiter is woken with
+/// ``ReactorError/stopped``, shutdown hooks run and the thread ends.
+///
+/// Every method is safe to call from any thread.
+public final class Reactor: Sendable {
+    /// The event loop the reactor runs on. Bodies, timers and shutdown hooks run here.
+    public var eventLoop: any EventLoop { gate.eventLoop }
+    /// The reactor's logger.
+    public let logger: Logger
+    /// When the reactor started, on the loop's clock.
+    public let startedAt: NIODeadline
+
+    let gate: LoopGate
+    let results = ResultStore()
+    let timerRegistry = TimerRegistry()
+    let taskExecutor: ReactorTaskExecutor
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let configuration: Configuration
+    private let hooks = Mutex<[(name: String, body: @Sendable () -> Void)]>([])
+    private let stopped = Mutex<Bool>(false)
+
+    /// Starts a reactor with a dedicated thread. Most programs call ``setup(configuration:)``
+    /// instead, which does this once per process; separate instances are for tests and for
+    /// hosts that want isolated reactors. Call ``stop(timeout:)`` when done.
+    public convenience init(configuration: Configuration = Configuration()) {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let name = configuration.threadName
+        loop.execute { setCurrentThreadName(name) }
+        self.init(eventLoop: loop, ownedGroup: group, configuration: configuration)
+    }
+
+    /// Attaches a reactor to an event loop the host already runs (Hummingbird's, Vapor's, its own).
+    /// The reactor never shuts that loop down; ``stop(timeout:)`` only stops the reactor's own work.
+    public convenience init(attachingTo eventLoop: any EventLoop, configuration: Configuration = Configuration()) {
+        self.init(eventLoop: eventLoop, ownedGroup: nil, configuration: configuration)
+    }
+
+    private init(eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, configuration: Configuration) {
+        self.gate = LoopGate(eventLoop: eventLoop)
+        self.taskExecutor = ReactorTaskExecutor(gate: gate)
+        self.ownedGroup = ownedGroup
+        self.configuration = configuration
+        self.logger = configuration.logger
+        self.startedAt = .now()
+    }
+
+    /// Whether the reactor has stopped (``stop(timeout:)`` was called or the process is exiting).
+    public var isStopped: Bool { gate.isClosed }
+
+    /// Whether the caller is on the reactor thread.
+    public var isReactorThread: Bool { eventLoop.inEventLoop }
+
+    // MARK: - The process-wide reactor
+
+    private static let shared = Mutex<Reactor?>(nil)
+
+    /// The process-wide reactor, if ``setup(configuration:)`` or ``noSetup(eventLoop:configuration:)`` made one.
+    public static var current: Reactor? { shared.withLock { $0 } }
+
+    /// Starts the process-wide reactor thread the first time it is called, from any thread; later
+    /// calls return the same reactor and ignore `configuration`. The reactor stops by itself when
+    /// the process exits normally (an `atexit` handler), waking every blocked waiter.
+    @discardableResult
+    public static func setup(configuration: Configuration = Configuration()) -> Reactor {
+        install { Reactor(configuration: configuration) }
+    }
+
+    /// Makes a loop the host already runs the process-wide reactor, instead of starting a thread
+    /// (Crochet's `no_setup`). Later ``setup(configuration:)`` calls return this reactor. If a
+    /// reactor was already set up, that one is returned unchanged.
+    @discardableResult
+    public static func noSetup(eventLoop: any EventLoop, configuration: Configuration = Configuration()) -> Reactor {
+        install { Reactor(attachingTo: eventLoop, configuration: configuration) }
+    }
+
+    private static func install(_ make: () -> Reactor) -> Reactor {
+        shared.withLock { current in
+            if let current { return current }
+            let reactor = make()
+            current = reactor
+            atexit { Reactor.stopAtExit() }
+            return reactor
+        }
+    }
+
+    private static func stopAtExit() {
+        guard let reactor = current, !reactor.isStopped else { return }
+        reactor.stop(timeout: reactor.configuration.stopTimeout)
+    }
+
+    // MARK: - Shutdown
+
+    /// Adds work to run on the reactor thread when the reactor stops, after blocked waiters have
+    /// been woken and timers cancelled. Hooks run in the order they were added; their total time
+    /// is bounded by ``stop(timeout:)``'s timeout.
+    public func addShutdownHook(name: String, _ body: @escaping @Sendable () -> Void) {
+        hooks.withLock { $0.append((name, body)) }
+    }
+
+    /// Stops the reactor and returns when it has stopped, or when `timeout` has passed.
+    ///
+    /// In order: new work is refused (``ReactorError/stopped``); every result still pending fails
+    /// with ``ReactorError/stopped``, which wakes every blocked `wait`/`waitFor` at once; timers are
+    /// cancelled; shutdown hooks run on the reactor thread; then the reactor's own thread ends (an
+    /// attached host loop keeps running). Called on the reactor thread, it does the same but cannot
+    /// wait for its own thread to end. Calling it again does nothing.
+    public func stop(timeout: Duration = .seconds(5)) {
+        guard stopped.withLock({ wasStopped in
+            defer { wasStopped = true }
+            return !wasStopped
+        }) else { return }
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let onLoop = eventLoop.inEventLoop
+        _ = gate.close()
+        for result in results.close() { result.interrupt(with: .stopped) }
+        timerRegistry.cancelAll()
+        let hookList = hooks.withLock { $0 }
+        let runHooks: @Sendable () -> Void = { [logger] in
+            for hook in hookList {
+                logger.debug("running shutdown hook", metadata: ["hook": "\(hook.name)"])
+                hook.body()
+            }
+        }
+        if onLoop {
+            runHooks()
+        } else if !eventLoop.submit(runHooks).waitBounded(until: deadline) {
+            logger.warning("shutdown hooks did not finish in time", metadata: ["timeout": "\(timeout)"])
+        }
+        guard let group = ownedGroup else { return }
+        let ended = DispatchSemaphore(value: 0)
+        group.shutdownGracefully(queue: .global()) { _ in ended.signal() }
+        if !onLoop, !ended.waitBounded(until: deadline) {
+            logger.warning("reactor thread did not end in time", metadata: ["timeout": "\(timeout)"])
+        }
+    }
+}

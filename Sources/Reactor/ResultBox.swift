@@ -1,0 +1,216 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Synchronization
+
+/// What a finished result holds.
+enum Outcome<T: Sendable>: Sendable {
+    case success(T)
+    case failure(ResultFailure)
+    case cancelled
+}
+
+/// The type-erased face of a result, for the reactor's registry (listing, interrupting at stop).
+protocol TrackedResult: AnyObject, Sendable {
+    var id: Int { get }
+    /// A snapshot for listings; `isStashed` comes from the registry that holds the entry.
+    func info(isStashed: Bool) -> ResultInfo
+    /// The value if it succeeded, the failure if it failed; marks a failure as observed.
+    func peek() -> (value: (any Sendable)?, failure: ResultFailure?)
+    /// Completes a pending result with `error` (used when the reactor stops).
+    func interrupt(with error: ReactorError)
+    /// The name of the value type.
+    var valueTypeName: String { get }
+    /// Cancels the result through `reactor` (its canceller runs on the reactor thread); returns
+    /// whether it was still pending.
+    func cancel(through reactor: Reactor) -> Bool
+}
+
+/// The shared state behind an ``EventualResult``: the outcome, the canceller, and the waiters.
+///
+/// Thread-safety: every mutable field is read and written only while `condition` is locked;
+/// `isDone` is written (releasing) inside that lock and may be polled without it, which is what
+/// lets a waiter spin without taking the lock.
+final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
+    let id: Int
+    let callSite: CallSite
+    let createdAt: NIODeadline
+    /// The registry to tell when the result finishes; `nil` for a result born after the reactor stopped.
+    private let store: ResultStore?
+    private let isDone = Atomic<Bool>(false)
+    private let condition = ConditionLock(value: 0)
+    private var outcome: Outcome<T>?
+    private var canceller: (@Sendable () -> Void)?
+    private var callbacks: [@Sendable (Outcome<T>) -> Void] = []
+    private var waiterTimeouts: [Int: Duration] = [:]
+    private var nextWaiterToken = 0
+    private var failureObserved = false
+
+    init(id: Int, callSite: CallSite, store: ResultStore?) {
+        self.id = id
+        self.callSite = callSite
+        self.store = store
+        self.createdAt = .now()
+    }
+
+    var valueTypeName: String { String(reflecting: T.self) }
+
+    /// Whether an outcome is set; lock-free.
+    var isComplete: Bool { isDone.load(ordering: .acquiring) }
+
+    /// The current state.
+    var state: ResultState {
+        locked { Self.state(of: outcome) }
+    }
+
+    /// Installs the canceller that cancelling runs on the reactor thread; ignored once complete.
+    func setCanceller(_ body: @escaping @Sendable () -> Void) {
+        locked { if outcome == nil { canceller = body } }
+    }
+
+    /// Sets the outcome if none is set yet; returns whether this call set it.
+    @discardableResult
+    func complete(_ newOutcome: Outcome<T>) -> Bool {
+        settle(newOutcome) != nil
+    }
+
+    @discardableResult
+    func succeed(_ value: T) -> Bool { complete(.success(value)) }
+
+    @discardableResult
+    func fail(_ error: any Error) -> Bool {
+        complete(.failure(ResultFailure(
+            error: error, callSite: callSite, submittedAt: createdAt, failedAt: .now(),
+            threadName: currentThreadName())))
+    }
+
+    /// Marks the result cancelled; returns the canceller to run (a no-op when none was installed)
+    /// if the result was still pending, `nil` otherwise.
+    func cancel() -> (@Sendable () -> Void)? {
+        settle(.cancelled)
+    }
+
+    func interrupt(with error: ReactorError) { fail(error) }
+
+    func cancel(through reactor: Reactor) -> Bool { reactor.cancel(self) }
+
+    /// Sets the outcome if none is set yet, wakes waiters and runs callbacks; returns the
+    /// canceller that was installed (or a no-op) when this call set the outcome, `nil` otherwise.
+    private func settle(_ newOutcome: Outcome<T>) -> (@Sendable () -> Void)? {
+        condition.lock()
+        guard outcome == nil else {
+            condition.unlock()
+            return nil
+        }
+        outcome = newOutcome
+        let cancelBody = canceller ?? {}
+        let pending = callbacks
+        canceller = nil
+        callbacks = []
+        if case .failure = newOutcome, !pending.isEmpty { failureObserved = true }
+        isDone.store(true, ordering: .releasing)
+        condition.unlock(withValue: 1)
+        store?.finished(self)
+        for callback in pending { callback(newOutcome) }
+        return cancelBody
+    }
+
+    /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).
+    /// A failure delivered to a callback counts as observed.
+    func whenComplete(_ callback: @escaping @Sendable (Outcome<T>) -> Void) {
+        condition.lock()
+        guard let outcome else {
+            callbacks.append(callback)
+            condition.unlock()
+            return
+        }
+        if case .failure = outcome { failureObserved = true }
+        condition.unlock()
+        callback(outcome)
+    }
+
+    /// Blocks until the outcome is set or `timeout` passes (`nil`).
+    func wait(timeout: Duration) -> Outcome<T>? {
+        if !isComplete {
+            let start = NIODeadline.now()
+            if !SpinWait.spin(until: { isComplete }) {
+                guard park(timeout: timeout, start: start) else { return nil }
+                SpinWait.record(fastResultAfter: Int((NIODeadline.now() - start).nanoseconds))
+            }
+        }
+        return locked {
+            if case .failure = outcome { failureObserved = true }
+            return outcome
+        }
+    }
+
+    private func park(timeout: Duration, start: NIODeadline) -> Bool {
+        let token: Int = locked {
+            nextWaiterToken += 1
+            waiterTimeouts[nextWaiterToken] = timeout
+            return nextWaiterToken
+        }
+        defer { locked { _ = waiterTimeouts.removeValue(forKey: token) } }
+        let remaining = TimeAmount(timeout) - (NIODeadline.now() - start)
+        guard remaining > .zero else { return isComplete }
+        let seconds = Double(remaining.nanoseconds) / 1e9
+        guard condition.lock(whenValue: 1, timeoutSeconds: seconds) else { return false }
+        condition.unlock()
+        return true
+    }
+
+    /// The failure, if any, marking it observed.
+    var failure: ResultFailure? {
+        locked {
+            guard case .failure(let failure) = outcome else { return nil }
+            failureObserved = true
+            return failure
+        }
+    }
+
+    /// The failure nobody has looked at, if the result failed.
+    var unobservedFailure: ResultFailure? {
+        guard isComplete else { return nil }
+        return locked {
+            guard case .failure(let failure) = outcome, !failureObserved else { return nil }
+            return failure
+        }
+    }
+
+    func peek() -> (value: (any Sendable)?, failure: ResultFailure?) {
+        locked {
+            switch outcome {
+            case .success(let value): return (value, nil)
+            case .failure(let failure):
+                failureObserved = true
+                return (nil, failure)
+            case .cancelled, nil: return (nil, nil)
+            }
+        }
+    }
+
+    func info(isStashed: Bool) -> ResultInfo {
+        locked {
+            var failureDescription: String?
+            if case .failure(let failure) = outcome { failureDescription = String(describing: failure.error) }
+            return ResultInfo(
+                id: id, valueType: valueTypeName, state: Self.state(of: outcome), createdAt: createdAt,
+                callSite: callSite, isStashed: isStashed, waiters: waiterTimeouts.count,
+                shortestWaitTimeout: waiterTimeouts.values.min(), failureDescription: failureDescription)
+        }
+    }
+
+    private static func state(of outcome: Outcome<T>?) -> ResultState {
+        switch outcome {
+        case nil: .pending
+        case .success: .succeeded
+        case .failure: .failed
+        case .cancelled: .cancelled
+        }
+    }
+
+    private func locked<R>(_ body: () -> R) -> R {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+}

@@ -1,0 +1,114 @@
+import Synchronization
+
+/// Every result the reactor is responsible for: those still in flight (so that ``Reactor/stop(timeout:)``
+/// can interrupt their waiters) and those stashed for a later ``Reactor/retrieveResult(_:as:)``.
+///
+/// Lock order: the store's lock may be held while a result's own lock is taken, never the reverse.
+final class ResultStore: Sendable {
+    private struct Entry {
+        var result: any TrackedResult
+        var isStashed: Bool
+    }
+
+    private struct State {
+        var entries = OrderedRegistry<Entry>()
+        var nextID = 0
+        var stashedCount = 0
+        var isClosed = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates and tracks a new result box; once the store is closed (reactor stopped) the box is born failed.
+    func makeBox<T: Sendable>(_ type: T.Type, callSite: CallSite) -> ResultBox<T> {
+        state.withLock { state in
+            state.nextID += 1
+            guard !state.isClosed else {
+                let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: nil)
+                box.interrupt(with: .stopped)
+                return box
+            }
+            let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: self)
+            state.entries.insert(Entry(result: box, isStashed: false), id: box.id)
+            return box
+        }
+    }
+
+    /// Forgets a finished result unless it is stashed.
+    func finished(_ result: any TrackedResult) {
+        state.withLock { state in
+            if state.entries.value(id: result.id)?.isStashed == false {
+                state.entries.remove(id: result.id)
+            }
+        }
+    }
+
+    /// Keeps `result` until it is retrieved; returns its id.
+    func stash(_ result: any TrackedResult) -> Int {
+        state.withLock { state in
+            let wasStashed = state.entries.update(id: result.id) { entry in
+                defer { entry.isStashed = true }
+                return entry.isStashed
+            }
+            if wasStashed == nil {
+                state.entries.insert(Entry(result: result, isStashed: true), id: result.id)
+            }
+            if wasStashed != true { state.stashedCount += 1 }
+        }
+        return result.id
+    }
+
+    /// Whether `id` is stashed right now.
+    func isStashed(id: Int) -> Bool {
+        state.withLock { $0.entries.value(id: id)?.isStashed ?? false }
+    }
+
+    /// Removes a stashed result and returns it, typed.
+    func retrieve<T: Sendable>(id: Int, as type: T.Type) throws(ReactorError) -> ResultBox<T> {
+        try state.withLock { state throws(ReactorError) in
+            guard let entry = state.entries.value(id: id), entry.isStashed else {
+                throw .unknownResult(id: id)
+            }
+            guard let box = entry.result as? ResultBox<T> else {
+                throw .resultTypeMismatch(id: id, expected: String(reflecting: T.self), actual: entry.result.valueTypeName)
+            }
+            state.stashedCount -= 1
+            if box.isComplete {
+                state.entries.remove(id: id)
+            } else {
+                _ = state.entries.update(id: id) { $0.isStashed = false }
+            }
+            return box
+        }
+    }
+
+    /// The result under `id`, in flight or stashed.
+    func lookup(id: Int) -> (result: any TrackedResult, isStashed: Bool)? {
+        state.withLock { state in
+            state.entries.value(id: id).map { ($0.result, $0.isStashed) }
+        }
+    }
+
+    /// Snapshots of up to `limit` results in id order; only stashed ones when `stashedOnly`.
+    func list(limit: Int, stashedOnly: Bool) -> [ResultInfo] {
+        let page = state.withLock { state in
+            state.entries.first(limit) { !stashedOnly || $0.isStashed }
+        }
+        return page.map { $0.result.info(isStashed: $0.isStashed) }
+    }
+
+    /// How many results are tracked, and how many of them are stashed.
+    var counts: (tracked: Int, stashed: Int) {
+        state.withLock { state in
+            (state.entries.count, state.stashedCount)
+        }
+    }
+
+    /// Refuses new results and returns every tracked one, so the caller can interrupt them.
+    func close() -> [any TrackedResult] {
+        state.withLock { state in
+            state.isClosed = true
+            return state.entries.all.map(\.result)
+        }
+    }
+}

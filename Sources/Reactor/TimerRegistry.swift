@@ -1,0 +1,54 @@
+import Synchronization
+
+/// A live timer, as the registry sees it.
+protocol RegisteredTimer: AnyObject, Sendable {
+    var id: Int { get }
+    func info() -> TimerInfo
+    /// Stops the timer for good.
+    func cancel()
+}
+
+/// Every live timer of a reactor, in creation order, listable and cancellable from any thread.
+/// Timers add themselves when scheduled and remove themselves when they fire for the last time
+/// or are cancelled.
+final class TimerRegistry: Sendable {
+    private struct State {
+        var timers = OrderedRegistry<any RegisteredTimer>()
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// A fresh timer id.
+    func makeID() -> Int {
+        state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+    }
+
+    func add(_ timer: any RegisteredTimer) {
+        state.withLock { $0.timers.insert(timer, id: timer.id) }
+    }
+
+    func remove(id: Int) {
+        state.withLock { _ = $0.timers.remove(id: id) }
+    }
+
+    func lookup(id: Int) -> (any RegisteredTimer)? {
+        state.withLock { $0.timers.value(id: id) }
+    }
+
+    var count: Int { state.withLock { $0.timers.count } }
+
+    /// Snapshots of up to `limit` timers, oldest first.
+    func list(limit: Int) -> [TimerInfo] {
+        state.withLock { $0.timers.first(limit) }.map { $0.info() }
+    }
+
+    /// Cancels every timer (at reactor stop).
+    func cancelAll() {
+        let all = state.withLock { $0.timers.all }
+        for timer in all { timer.cancel() }
+    }
+}

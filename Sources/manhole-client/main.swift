@@ -1,0 +1,1 @@
+print("manhole-client: not built yet; see the client issue")

@@ -1,0 +1,3 @@
+import Testing
+@testable import Reactor
+@Test func smoke() {}
