@@ -75,7 +75,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "reactor-exit-probe",
-            dependencies: ["Reactor"],
+            dependencies: [
+                "Reactor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/Fixtures/reactor-exit-probe",
             swiftSettings: strict
         ),

@@ -1,0 +1,105 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+@testable import Reactor
+
+@Suite("Shutdown")
+struct ShutdownTests {
+    @Test("stop while 10 threads wait: every waiter gets reactorStopped and none hangs")
+    func stopWakesAllWaiters() {
+        let reactor = Reactor()
+        let blocked = Atomic<Int>(0)
+        let stopper = Thread {
+            _ = eventually { reactor.trackedResults().reduce(0) { $0 + $1.waiters } == 10 }
+            reactor.stop()
+        }
+        stopper.start()
+        let errors = onThreads(10) { index -> ReactorError? in
+            blocked.add(1, ordering: .relaxed)
+            do {
+                if index % 2 == 0 {
+                    _ = try reactor.waitFor(timeout: .seconds(600)) { reactor.makeDeferred(of: Int.self) }
+                } else {
+                    _ = try reactor.runInReactor { reactor.makeDeferred(of: Int.self) }.wait(timeout: .seconds(600))
+                }
+                return nil
+            } catch {
+                return error as? ReactorError
+            }
+        }
+        #expect(errors == Array(repeating: ReactorError.stopped, count: 10))
+        #expect(reactor.isStopped)
+    }
+
+    @Test("runInReactor after stop fails fast with reactorStopped and never runs the body")
+    func runAfterStop() {
+        let reactor = Reactor()
+        reactor.stop()
+        let ran = Atomic<Bool>(false)
+        let result = reactor.runInReactor { ran.store(true, ordering: .relaxed) }
+        #expect(result.state == .failed)
+        #expect(throws: ReactorError.stopped) { try result.wait(timeout: .seconds(1)) }
+        #expect(throws: ReactorError.stopped) { try reactor.waitFor(timeout: .seconds(1)) { 1 } }
+        let ranValue = ran.load(ordering: .relaxed)
+            #expect(!ranValue)
+        let call = reactor.callLater(.milliseconds(1), name: "late") { ran.store(true, ordering: .relaxed) }
+        #expect(!call.isActive)
+        let loop = reactor.loopingCall(every: .milliseconds(1), name: "late-loop") { ran.store(true, ordering: .relaxed) }
+        #expect(!loop.isRunning)
+        #expect(reactor.timerCount == 0)
+    }
+
+    @Test("stop runs shutdown hooks in order on the reactor thread, cancels timers and ends the thread")
+    func hooksTimersThread() throws {
+        let reactor = Reactor()
+        let order = Mutex<[String]>([])
+        reactor.addShutdownHook(name: "first") {
+            order.withLock { $0.append("first:\(reactor.isReactorThread)") }
+        }
+        reactor.addShutdownHook(name: "second") {
+            order.withLock { $0.append("second:\(reactor.isReactorThread)") }
+        }
+        let timer = reactor.callLater(.seconds(3600), name: "pending") {}
+        let loop = reactor.loopingCall(every: .seconds(3600), now: false, name: "pending-loop") {}
+        let (loopThreadName, loopThreadID) = try reactor.waitFor(timeout: hangGuard) { (currentThreadName(), currentThreadID()) }
+        #expect(loopThreadName == "manhole-reactor")
+        #expect(FileManager.default.fileExists(atPath: "/proc/self/task/\(loopThreadID)"))
+        reactor.stop()
+        #expect(order.withLock { $0 } == ["first:true", "second:true"])
+        #expect(!timer.isActive)
+        #expect(!loop.isRunning)
+        #expect(reactor.timers().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "/proc/self/task/\(loopThreadID)"))
+        reactor.stop()  // a second stop does nothing
+        #expect(order.withLock { $0 }.count == 2)
+    }
+
+    @Test("stop called on the reactor thread stops without deadlocking")
+    func stopOnReactorThread() {
+        let reactor = Reactor()
+        let result = reactor.runInReactor { reactor.stop() }
+        #expect(eventually { reactor.isStopped })
+        #expect(throws: ReactorError.stopped) { try reactor.waitFor(timeout: .seconds(1)) { 1 } }
+        _ = result
+    }
+
+    @Test("A reactor attached to a host's loop runs bodies there and leaves the loop running after stop")
+    func attachedLoop() throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let hostLoop = group.next()
+        let reactor = Reactor(attachingTo: hostLoop)
+        #expect(try reactor.waitFor(timeout: hangGuard) { hostLoop.inEventLoop })
+        reactor.stop()
+        #expect(throws: ReactorError.stopped) { try reactor.waitFor(timeout: .seconds(1)) { 1 } }
+        #expect(try hostLoop.submit { 7 }.wait() == 7)
+    }
+}
+
+/// The kernel's id for the calling thread (Linux), from /proc/thread-self.
+func currentThreadID() -> String {
+    let link = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")) ?? "?"
+    return String(link.split(separator: "/").last ?? "?")
+}
