@@ -1,1 +1,32 @@
-print("bench")
+import Foundation
+import ArgumentParser
+
+/// `swift run -c release manhole-benchmark`: latency and cost figures, each beside its baseline
+/// measured in the same run. Not a test: it prints numbers and ratios, it asserts nothing.
+struct ManholeBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manhole-benchmark",
+        abstract: "Measures Manhole's costs beside their baselines (run in release mode).")
+
+    @Option(help: "Calls per thread in the round-trip benchmarks.")
+    var calls = 20_000
+
+    @Option(help: "Live timers and stashed results in the registry benchmarks.")
+    var entries = 100_000
+
+    @Option(help: "Sections to run: reactor, registry, inspector (comma-separated) or all.")
+    var sections = "all"
+
+    func run() {
+        let wanted = Set(sections.split(separator: ",").map(String.init))
+        let all = wanted.contains("all")
+        print("# Manhole benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        if all || wanted.contains("reactor") {
+            ReactorBenchmarks.run(perThread: calls, loaded: false)
+            ReactorBenchmarks.run(perThread: calls, loaded: true)
+        }
+        if all || wanted.contains("registry") { RegistryBenchmarks.run(count: entries) }
+    }
+}
+
+ManholeBenchmark.main()

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Logging
 public import NIOCore
 import Synchronization
@@ -22,7 +23,7 @@ public final class DelayedCall: Sendable {
         var lastError: String?
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let gate: LoopGate
     private let registry: TimerRegistry
     private let body: @Sendable () throws -> Void
@@ -39,13 +40,13 @@ public final class DelayedCall: Sendable {
         self.registry = registry
         self.logger = logger
         self.body = body
-        self.state = Mutex(State(deadline: deadline))
+        self.state = NIOLockedValueBox(State(deadline: deadline))
     }
 
     /// Registers and schedules the call; a stopped reactor leaves it inactive.
     func start() {
         registry.add(self)
-        let scheduled = state.withLock { state in
+        let scheduled = state.withLockedValue { state in
             state.scheduled = schedule(at: state.deadline, generation: state.generation)
             return state.scheduled
         }
@@ -53,14 +54,14 @@ public final class DelayedCall: Sendable {
     }
 
     /// Whether the call is still waiting to fire.
-    public var isActive: Bool { state.withLock { $0.isActive } }
+    public var isActive: Bool { state.withLockedValue { $0.isActive } }
 
     /// When the call fires, on the reactor's clock.
-    public var dueTime: NIODeadline { state.withLock { $0.deadline } }
+    public var dueTime: NIODeadline { state.withLockedValue { $0.deadline } }
 
     /// Stops the call from firing. Does nothing if it already fired or was cancelled.
     public func cancel() {
-        let scheduled: Scheduled<Void>?? = state.withLock { state in
+        let scheduled: Scheduled<Void>?? = state.withLockedValue { state in
             guard state.isActive else { return .none }
             state.isActive = false
             state.generation += 1
@@ -86,7 +87,7 @@ public final class DelayedCall: Sendable {
     }
 
     private func move(_ newDeadline: (NIODeadline) -> NIODeadline) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard state.isActive else { return false }
             state.scheduled?.cancel()
             state.generation += 1
@@ -101,7 +102,7 @@ public final class DelayedCall: Sendable {
     }
 
     private func fire(generation: Int) {
-        let current = state.withLock { state in
+        let current = state.withLockedValue { state in
             guard state.isActive, state.generation == generation else { return false }
             state.isActive = false
             state.hasRun = true
@@ -112,7 +113,7 @@ public final class DelayedCall: Sendable {
         do {
             try body()
         } catch {
-            state.withLock { $0.lastError = String(describing: error) }
+            state.withLockedValue { $0.lastError = String(describing: error) }
             logger.error(
                 "delayed call threw",
                 metadata: ["timer": "\(name)", "id": "\(id)", "error": "\(error)", "callSite": "\(callSite)"])
@@ -122,7 +123,7 @@ public final class DelayedCall: Sendable {
 
 extension DelayedCall: RegisteredTimer {
     func info() -> TimerInfo {
-        state.withLock { state in
+        state.withLockedValue { state in
             TimerInfo(
                 id: id, name: name, kind: .delayed, dueTime: state.deadline, interval: nil,
                 runCount: state.hasRun ? 1 : 0, lastError: state.lastError, callSite: callSite)

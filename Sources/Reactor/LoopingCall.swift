@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Logging
 public import NIOCore
 import Synchronization
@@ -36,7 +37,7 @@ public final class LoopingCall: Sendable {
         var lastError: (any Error)?
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let gate: LoopGate
     private let registry: TimerRegistry
     private let logger: Logger
@@ -56,13 +57,13 @@ public final class LoopingCall: Sendable {
         self.registry = registry
         self.logger = logger
         self.body = body
-        self.state = Mutex(State(deadline: .now()))
+        self.state = NIOLockedValueBox(State(deadline: .now()))
     }
 
     /// Registers the call and schedules its first run (`now`, or one interval from now).
     func start(now: Bool) {
         registry.add(self)
-        let scheduled = state.withLock { state in
+        let scheduled = state.withLockedValue { state in
             if !now { state.deadline = state.deadline + TimeAmount(interval) }
             state.scheduled = gate.schedule(at: state.deadline) { [weak self] in self?.run() }
             return state.scheduled
@@ -71,23 +72,23 @@ public final class LoopingCall: Sendable {
     }
 
     /// Whether the call is still running.
-    public var isRunning: Bool { state.withLock { $0.isRunning } }
+    public var isRunning: Bool { state.withLockedValue { $0.isRunning } }
 
     /// How many times the body has run.
-    public var runCount: Int { state.withLock { $0.runCount } }
+    public var runCount: Int { state.withLockedValue { $0.runCount } }
 
     /// How many runs threw.
-    public var errorCount: Int { state.withLock { $0.errorCount } }
+    public var errorCount: Int { state.withLockedValue { $0.errorCount } }
 
     /// The last error the body threw, if any.
-    public var lastError: (any Error)? { state.withLock { $0.lastError } }
+    public var lastError: (any Error)? { state.withLockedValue { $0.lastError } }
 
     /// When the next run is due, on the reactor's clock.
-    public var dueTime: NIODeadline { state.withLock { $0.deadline } }
+    public var dueTime: NIODeadline { state.withLockedValue { $0.deadline } }
 
     /// Stops the call; a run already in progress finishes. Does nothing if already stopped.
     public func stop() {
-        let scheduled: Scheduled<Void>?? = state.withLock { state in
+        let scheduled: Scheduled<Void>?? = state.withLockedValue { state in
             guard state.isRunning else { return .none }
             state.isRunning = false
             return .some(state.scheduled)
@@ -106,7 +107,7 @@ public final class LoopingCall: Sendable {
                 "looping call threw",
                 metadata: ["timer": "\(name)", "id": "\(id)", "error": "\(failure)", "callSite": "\(callSite)"])
         }
-        let keepGoing = state.withLock { state in
+        let keepGoing = state.withLockedValue { state in
             state.runCount += 1
             if let failure {
                 state.errorCount += 1
@@ -131,7 +132,7 @@ public final class LoopingCall: Sendable {
 
 extension LoopingCall: RegisteredTimer {
     func info() -> TimerInfo {
-        state.withLock { state in
+        state.withLockedValue { state in
             TimerInfo(
                 id: id, name: name, kind: .looping, dueTime: state.deadline, interval: interval,
                 runCount: state.runCount, lastError: state.lastError.map { String(describing: $0) },

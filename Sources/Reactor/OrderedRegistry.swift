@@ -90,3 +90,5 @@ struct OrderedRegistry<Value> {
         values = newValues
     }
 }
+
+extension OrderedRegistry: Sendable where Value: Sendable {}

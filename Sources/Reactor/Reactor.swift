@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Dispatch
 public import Logging
 public import NIOCore
@@ -36,8 +37,8 @@ public final class Reactor: Sendable {
     let taskExecutor: ReactorTaskExecutor
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let configuration: Configuration
-    private let hooks = Mutex<[(name: String, body: @Sendable () -> Void)]>([])
-    private let stopped = Mutex<Bool>(false)
+    private let hooks = NIOLockedValueBox<[(name: String, body: @Sendable () -> Void)]>([])
+    private let stopped = NIOLockedValueBox<Bool>(false)
 
     /// Starts a reactor with a dedicated thread. Most programs call ``setup(configuration:)``
     /// instead, which does this once per process; separate instances are for tests and for
@@ -73,10 +74,10 @@ public final class Reactor: Sendable {
 
     // MARK: - The process-wide reactor
 
-    private static let shared = Mutex<Reactor?>(nil)
+    private static let shared = NIOLockedValueBox<Reactor?>(nil)
 
     /// The process-wide reactor, if ``setup(configuration:)`` or ``noSetup(eventLoop:configuration:)`` made one.
-    public static var current: Reactor? { shared.withLock { $0 } }
+    public static var current: Reactor? { shared.withLockedValue { $0 } }
 
     /// Starts the process-wide reactor thread the first time it is called, from any thread; later
     /// calls return the same reactor and ignore `configuration`. The reactor stops by itself when
@@ -95,7 +96,7 @@ public final class Reactor: Sendable {
     }
 
     private static func install(_ make: () -> Reactor) -> Reactor {
-        shared.withLock { current in
+        shared.withLockedValue { current in
             if let current { return current }
             let reactor = make()
             current = reactor
@@ -115,7 +116,7 @@ public final class Reactor: Sendable {
     /// been woken and timers cancelled. Hooks run in the order they were added; their total time
     /// is bounded by ``stop(timeout:)``'s timeout.
     public func addShutdownHook(name: String, _ body: @escaping @Sendable () -> Void) {
-        hooks.withLock { $0.append((name, body)) }
+        hooks.withLockedValue { $0.append((name, body)) }
     }
 
     /// Stops the reactor and returns when it has stopped, or when `timeout` has passed.
@@ -126,7 +127,7 @@ public final class Reactor: Sendable {
     /// attached host loop keeps running). Called on the reactor thread, it does the same but cannot
     /// wait for its own thread to end. Calling it again does nothing.
     public func stop(timeout: Duration = .seconds(5)) {
-        guard stopped.withLock({ wasStopped in
+        guard stopped.withLockedValue({ wasStopped in
             defer { wasStopped = true }
             return !wasStopped
         }) else { return }
@@ -135,7 +136,7 @@ public final class Reactor: Sendable {
         _ = gate.close()
         for result in results.close() { result.interrupt(with: .stopped) }
         timerRegistry.cancelAll()
-        let hookList = hooks.withLock { $0 }
+        let hookList = hooks.withLockedValue { $0 }
         let runHooks: @Sendable () -> Void = { [logger] in
             for hook in hookList {
                 logger.debug("running shutdown hook", metadata: ["hook": "\(hook.name)"])

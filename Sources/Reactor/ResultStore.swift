@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// Every result the reactor is responsible for: those still in flight (so that ``Reactor/stop(timeout:)``
@@ -5,23 +6,23 @@ import Synchronization
 ///
 /// Lock order: the store's lock may be held while a result's own lock is taken, never the reverse.
 final class ResultStore: Sendable {
-    private struct Entry {
+    private struct Entry: Sendable {
         var result: any TrackedResult
         var isStashed: Bool
     }
 
-    private struct State {
+    private struct State: Sendable {
         var entries = OrderedRegistry<Entry>()
         var nextID = 0
         var stashedCount = 0
         var isClosed = false
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Creates and tracks a new result box; once the store is closed (reactor stopped) the box is born failed.
     func makeBox<T: Sendable>(_ type: T.Type, callSite: CallSite) -> ResultBox<T> {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.nextID += 1
             guard !state.isClosed else {
                 let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: nil)
@@ -36,7 +37,7 @@ final class ResultStore: Sendable {
 
     /// Forgets a finished result unless it is stashed.
     func finished(_ result: any TrackedResult) {
-        state.withLock { state in
+        state.withLockedValue { state in
             if state.entries.value(id: result.id)?.isStashed == false {
                 state.entries.remove(id: result.id)
             }
@@ -45,7 +46,7 @@ final class ResultStore: Sendable {
 
     /// Keeps `result` until it is retrieved; returns its id.
     func stash(_ result: any TrackedResult) -> Int {
-        state.withLock { state in
+        state.withLockedValue { state in
             let wasStashed = state.entries.update(id: result.id) { entry in
                 defer { entry.isStashed = true }
                 return entry.isStashed
@@ -60,17 +61,18 @@ final class ResultStore: Sendable {
 
     /// Whether `id` is stashed right now.
     func isStashed(id: Int) -> Bool {
-        state.withLock { $0.entries.value(id: id)?.isStashed ?? false }
+        state.withLockedValue { $0.entries.value(id: id)?.isStashed ?? false }
     }
 
     /// Removes a stashed result and returns it, typed.
     func retrieve<T: Sendable>(id: Int, as type: T.Type) throws(ReactorError) -> ResultBox<T> {
-        try state.withLock { state throws(ReactorError) in
+        let outcome: Result<ResultBox<T>, ReactorError> = state.withLockedValue { state in
             guard let entry = state.entries.value(id: id), entry.isStashed else {
-                throw .unknownResult(id: id)
+                return .failure(.unknownResult(id: id))
             }
             guard let box = entry.result as? ResultBox<T> else {
-                throw .resultTypeMismatch(id: id, expected: String(reflecting: T.self), actual: entry.result.valueTypeName)
+                return .failure(.resultTypeMismatch(
+                    id: id, expected: String(reflecting: T.self), actual: entry.result.valueTypeName))
             }
             state.stashedCount -= 1
             if box.isComplete {
@@ -78,20 +80,21 @@ final class ResultStore: Sendable {
             } else {
                 _ = state.entries.update(id: id) { $0.isStashed = false }
             }
-            return box
+            return .success(box)
         }
+        return try outcome.get()
     }
 
     /// The result under `id`, in flight or stashed.
     func lookup(id: Int) -> (result: any TrackedResult, isStashed: Bool)? {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.entries.value(id: id).map { ($0.result, $0.isStashed) }
         }
     }
 
     /// Snapshots of up to `limit` results in id order; only stashed ones when `stashedOnly`.
     func list(limit: Int, stashedOnly: Bool) -> [ResultInfo] {
-        let page = state.withLock { state in
+        let page = state.withLockedValue { state in
             state.entries.first(limit) { !stashedOnly || $0.isStashed }
         }
         return page.map { $0.result.info(isStashed: $0.isStashed) }
@@ -99,14 +102,14 @@ final class ResultStore: Sendable {
 
     /// How many results are tracked, and how many of them are stashed.
     var counts: (tracked: Int, stashed: Int) {
-        state.withLock { state in
+        state.withLockedValue { state in
             (state.entries.count, state.stashedCount)
         }
     }
 
     /// Refuses new results and returns every tracked one, so the caller can interrupt them.
     func close() -> [any TrackedResult] {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.isClosed = true
             return state.entries.all.map(\.result)
         }

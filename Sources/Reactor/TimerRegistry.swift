@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Synchronization
 
 /// A live timer, as the registry sees it.
@@ -12,43 +13,43 @@ protocol RegisteredTimer: AnyObject, Sendable {
 /// Timers add themselves when scheduled and remove themselves when they fire for the last time
 /// or are cancelled.
 final class TimerRegistry: Sendable {
-    private struct State {
+    private struct State: Sendable {
         var timers = OrderedRegistry<any RegisteredTimer>()
         var nextID = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     /// A fresh timer id.
     func makeID() -> Int {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.nextID += 1
             return state.nextID
         }
     }
 
     func add(_ timer: any RegisteredTimer) {
-        state.withLock { $0.timers.insert(timer, id: timer.id) }
+        state.withLockedValue { $0.timers.insert(timer, id: timer.id) }
     }
 
     func remove(id: Int) {
-        state.withLock { _ = $0.timers.remove(id: id) }
+        state.withLockedValue { _ = $0.timers.remove(id: id) }
     }
 
     func lookup(id: Int) -> (any RegisteredTimer)? {
-        state.withLock { $0.timers.value(id: id) }
+        state.withLockedValue { $0.timers.value(id: id) }
     }
 
-    var count: Int { state.withLock { $0.timers.count } }
+    var count: Int { state.withLockedValue { $0.timers.count } }
 
     /// Snapshots of up to `limit` timers, oldest first.
     func list(limit: Int) -> [TimerInfo] {
-        state.withLock { $0.timers.first(limit) }.map { $0.info() }
+        state.withLockedValue { $0.timers.first(limit) }.map { $0.info() }
     }
 
     /// Cancels every timer (at reactor stop).
     func cancelAll() {
-        let all = state.withLock { $0.timers.all }
+        let all = state.withLockedValue { $0.timers.all }
         for timer in all { timer.cancel() }
     }
 }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import NIOCore
 import NIOPosix
@@ -54,12 +55,12 @@ struct ShutdownTests {
     @Test("stop runs shutdown hooks in order on the reactor thread, cancels timers and ends the thread")
     func hooksTimersThread() throws {
         let reactor = Reactor()
-        let order = Mutex<[String]>([])
+        let order = NIOLockedValueBox<[String]>([])
         reactor.addShutdownHook(name: "first") {
-            order.withLock { $0.append("first:\(reactor.isReactorThread)") }
+            order.withLockedValue { $0.append("first:\(reactor.isReactorThread)") }
         }
         reactor.addShutdownHook(name: "second") {
-            order.withLock { $0.append("second:\(reactor.isReactorThread)") }
+            order.withLockedValue { $0.append("second:\(reactor.isReactorThread)") }
         }
         let timer = reactor.callLater(.seconds(3600), name: "pending") {}
         let loop = reactor.loopingCall(every: .seconds(3600), now: false, name: "pending-loop") {}
@@ -67,13 +68,13 @@ struct ShutdownTests {
         #expect(loopThreadName == "manhole-reactor")
         #expect(FileManager.default.fileExists(atPath: "/proc/self/task/\(loopThreadID)"))
         reactor.stop()
-        #expect(order.withLock { $0 } == ["first:true", "second:true"])
+        #expect(order.withLockedValue { $0 } == ["first:true", "second:true"])
         #expect(!timer.isActive)
         #expect(!loop.isRunning)
         #expect(reactor.timers().isEmpty)
         #expect(!FileManager.default.fileExists(atPath: "/proc/self/task/\(loopThreadID)"))
         reactor.stop()  // a second stop does nothing
-        #expect(order.withLock { $0 }.count == 2)
+        #expect(order.withLockedValue { $0 }.count == 2)
     }
 
     @Test("stop called on the reactor thread stops without deadlocking")

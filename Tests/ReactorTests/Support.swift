@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import Dispatch
 import Logging
@@ -19,18 +20,18 @@ let hangGuard: Duration = .seconds(30)
 
 /// Runs `body` on `count` new threads at once and returns their results in thread order.
 func onThreads<R: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> R) -> [R] {
-    let results = Mutex<[Int: R]>([:])
+    let results = NIOLockedValueBox<[Int: R]>([:])
     let group = DispatchGroup()
     for index in 0..<count {
         group.enter()
         Thread.detachNewThread {
             let value = body(index)
-            results.withLock { $0[index] = value }
+            results.withLockedValue { $0[index] = value }
             group.leave()
         }
     }
     group.wait()
-    return results.withLock { dict in (0..<count).map { dict[$0]! } }
+    return results.withLockedValue { dict in (0..<count).map { dict[$0]! } }
 }
 
 /// Blocks until `condition` holds, polling; returns `false` if the hang guard passes first.
@@ -52,7 +53,7 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
         var metadata: [String: String]
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private let entries = NIOLockedValueBox<[Entry]>([])
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -63,10 +64,10 @@ final class CapturingLogHandler: LogHandler, @unchecked Sendable {
 
     func log(event: LogEvent) {
         let flat = (event.metadata ?? [:]).mapValues { "\($0)" }
-        entries.withLock { $0.append(Entry(level: event.level, message: "\(event.message)", metadata: flat)) }
+        entries.withLockedValue { $0.append(Entry(level: event.level, message: "\(event.message)", metadata: flat)) }
     }
 
-    var logged: [Entry] { entries.withLock { $0 } }
+    var logged: [Entry] { entries.withLockedValue { $0 } }
 
     var logger: Logger { Logger(label: "test.capture") { _ in self } }
 }

@@ -1,0 +1,12 @@
+# Sourced by the other scripts: checks the toolchain and installs the system packages the
+# package needs (none yet beyond Swift; the client's libedit-dev is added with the client).
+need_apt=()
+for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "== installing ${need_apt[*]}"
+    if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+command -v swift >/dev/null || { echo "Swift 6.x is required (https://swift.org/install)"; exit 1; }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: the suite in debug mode, then again under ThreadSanitizer.
+# Installs what is missing first, so it works on a fresh machine.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+# run_suite NAME LOG swift-test-arguments...: runs the suite, prints failures and the summary.
+run_suite() {
+    local name=$1 log=$2
+    shift 2
+    echo "== $name"
+    "$@" >"$log" 2>&1
+    local status=$?
+    # Keep failures, warnings and the closing summary; drop the per-test chatter.
+    grep -Ev '^(◇|↳|✔ Test [^r]|✔ Suite)' "$log" | grep -Ev '^\[[0-9]+/[0-9]+\]' | tail -n 200
+    if [ $status -ne 0 ] || ! grep -q "Test run with .* passed" "$log"; then
+        echo "FAILED: $name (exit $status, full log in $log)"
+        exit 1
+    fi
+    if grep -q "WARNING: ThreadSanitizer" "$log"; then
+        echo "FAILED: $name: ThreadSanitizer reported a race (full log in $log)"
+        exit 1
+    fi
+}
+
+run_suite "swift test" /tmp/manhole-test.log swift test
+TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/manhole-tsan.log \
+    swift test --sanitize=thread --scratch-path .build-tsan
+echo "all tests passed (debug and ThreadSanitizer)"
