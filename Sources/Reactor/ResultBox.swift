@@ -44,6 +44,8 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var waiterTimeouts: [Int: Duration] = [:]
     private var nextWaiterToken = 0
     private var failureObserved = false
+    /// One spin policy for every blocked caller of the process.
+    private static var waiterSpin: SpinPolicy { sharedWaiterSpin }
 
     init(id: Int, callSite: CallSite, store: ResultStore?) {
         self.id = id
@@ -132,9 +134,8 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     func wait(timeout: Duration) -> Outcome<T>? {
         if !isComplete {
             let start = NIODeadline.now()
-            if !SpinWait.spin(until: { isComplete }) {
+            if !Self.waiterSpin.spin(until: { isComplete }) {
                 guard park(timeout: timeout, start: start) else { return nil }
-                SpinWait.record(fastResultAfter: Int((NIODeadline.now() - start).nanoseconds))
             }
         }
         return locked {
@@ -214,3 +215,6 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         return body()
     }
 }
+
+/// The spin policy of blocked callers (process-wide: they share the machine's cores).
+let sharedWaiterSpin = SpinPolicy()

@@ -8,51 +8,49 @@ import Darwin
 import NIOCore
 import Synchronization
 
-/// A bounded, adaptive spin before a blocked caller parks on a condition variable.
+/// A bounded, adaptive spin before a thread parks or sleeps: used by blocked callers waiting for
+/// a result, and by the reactor's drain waiting for the next call (see `LoopGate`).
 ///
-/// Parking costs a wake from idle (about 25 µs on a small VM, see shared/PLATFORM.md); a short
-/// reactor round trip finishes well inside that, so a waiter first polls for up to
-/// ``maximumSpin``. The budget adapts: it halves every time a spin ends empty-handed (long bodies
-/// stop wasting CPU) and grows again whenever a result arrives quickly, whether the waiter was
-/// spinning or parked.
-enum SpinWait {
-    /// The longest a waiter spins before parking, in nanoseconds.
-    static let maximumSpin: Int = 50_000
-    private static let growth: Int = 5_000
-    private static let budget = Atomic<Int>(maximumSpin)
+/// Parking costs a wake from idle (tens of microseconds on a small VM, see shared/PLATFORM.md);
+/// a short reactor round trip finishes well inside that, so a waiter first polls for up to
+/// ``maximumSpin``, yielding the CPU between polls so that a peer sharing its core can run.
+/// The policy adapts: a spin that ends empty-handed halves the budget, down to zero (then the
+/// thread parks at once, as it would without spinning); a successful spin restores the full
+/// budget; while the budget is zero, one wait in ``probeInterval`` spins anyway to find out
+/// whether spinning pays again.
+final class SpinPolicy: Sendable {
+    /// The longest one spin lasts, in nanoseconds.
+    static let maximumSpin = 20_000
+    /// While spinning does not pay, one wait in this many still tries it.
+    static let probeInterval = 64
 
-    /// Polls `isDone` until it returns `true` (returns `true`) or the current budget runs out (`false`).
-    static func spin(until isDone: () -> Bool) -> Bool {
-        let limit = budget.load(ordering: .relaxed)
+    private let budget = Atomic<Int>(SpinPolicy.maximumSpin)
+    private let waitsSinceProbe = Atomic<Int>(0)
+
+    /// Polls `isDone` until it returns `true` (returns `true`) or the budget runs out (`false`).
+    func spin(until isDone: () -> Bool) -> Bool {
         if isDone() { return true }
-        guard limit > 0 else { return false }
+        var limit = budget.load(ordering: .relaxed)
+        if limit == 0 {
+            guard waitsSinceProbe.add(1, ordering: .relaxed).newValue % Self.probeInterval == 0 else { return false }
+            limit = Self.maximumSpin
+        }
         let start = NIODeadline.now().uptimeNanoseconds
         var iteration = 0
         while true {
-            iteration &+= 1
             if isDone() {
-                let spent = Int(NIODeadline.now().uptimeNanoseconds &- start)
-                record(fastResultAfter: spent)
+                budget.store(Self.maximumSpin, ordering: .relaxed)
                 return true
             }
-            if iteration & 15 == 0 {
-                let spent = Int(NIODeadline.now().uptimeNanoseconds &- start)
-                if spent > limit {
-                    budget.store(limit / 2, ordering: .relaxed)
+            iteration &+= 1
+            if iteration & 7 == 0 {
+                if Int(NIODeadline.now().uptimeNanoseconds &- start) > limit {
+                    budget.store(limit / 2 < 1_000 ? 0 : limit / 2, ordering: .relaxed)
                     return false
                 }
-                // Let the reactor thread run if it shares our core.
+                // Let a thread that shares this core (the reactor, or the caller) run.
                 sched_yield()
             }
-        }
-    }
-
-    /// Tells the policy a result arrived `nanoseconds` after the wait began, so spinning would pay.
-    static func record(fastResultAfter nanoseconds: Int) {
-        guard nanoseconds <= maximumSpin else { return }
-        let current = budget.load(ordering: .relaxed)
-        if current < maximumSpin {
-            budget.store(Swift.min(maximumSpin, current + growth), ordering: .relaxed)
         }
     }
 }
