@@ -1,5 +1,5 @@
 import Logging
-import NIOCore
+public import NIOCore
 
 /// The result of work handed to the reactor by ``Reactor/runInReactor(fileID:line:function:_:)-(()->T)``,
 /// available to blocking code: Crochet's `EventualResult`.
@@ -70,6 +70,21 @@ public final class EventualResult<T: Sendable>: Sendable {
                 }
             }
         }
+    }
+
+    /// A future on the reactor's loop that completes with the result, for code that runs on an
+    /// event loop and must not block (cancellation fails it with ``ReactorError/cancelled``).
+    /// Looking at a failure this way counts as handling it.
+    public var futureResult: EventLoopFuture<T> {
+        let promise = reactor.eventLoop.makePromise(of: T.self)
+        box.whenComplete { outcome in
+            switch outcome {
+            case .success(let value): promise.succeed(value)
+            case .failure(let failure): promise.fail(failure.error)
+            case .cancelled: promise.fail(ReactorError.cancelled)
+            }
+        }
+        return promise.futureResult
     }
 
     /// Cancels the work if it has not finished: the result becomes `.cancelled` at once (waiters

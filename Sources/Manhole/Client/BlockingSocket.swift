@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A blocking TCP connection with a receive timeout and buffered line reads: all a command-line
+/// client needs, without an event loop. Not thread-safe: one thread uses it at a time.
+public final class BlockingSocket {
+    /// Why a socket operation failed.
+    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The host name did not resolve.
+        case unknownHost(String)
+        /// `connect` failed (the server is not there, or refused).
+        case connectFailed(host: String, port: Int, reason: String)
+        /// The peer closed the connection.
+        case closed
+        /// Nothing arrived within the timeout.
+        case timedOut
+        /// Another socket error.
+        case system(String)
+
+        /// A one-line explanation.
+        public var description: String {
+            switch self {
+            case .unknownHost(let host): "unknown host \(host)"
+            case .connectFailed(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
+            case .closed: "the server closed the connection"
+            case .timedOut: "no answer from the server in time"
+            case .system(let reason): reason
+            }
+        }
+    }
+
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    /// Connects to `host:port` with `TCP_NODELAY` on; reads give up after `timeout`.
+    public init(host: String, port: Int, timeout: Duration = .seconds(30)) throws {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
+            throw Failure.unknownHost(host)
+        }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var address: UnsafeMutablePointer<addrinfo>? = first
+        descriptor = -1
+        while let candidate = address {
+            let fd = socket(candidate.pointee.ai_family, candidate.pointee.ai_socktype, candidate.pointee.ai_protocol)
+            if fd >= 0 {
+                if connect(fd, candidate.pointee.ai_addr, candidate.pointee.ai_addrlen) == 0 {
+                    descriptor = fd
+                    break
+                }
+                lastError = String(cString: strerror(errno))
+                close(fd)
+            }
+            address = candidate.pointee.ai_next
+        }
+        guard descriptor >= 0 else { throw Failure.connectFailed(host: host, port: port, reason: lastError) }
+        var one: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        setTimeout(timeout)
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// Changes how long a read waits.
+    public func setTimeout(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Writes all of `bytes`.
+    public func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw errno == EPIPE || errno == ECONNRESET ? Failure.closed : Failure.system(String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// Writes a string as UTF-8.
+    public func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+    /// Reads up to and without the next `\n`.
+    public func readLine(maximum: Int = 1 << 20) throws -> [UInt8] {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[start..<newline])
+                start = newline + 1
+                compact()
+                return line
+            }
+            guard buffer.count - start <= maximum else { throw Failure.system("line longer than \(maximum) bytes") }
+            try fill()
+        }
+    }
+
+    /// Reads exactly `count` bytes.
+    public func read(exactly count: Int) throws -> [UInt8] {
+        while buffer.count - start < count { try fill() }
+        let bytes = Array(buffer[start..<start + count])
+        start += count
+        compact()
+        return bytes
+    }
+
+    /// Closes the sending side (the peer sees end of input) but keeps reading.
+    public func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+
+    /// Closes the connection.
+    public func close() {
+        if descriptor >= 0 {
+            #if canImport(Glibc)
+            Glibc.close(descriptor)
+            #else
+            Darwin.close(descriptor)
+            #endif
+            descriptor = -1
+        }
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        if count > 0 {
+            buffer.append(contentsOf: chunk[..<count])
+            return
+        }
+        if count == 0 { throw Failure.closed }
+        if errno == EINTR { return }
+        if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
+        throw errno == ECONNRESET ? Failure.closed : Failure.system(String(cString: strerror(errno)))
+    }
+
+    private func compact() {
+        if start > 65_536 || start == buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
+    }
+}

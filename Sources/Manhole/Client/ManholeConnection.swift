@@ -1,0 +1,99 @@
+/// A client's connection to a manhole: connect, log in with SCRAM-SHA-256, send commands and
+/// read their framed replies. Blocking; used by `manhole-client` and the tests. The wire
+/// protocol is in docs/protocol.md.
+public final class ManholeConnection {
+    /// Why a login failed.
+    public enum LoginFailure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// Wrong user or password (the server does not say which).
+        case denied(String)
+        /// The server said goodbye instead (too many sessions, stopping…).
+        case refused(String)
+        /// The server broke the protocol.
+        case protocolError(String)
+
+        /// A one-line explanation.
+        public var description: String {
+            switch self {
+            case .denied(let message): "login failed: \(message)"
+            case .refused(let message): "the server refused the session: \(message)"
+            case .protocolError(let message): "protocol error: \(message)"
+            }
+        }
+    }
+
+    /// The socket underneath, for raw access (tests of hostile input).
+    public let socket: BlockingSocket
+    /// The greeting's text (`manhole/1 scram-sha-256`).
+    public let greeting: String
+    /// After login: the user, role and session id the server reported.
+    public private(set) var welcome: String?
+
+    /// Connects and reads the greeting.
+    public init(host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(30)) throws {
+        socket = try BlockingSocket(host: host, port: port, timeout: timeout)
+        let hello = try Self.readFrame(from: socket)
+        guard hello.kind == .hello else {
+            throw LoginFailure.refused(hello.payload.trimmingTrailingNewline)
+        }
+        greeting = hello.payload.trimmingTrailingNewline
+    }
+
+    /// Logs in; returns the welcome line (`user=… role=… session=…`).
+    @discardableResult
+    public func login(user: String, password: String) throws -> String {
+        var exchange = ScramClientExchange(user: user)
+        try socket.write("AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n")
+        let challenge = try Self.readFrame(from: socket)
+        guard challenge.kind == .challenge else { throw Self.failure(from: challenge) }
+        let proof = try exchange.proof(forChallenge: challenge.payload.trimmingTrailingNewline, password: password)
+        try socket.write("PROOF \(proof)\n")
+        let answer = try Self.readFrame(from: socket)
+        guard answer.kind == .welcome else { throw Self.failure(from: answer) }
+        let fields = answer.payload.trimmingTrailingNewline.split(separator: " ", maxSplits: 1)
+        guard let signature = fields.first else { throw LoginFailure.protocolError("empty welcome") }
+        try exchange.verifyServer(String(signature))
+        let rest = fields.count > 1 ? String(fields[1]) : ""
+        welcome = rest
+        return rest
+    }
+
+    /// Sends one command line and returns its reply frame (`OK` or `ERR`, or `BYE` if the
+    /// server closed the session instead).
+    public func run(_ command: String, json: Bool = false) throws -> Frame {
+        try socket.write((json ? "@json " : "") + command + "\n")
+        return try Self.readFrame(from: socket)
+    }
+
+    /// Reads the next frame.
+    public func readFrame() throws -> Frame { try Self.readFrame(from: socket) }
+
+    /// Closes the connection.
+    public func close() { socket.close() }
+
+    /// Reads one frame: the header line, the payload and its newline.
+    public static func readFrame(from socket: BlockingSocket) throws -> Frame {
+        let headerBytes = try socket.readLine(maximum: 256)
+        let header = String(decoding: headerBytes, as: UTF8.self)
+        guard let parsed = Frame.parseHeader(Substring(header)) else {
+            throw LoginFailure.protocolError("bad frame header \"\(header.prefix(80))\"")
+        }
+        let payload = try socket.read(exactly: parsed.length + 1)
+        guard payload.last == UInt8(ascii: "\n") else { throw LoginFailure.protocolError("frame without its final newline") }
+        return Frame(
+            parsed.kind, sequence: parsed.sequence, format: parsed.format,
+            payload: String(decoding: payload.dropLast(), as: UTF8.self))
+    }
+
+    private static func failure(from frame: Frame) -> LoginFailure {
+        switch frame.kind {
+        case .denied: .denied(frame.payload.trimmingTrailingNewline)
+        case .bye: .refused(frame.payload.trimmingTrailingNewline)
+        default: .protocolError("unexpected \(frame.kind.rawValue): \(frame.payload.trimmingTrailingNewline)")
+        }
+    }
+}
+
+extension String {
+    /// The string without one trailing newline.
+    var trimmingTrailingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
+}

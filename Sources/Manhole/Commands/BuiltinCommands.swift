@@ -1,0 +1,20 @@
+/// The commands every manhole has.
+enum BuiltinCommands {
+    static let all: [ShellCommand] = [
+        SessionCommands.help, SessionCommands.whoami, SessionCommands.sessions, SessionCommands.quit,
+        InspectionCommands.list, InspectionCommands.inspect, InspectionCommands.complete,
+        ResultCommands.results, ResultCommands.result, ResultCommands.cancel,
+        TimerCommands.timers, TimerCommands.cancelTimer,
+        ProcessCommands.stats, ProcessCommands.reactor,
+    ]
+
+    /// Every built-in name and alias.
+    static let names: Set<String> = Set(all.flatMap { [$0.name] + $0.aliases })
+
+    /// A fresh table holding the built-ins.
+    static func table() -> CommandTable {
+        let table = CommandTable()
+        for command in all { table.add(command) }
+        return table
+    }
+}

@@ -1,0 +1,48 @@
+import Inspector
+import NIOCore
+import Reactor
+
+/// `results`, `result`, `cancel`.
+enum ResultCommands {
+    static let results = ShellCommand(
+        name: "results", usage: "results [--all]",
+        summary: "List stashed results (--all: also those in flight, with their waiters).", isReadOnly: true
+    ) { invocation, environment in
+        let all = invocation.arguments.contains("--all")
+        if let unknown = invocation.arguments.first(where: { $0 != "--all" }) {
+            return environment.fail("unexpected argument '\(unknown)'; usage: results [--all]")
+        }
+        let table = environment.inspector.resultsTable(includeInFlight: all)
+        return environment.reply(Reply(text: table.plainText, encoding: table))
+    }
+
+    static let result = ShellCommand(
+        name: "result", usage: "result ID",
+        summary: "Show one result without retrieving it: its value, or its failure with context.",
+        isReadOnly: true
+    ) { invocation, environment in
+        guard invocation.arguments.count == 1, let id = Int(invocation.arguments[0]) else {
+            return environment.fail("usage: result ID (a number from 'results')")
+        }
+        do {
+            let detail = try environment.inspector.resultDetail(id: id)
+            return environment.reply(Reply(text: detail.plainText, encoding: detail))
+        } catch {
+            return environment.fail("\(error)")
+        }
+    }
+
+    static let cancel = ShellCommand(
+        name: "cancel", usage: "cancel ID",
+        summary: "Cancel a pending result: waiters get 'cancelled', its operation is told to stop.",
+        isReadOnly: false
+    ) { invocation, environment in
+        guard invocation.arguments.count == 1, let id = Int(invocation.arguments[0]) else {
+            return environment.fail("usage: cancel ID (a number from 'results --all')")
+        }
+        guard environment.reactor.cancelResult(id: id) else {
+            return environment.fail("result \(id) is not pending (unknown, finished or already cancelled)")
+        }
+        return environment.reply(Reply(text: "cancelled result \(id)\n", encoding: ["cancelled": id]))
+    }
+}

@@ -1,0 +1,43 @@
+public import Logging
+
+extension Manhole {
+    /// Where the manhole listens and the limits it enforces; every field has a default.
+    public struct Configuration: Sendable {
+        /// The address to bind. Loopback by default; anything else also needs ``allowNonLoopback``.
+        public var host: String = "127.0.0.1"
+        /// The TCP port; 0 picks a free one (see ``Manhole/port``).
+        public var port: Int = 5022
+        /// Allows binding an address other than loopback (logged as a warning). Anyone who can reach
+        /// the port can then try to log in: prefer an SSH port-forward to a loopback manhole.
+        public var allowNonLoopback: Bool = false
+        /// The most authenticated sessions at once; further logins are refused with a message.
+        public var maxSessions: Int = 16
+        /// The most connections still logging in at once (a login flood stops here).
+        public var maxPendingLogins: Int = 32
+        /// The longest line accepted, in bytes. A longer line gets an error reply and is discarded
+        /// up to its newline; the session continues (before login it counts as a failed attempt).
+        public var maxLineLength: Int = 4_096
+        /// The largest reply payload, in bytes; longer output is cut with a marker.
+        public var maxReplyBytes: Int = 256 * 1_024
+        /// An authenticated session without input for this long is closed.
+        public var idleTimeout: Duration = .seconds(30 * 60)
+        /// A connection that has not logged in within this time is closed.
+        public var authTimeout: Duration = .seconds(10)
+        /// Failed logins allowed per connection before it is closed.
+        public var maxFailuresPerConnection: Int = 3
+        /// The delay before answering the first failed login from a peer address; it doubles with
+        /// every further failure from that address, up to ``maxFailureDelay``.
+        public var failureDelay: Duration = .milliseconds(250)
+        /// The longest delay a failed login waits for its answer.
+        public var maxFailureDelay: Duration = .seconds(8)
+        /// How long a peer's failures are remembered after its last one.
+        public var failureMemory: Duration = .seconds(15 * 60)
+        /// PBKDF2-SHA-256 iterations for the stored keys (the client repeats them at each login).
+        public var pbkdf2Iterations: Int = 210_000
+        /// Where sessions, commands and refusals are logged. Pass the host's logger.
+        public var logger: Logger = Logger(label: "manhole")
+
+        /// Creates a configuration with the defaults; set fields to change them.
+        public init() {}
+    }
+}

@@ -1,0 +1,54 @@
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// What the server keeps of a password: SCRAM-SHA-256's salted keys (RFC 5802/7677), never the
+/// password itself. Deriving one runs PBKDF2 (tens of milliseconds): do it off the event loop.
+struct ScramCredential: Sendable {
+    let salt: [UInt8]
+    let iterations: Int
+    /// `SHA256(HMAC(saltedPassword, "Client Key"))`: what a client proof is checked against.
+    let storedKey: SHA256Digest
+    /// `HMAC(saltedPassword, "Server Key")`: what the server proves itself with.
+    let serverKey: SymmetricKey
+
+    /// Derives the keys for `password` with a fresh random salt.
+    init(password: String, iterations: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        try self.init(password: password, salt: salt, iterations: iterations)
+    }
+
+    /// Derives the keys for `password` with a given salt (the client does this too).
+    init(password: String, salt: [UInt8], iterations: Int) throws {
+        let salted = try Self.saltedPassword(password, salt: salt, iterations: iterations)
+        self.init(salt: salt, iterations: iterations, saltedPassword: salted)
+    }
+
+    init(salt: [UInt8], iterations: Int, saltedPassword: SymmetricKey) {
+        self.salt = salt
+        self.iterations = iterations
+        let clientKey = HMAC<SHA256>.authenticationCode(for: Data("Client Key".utf8), using: saltedPassword)
+        self.storedKey = SHA256.hash(data: Data(clientKey))
+        self.serverKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("Server Key".utf8), using: saltedPassword))
+    }
+
+    /// A credential for a user that does not exist: the salt is derived from the name and a
+    /// server secret (stable across attempts, like a real user's), the keys are random, so the
+    /// exchange looks and costs the same and always fails.
+    init(decoyFor user: String, secret: SymmetricKey, iterations: Int) {
+        let salt = Array(HMAC<SHA256>.authenticationCode(for: Data("salt:\(user)".utf8), using: secret)).prefix(16)
+        self.init(salt: Array(salt), iterations: iterations, saltedPassword: SymmetricKey(size: .bits256))
+    }
+
+    /// PBKDF2-HMAC-SHA256 of the password (`Hi()` in RFC 5802). Iteration counts below swift-crypto's
+    /// checked minimum use its unchecked entry, which only tests may ask for.
+    static func saltedPassword(_ password: String, salt: [UInt8], iterations: Int) throws -> SymmetricKey {
+        if iterations >= 210_000 {
+            return try KDF.Insecure.PBKDF2.deriveKey(
+                from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, rounds: iterations)
+        }
+        return try KDF.Insecure.PBKDF2.deriveKey(
+            from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: iterations)
+    }
+}

@@ -1,0 +1,359 @@
+import Logging
+import NIOCore
+import Reactor
+
+/// One connection: the login exchange, then one command at a time, each answered by one framed
+/// reply in one write. Runs on the reactor's event loop; nothing here blocks it.
+///
+/// Flow control: the channel does not read on its own (`autoRead` is off). The handler asks for
+/// more input only when it has answered every line it holds and the socket is writable, so a
+/// client that sends without reading stalls itself, not the server: a session holds at most one
+/// read's worth of input and one reply's worth of output beyond the socket buffers.
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = InboundLine
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        case greeting
+        case challenged(ScramServerExchange)
+        case authenticated(user: String, role: Role)
+        case closing
+    }
+
+    private let environment: ShellEnvironment
+    private let credentials: CredentialStore
+    private var configuration: Manhole.Configuration { environment.configuration }
+    private var logger: Logger
+    private var phase = Phase.greeting
+    private var id = 0
+    private var peer = "?"
+    private var failures = 0
+    private var sequence = 0
+    private var pending: [InboundLine] = []
+    private var pendingHead = 0
+    private var busy = false
+    private var loginTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(environment: ShellEnvironment, credentials: CredentialStore) {
+        self.environment = environment
+        self.credentials = credentials
+        self.logger = environment.configuration.logger
+    }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelActive(context: ChannelHandlerContext) {
+        peer = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        switch environment.state.admit(peer: peer, channel: context.channel, configuration: configuration) {
+        case .failure(let refusal):
+            logger.warning("connection refused", metadata: ["peer": "\(peer)", "reason": "\(refusal)"])
+            phase = .closing
+            say(Frame(.bye, sequence: 0, payload: refusal.description + "\n"), thenClose: true)
+            return
+        case .success(let id):
+            self.id = id
+        }
+        logger[metadataKey: "session"] = "\(id)"
+        logger.info("connection accepted", metadata: ["peer": "\(peer)"])
+        say(Frame(.hello, sequence: 0, payload: "manhole/1 scram-sha-256\n"))
+        loginTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.authTimeout)) { [weak self] in
+            self?.closeWithGoodbye("login timed out after \(self?.configuration.authTimeout ?? .zero)", level: .notice)
+        }
+        context.read()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .closing = phase else {
+            pending.append(unwrapInboundIn(data))
+            processPending()
+            return
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        readMoreIfIdle()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            processPending()
+            readMoreIfIdle()
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        loginTimer?.cancel()
+        idleTimer?.cancel()
+        if id != 0 {
+            environment.state.remove(id: id)
+            logger.info("session closed", metadata: ["peer": "\(peer)"])
+        }
+        phase = .closing
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: - Lines
+
+    private func processPending() {
+        while !busy, pendingHead < pending.count, context?.channel.isWritable == true {
+            let line = pending[pendingHead]
+            pendingHead += 1
+            if pendingHead == pending.count {
+                pending.removeAll(keepingCapacity: true)
+                pendingHead = 0
+            }
+            sequence += 1
+            handle(line)
+        }
+    }
+
+    private func readMoreIfIdle() {
+        guard !busy, pendingHead >= pending.count, let context, context.channel.isActive else { return }
+        if case .closing = phase { return }
+        context.read()
+    }
+
+    private func handle(_ line: InboundLine) {
+        switch phase {
+        case .closing: return
+        case .greeting, .challenged: handleLogin(line)
+        case .authenticated(let user, let role):
+            resetIdleTimer()
+            handleCommand(line, user: user, role: role)
+        }
+    }
+
+    private func problem(of line: InboundLine) -> String? {
+        switch line {
+        case .line: nil
+        case .tooLong(let limit): "line too long (the limit is \(limit) bytes); it was discarded"
+        case .invalidUTF8: "the line is not valid UTF-8; it was discarded"
+        case .controlBytes: "the line holds NUL or control bytes; it was discarded"
+        case .telnetNegotiation: "telnet negotiation is not supported (use manhole-client or a raw TCP client)"
+        }
+    }
+
+    // MARK: - Login
+
+    private func handleLogin(_ line: InboundLine) {
+        guard case .line(let text) = line else {
+            return loginFailed(reason: problem(of: line) ?? "bad input", malformed: true)
+        }
+        if HTTPDetector.looksLikeHTTP(text) {
+            logger.warning("HTTP request on the manhole port refused", metadata: ["peer": "\(peer)"])
+            phase = .closing
+            context?.close(promise: nil)
+            return
+        }
+        switch phase {
+        case .greeting:
+            guard text.hasPrefix("AUTH SCRAM-SHA-256 ") else {
+                return loginFailed(reason: "log in first: AUTH SCRAM-SHA-256 n,,n=USER,r=NONCE", malformed: true)
+            }
+            do {
+                let exchange = try ScramServerExchange(
+                    clientFirst: text.dropFirst("AUTH SCRAM-SHA-256 ".count), credential: credentials.credential(for:))
+                phase = .challenged(exchange)
+                say(Frame(.challenge, sequence: sequence, payload: exchange.challenge + "\n"))
+            } catch {
+                loginFailed(reason: "malformed login message: \(error)", malformed: true)
+            }
+        case .challenged(let exchange):
+            guard text.hasPrefix("PROOF ") else {
+                phase = .greeting
+                return loginFailed(reason: "expected PROOF c=biws,r=NONCE,p=PROOF", malformed: true)
+            }
+            do {
+                let signature = try exchange.verify(clientFinal: text.dropFirst("PROOF ".count))
+                guard let role = credentials.role(of: exchange.user) else { throw ScramServerExchange.Failure.wrongProof }
+                loggedIn(user: exchange.user, role: role, signature: signature)
+            } catch {
+                phase = .greeting
+                loginFailed(reason: "authentication failed", malformed: false, user: exchange.user)
+            }
+        case .authenticated, .closing:
+            return
+        }
+    }
+
+    private func loggedIn(user: String, role: Role, signature: String) {
+        guard environment.state.authenticate(id: id, user: user, role: role, maxSessions: configuration.maxSessions) else {
+            logger.warning("login refused: session limit", metadata: ["user": "\(user)"])
+            closeWithGoodbye("too many sessions (the limit is \(configuration.maxSessions)); try again later", level: .warning)
+            return
+        }
+        loginTimer?.cancel()
+        phase = .authenticated(user: user, role: role)
+        logger[metadataKey: "user"] = "\(user)"
+        logger.info("logged in", metadata: ["role": "\(role.rawValue)", "peer": "\(peer)"])
+        say(Frame(.welcome, sequence: sequence, payload: "\(signature) user=\(user) role=\(role.rawValue) session=\(id)\n"))
+        resetIdleTimer()
+    }
+
+    /// Answers a failed login after the peer's throttle delay, and closes after too many.
+    private func loginFailed(reason: String, malformed: Bool, user: String? = nil) {
+        failures += 1
+        let delay = environment.state.recordFailure(from: peerAddress)
+        logger.notice(
+            "login failed",
+            metadata: ["peer": "\(peer)", "user": "\(user ?? "-")", "reason": "\(reason)", "failures": "\(failures)"])
+        busy = true
+        let answered = sequence
+        let payload = (malformed ? reason : "authentication failed") + "\n"
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        environment.eventLoop.scheduleTask(in: delay) {
+            let this = loopBound.value
+            guard this.context != nil else { return }
+            if case .closing = this.phase { return }
+            this.say(Frame(.denied, sequence: answered, payload: payload))
+            if this.failures >= this.configuration.maxFailuresPerConnection {
+                this.closeWithGoodbye("too many failed logins", level: .warning)
+                return
+            }
+            this.busy = false
+            this.processPending()
+            this.readMoreIfIdle()
+        }
+    }
+
+    private var peerAddress: String { String(peer.split(separator: ":").dropLast().joined(separator: ":")) }
+
+    // MARK: - Commands
+
+    private func handleCommand(_ line: InboundLine, user: String, role: Role) {
+        let answered = sequence
+        guard case .line(var text) = line else {
+            return say(Frame(.error, sequence: answered, payload: (problem(of: line) ?? "bad input") + "\n"))
+        }
+        var wantsJSON = false
+        if text.hasPrefix("@json ") || text == "@json" {
+            wantsJSON = true
+            text = String(text.dropFirst(5))
+        }
+        let format: Frame.Format = wantsJSON ? .json : .text
+        let words: [String]
+        do {
+            words = try CommandLineParser.split(text)
+        } catch {
+            return replyError("cannot read the command: \(error)", sequence: answered, format: format)
+        }
+        guard let name = words.first else {
+            return say(Frame(.ok, sequence: answered, format: format, payload: wantsJSON ? "null" : ""))
+        }
+        guard let command = environment.commands.command(named: name) else {
+            return replyError(unknownCommandMessage(name, environment.commands), sequence: answered, format: format)
+        }
+        if role == .readOnly && !command.isReadOnly {
+            logger.notice("command refused", metadata: ["command": "\(command.name)", "reason": "read-only user"])
+            return replyError(
+                "permission denied: '\(command.name)' changes the process and user '\(user)' is read-only",
+                sequence: answered, format: format)
+        }
+        let rest = text.drop { $0 == " " }.dropFirst(name.count).drop { $0 == " " }
+        let invocation = CommandInvocation(
+            name: name, arguments: Array(words.dropFirst()), argumentText: String(rest),
+            user: user, role: role, sessionID: id)
+        environment.state.recordCommand(id: id, name: command.name)
+        busy = true
+        let started = NIODeadline.now()
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        command.run(invocation, environment).hop(to: environment.eventLoop).whenComplete { outcome in
+            let this = loopBound.value
+            let elapsed = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)
+            switch outcome {
+            case .success(let reply):
+                this.logger.info(
+                    "command", metadata: ["command": "\(command.name)", "outcome": "ok", "duration": "\(elapsed)"])
+                let payload = wantsJSON ? (reply.json ?? Reply.encode(["text": reply.text])) : reply.text
+                this.say(Frame(.ok, sequence: answered, format: format, payload: this.bounded(payload, json: wantsJSON)))
+                if reply.closesSession {
+                    this.phase = .closing
+                    this.context?.close(promise: nil)
+                    return
+                }
+            case .failure(let error):
+                this.logger.info(
+                    "command",
+                    metadata: ["command": "\(command.name)", "outcome": "error", "error": "\(error)", "duration": "\(elapsed)"])
+                this.replyError("\(error)", sequence: answered, format: format)
+            }
+            this.busy = false
+            this.processPending()
+            this.readMoreIfIdle()
+        }
+    }
+
+    private func replyError(_ message: String, sequence: Int, format: Frame.Format) {
+        let payload = format == .json ? Reply.encode(["error": message]) : message + "\n"
+        say(Frame(.error, sequence: sequence, format: format, payload: payload))
+    }
+
+    /// Cuts a payload to the reply limit, with a marker saying so (a JSON payload becomes an
+    /// error object instead, since a cut document would not parse).
+    private func bounded(_ payload: String, json: Bool) -> String {
+        let limit = configuration.maxReplyBytes
+        let size = payload.utf8.count
+        guard size > limit else { return payload }
+        if json { return Reply.encode(["error": "reply of \(size) bytes exceeds the limit of \(limit) bytes"]) }
+        var cut = payload.utf8.prefix(limit)
+        while String(cut) == nil { cut = cut.dropLast() }
+        return String(cut)! + "\n… output truncated: \(cut.count) of \(size) bytes shown\n"
+    }
+
+    // MARK: - Output
+
+    private func resetIdleTimer() {
+        idleTimer?.cancel()
+        let timeout = configuration.idleTimeout
+        idleTimer = environment.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+            self?.closeWithGoodbye("idle for \(timeout)", level: .info)
+        }
+    }
+
+    /// Writes one frame in one write.
+    private func say(_ frame: Frame, thenClose: Bool = false) {
+        guard let context, context.channel.isActive else { return }
+        let buffer = context.channel.allocator.buffer(string: frame.encoded)
+        if thenClose {
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { [channel = context.channel] _ in
+                channel.close(promise: nil)
+            }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        }
+    }
+
+    /// Says goodbye with a reason, then closes.
+    func closeWithGoodbye(_ reason: String, level: Logger.Level) {
+        if case .closing = phase { return }
+        logger.log(level: level, "closing session", metadata: ["reason": "\(reason)"])
+        phase = .closing
+        say(Frame(.bye, sequence: 0, payload: reason + "\n"), thenClose: true)
+    }
+}
+
+/// An event that asks a session to say goodbye and close (sent by `stop()` and at reactor stop).
+struct GoodbyeEvent: Sendable {
+    let reason: String
+}
+
+extension SessionHandler {
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let goodbye = event as? GoodbyeEvent {
+            closeWithGoodbye(goodbye.reason, level: .info)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Inspector
+import Logging
+import NIOConcurrencyHelpers
+import Reactor
+import Testing
+@testable import Manhole
+
+/// Passwords used by the tests.
+let adminPassword = "correct horse battery"
+let viewerPassword = "read only please"
+
+/// A manhole on a free loopback port with its own reactor, stopped afterwards.
+final class TestServer {
+    let reactor: Reactor
+    let manhole: Manhole
+
+    init(configure: (inout Manhole.Configuration) -> Void = { _ in }, namespace: [String: any Sendable] = [:]) throws {
+        reactor = Reactor()
+        var configuration = Manhole.Configuration()
+        configuration.port = 0
+        // Fewer iterations than production (210,000) keep each login fast in tests; the
+        // exchange is the same.
+        configuration.pbkdf2Iterations = 4_096
+        configuration.failureDelay = .milliseconds(1)
+        configuration.maxFailureDelay = .milliseconds(20)
+        configure(&configuration)
+        manhole = try Manhole.start(
+            accounts: [
+                Account(name: "admin", password: adminPassword, role: .admin),
+                Account(name: "viewer", password: viewerPassword, role: .readOnly),
+            ],
+            namespace: namespace, configuration: configuration, reactor: reactor)
+    }
+
+    deinit {
+        manhole.stop()
+        reactor.stop()
+    }
+
+    var port: Int { manhole.port }
+
+    /// A logged-in connection.
+    func connect(user: String = "admin", password: String = adminPassword) throws -> ManholeConnection {
+        let connection = try ManholeConnection(port: port, timeout: .seconds(30))
+        try connection.login(user: user, password: password)
+        return connection
+    }
+
+    /// A connection that has only read the greeting.
+    func raw() throws -> ManholeConnection {
+        try ManholeConnection(port: port, timeout: .seconds(30))
+    }
+}
+
+/// Blocks until `condition` holds or 30 s pass (a hang guard, not a timing assertion).
+@discardableResult
+func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        usleep(1_000)
+    }
+    return condition()
+}
+
+/// Reads frames until the server closes the connection; returns them.
+func framesUntilClosed(_ connection: ManholeConnection) -> [Frame] {
+    var frames: [Frame] = []
+    while let frame = try? connection.readFrame() { frames.append(frame) }
+    return frames
+}
+
+/// Whether the server has closed the connection (a read ends with `closed`).
+func isClosed(_ connection: ManholeConnection) -> Bool {
+    do {
+        _ = try connection.socket.readLine()
+        return false
+    } catch BlockingSocket.Failure.closed {
+        return true
+    } catch {
+        return false
+    }
+}
