@@ -32,21 +32,21 @@ struct Reflected {
         var value = original
         while true {
             if let string = value as? String {
-                self.init(value: value, shape: .text(string), mirror: nil, knownCount: 0)
+                self.init(value: string, shape: .text(string), mirror: nil, knownCount: 0)
                 return
             }
             if let substring = value as? Substring {
-                self.init(value: value, shape: .text(String(substring)), mirror: nil, knownCount: 0)
+                self.init(value: substring, shape: .text(String(substring)), mirror: nil, knownCount: 0)
                 return
             }
             if let character = value as? Character {
-                self.init(value: value, shape: .text(String(character)), mirror: nil, knownCount: 0)
+                self.init(value: character, shape: .text(String(character)), mirror: nil, knownCount: 0)
                 return
             }
             if let custom = value as? any InspectorRepresentable {
                 let children = custom.inspectorChildren
-                let mirror = children == nil ? Mirror(reflecting: value) : nil
-                self.init(value: value, shape: .custom(custom, children: children), mirror: mirror, knownCount: children?.count)
+                let mirror = children == nil ? Mirror(reflecting: custom) : nil
+                self.init(value: custom, shape: .custom(custom, children: children), mirror: mirror, knownCount: children?.count)
                 return
             }
             let mirror = Mirror(reflecting: value)
