@@ -143,7 +143,8 @@ public final class Inspector: Sendable {
     ///   - path: An ``InspectorPath``, e.g. `app.jobs[3]`.
     ///   - options: Budgets for this rendering; ``Configuration/renderOptions`` when `nil`.
     /// - Returns: A future failing with ``PathError`` for a bad path, ``InspectorError`` when the
-    ///   read fails or times out, `ReactorError.stopped` once the reactor has stopped.
+    ///   read fails or times out, `ReactorError.stopped` once the reactor has stopped (callbacks on
+    ///   it then run only if the loop itself still runs, as an attached host loop does).
     public func inspect(_ path: String, options: RenderOptions? = nil) -> EventLoopFuture<Rendering> {
         let renderer = Renderer(options: options ?? configuration.renderOptions)
         return resolving(path) { value, parsed in
@@ -225,18 +226,23 @@ public final class Inspector: Sendable {
     // MARK: - async conveniences
 
     /// ``inspect(_:options:)`` for `async` callers.
+    /// - Throws: as the future fails; `ReactorError.stopped` at once when the reactor has stopped
+    ///   (its loop, which delivers results, may be gone).
     public func rendering(of path: String, options: RenderOptions? = nil) async throws -> Rendering {
-        try await inspect(path, options: options).get()
+        guard !reactor.isStopped else { throw ReactorError.stopped }
+        return try await inspect(path, options: options).get()
     }
 
-    /// ``list()`` for `async` callers.
+    /// ``list()`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
     public func entryTable() async throws -> Table {
-        try await list().get()
+        guard !reactor.isStopped else { throw ReactorError.stopped }
+        return try await list().get()
     }
 
-    /// ``complete(_:)`` for `async` callers.
+    /// ``complete(_:)`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
     public func completions(for partial: String) async throws -> [String] {
-        try await complete(partial).get()
+        guard !reactor.isStopped else { throw ReactorError.stopped }
+        return try await complete(partial).get()
     }
 }
 
