@@ -162,7 +162,10 @@ public struct InspectorPath: Sendable, Hashable, CustomStringConvertible {
             while position < characters.count, characters[position] != "}" { position += 1 }
             guard position < characters.count, let value = UInt32(String(characters[start..<position]), radix: 16),
                 let scalar = Unicode.Scalar(value)
-            else { throw fail("bad \\u{…} escape") }
+            else {
+                position = start
+                throw fail("bad \\u{…} escape")
+            }
             position += 1
             return scalar
         }

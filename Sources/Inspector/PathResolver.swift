@@ -105,7 +105,7 @@ enum PathResolver {
             let byText = Dictionary(keys.map { (String(describing: $0), Reflected.keyText($0)) }, uniquingKeysWith: { a, _ in a })
             let closest = Suggestions.closest(to: key, among: byText.keys.sorted())
             throw .noSuchKey(
-                key: Reflected.keyText(key), at: at, typeName: typeName, offset: segment.offset,
+                key: written(segment), at: at, typeName: typeName, offset: segment.offset,
                 suggestions: closest.compactMap { byText[$0] })
         }
         var labels: [String] = []
@@ -121,8 +121,13 @@ enum PathResolver {
         }
         if let found { return found }
         throw .noSuchKey(
-            key: Reflected.keyText(key), at: at, typeName: typeName, offset: segment.offset,
+            key: written(segment), at: at, typeName: typeName, offset: segment.offset,
             suggestions: Suggestions.closest(to: wanted, among: labels).map { String($0.dropFirst().dropLast()) })
+    }
+
+    /// A key as the path spelled it, without the brackets.
+    private static func written(_ segment: InspectorPath.Segment) -> String {
+        String(segment.text.dropFirst().dropLast())
     }
 
     /// The member names offered for a value: its child labels (not index labels), the case name
