@@ -85,8 +85,8 @@ enum Completion {
                 .map { split.base + "[" + $0 + "]" }
         case .dictionary:
             guard let dictionary = value.value as? any DictionaryReflecting else { return [] }
-            let keys = dictionary.reflectedKeys(limit: configuration.completionScanLimit).map(Reflected.keyText)
-            return Array(keys.filter { $0.hasPrefix(split.prefix) }.sorted().prefix(limit)).map { split.base + "[" + $0 + "]" }
+            let matches = dictionary.reflectedKeyTexts(withPrefix: split.prefix, limit: configuration.completionScanLimit)
+            return Array(matches.sorted().prefix(limit)).map { split.base + "[" + $0 + "]" }
         default:
             return []
         }

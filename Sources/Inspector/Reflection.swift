@@ -337,6 +337,9 @@ protocol DictionaryReflecting {
     func reflectedValue(forKeyText text: String) -> Any?
     /// Up to `limit` keys, in storage order.
     func reflectedKeys(limit: Int) -> [Any]
+    /// The bracketed spellings (``Reflected/keyText(_:)``) that start with `prefix`, among the
+    /// first `limit` keys, unsorted.
+    func reflectedKeyTexts(withPrefix prefix: String, limit: Int) -> [String]
 }
 
 /// Typed access to a `Set` behind `Any`.
@@ -385,6 +388,25 @@ extension Dictionary: DictionaryReflecting {
 
     func reflectedKeys(limit: Int) -> [Any] {
         keys.prefix(limit).map { $0 as Any }
+    }
+
+    func reflectedKeyTexts(withPrefix prefix: String, limit: Int) -> [String] {
+        var texts: [String] = []
+        guard let strings = keys as Any as? Dictionary<String, Value>.Keys else {
+            for key in keys.prefix(limit) {
+                let text = Reflected.keyText(key)
+                if text.hasPrefix(prefix) { texts.append(text) }
+            }
+            return texts
+        }
+        // Quoting every key is the expensive part: the raw key rules most out first.
+        let raw = prefix.hasPrefix("\"") ? String(prefix.dropFirst()) : prefix
+        let quick = String(raw.prefix(while: { $0 != "\\" }))
+        for key in strings.prefix(limit) where key.hasPrefix(quick) {
+            let text = Reflected.keyText(key)
+            if text.hasPrefix(prefix) { texts.append(text) }
+        }
+        return texts
     }
 }
 
