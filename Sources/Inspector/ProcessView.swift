@@ -36,7 +36,7 @@ public struct ProcessSnapshot: Sendable, Hashable, Codable {
         self.systemCPUSeconds = systemCPUSeconds
     }
 
-    /// Reads the figures now. Reads a few small files; safe from any thread (about 100 µs).
+    /// Reads the figures now, from a few small files under `/proc/self`; safe from any thread.
     public static func current() -> ProcessSnapshot {
         var snapshot = ProcessSnapshot()
         #if os(Linux)
