@@ -1,0 +1,41 @@
+/// Short human-readable durations for listings: `850ns`, `12µs`, `350ms`, `1.2s`, `3m 12s`,
+/// `2h 5m`, `3d 4h`; negative ones (an overdue timer) with a leading `-`.
+enum DurationFormat {
+    static func string(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        return string(nanoseconds: nanoseconds)
+    }
+
+    static func string(nanoseconds: Int64) -> String {
+        if nanoseconds < 0 { return "-" + string(nanoseconds: -nanoseconds) }
+        let n = nanoseconds
+        switch n {
+        case ..<1_000: return "\(n)ns"
+        case ..<1_000_000: return "\(n / 1_000)µs"
+        case ..<1_000_000_000: return "\(n / 1_000_000)ms"
+        case ..<60_000_000_000: return "\(n / 1_000_000_000).\(n / 100_000_000 % 10)s"
+        default: break
+        }
+        let seconds = n / 1_000_000_000
+        switch seconds {
+        case ..<3_600: return "\(seconds / 60)m \(seconds % 60)s"
+        case ..<86_400: return "\(seconds / 3_600)h \(seconds % 3_600 / 60)m"
+        default: return "\(seconds / 86_400)d \(seconds % 86_400 / 3_600)h"
+        }
+    }
+
+    /// Bytes as `512 B`, `1.5 KiB`, `12.3 MiB`, `1.1 GiB`.
+    static func bytes(_ count: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        guard count >= 1024 else { return "\(count) B" }
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+}

@@ -1,0 +1,256 @@
+public import Logging
+public import NIOCore
+public import Reactor
+import Synchronization
+
+/// Live values of a running process, for an operator's shell: a registry of named entries, and
+/// bounded renderings, paths and completions over them.
+///
+/// The host registers entries (``register(_:_:readOn:)``, ``register(_:readOn:_:)``,
+/// ``register(_:actor:)``, ``register(_:on:_:)``) and says where each is read (``ReadContext``:
+/// the reactor thread by default, a `DispatchQueue`, or an actor). The shell then calls
+/// ``inspect(_:options:)``, ``list()`` and ``complete(_:)``, which return at once with a future
+/// on the reactor's loop: the read, the path resolution and the rendering run in the entry's
+/// context, inline when that is the reactor thread and the caller is already on it, and only a
+/// `Sendable` ``Rendering``, ``Table`` or list of strings comes back. Nothing here blocks the
+/// reactor thread for longer than an entry's own read.
+///
+/// All methods are safe to call from any thread.
+public final class Inspector: Sendable {
+    /// How an inspector behaves; every field has a default.
+    public struct Configuration: Sendable {
+        /// Where the inspector logs (failed and timed-out reads). Defaults to `manhole.inspector`.
+        public var logger: Logger
+        /// The budgets used when a call passes no ``RenderOptions`` of its own.
+        public var renderOptions: RenderOptions
+        /// How long a read on a queue or an actor may take before the call fails with
+        /// ``InspectorError/readTimedOut(entry:after:)``. Default 5 s.
+        public var readTimeout: Duration
+        /// The most candidates ``Inspector/complete(_:)`` returns. Default 100.
+        public var maxCompletions: Int
+        /// Collections with at most this many elements get their indexes as completions. Default 20.
+        public var maxIndexCompletions: Int
+        /// The most names or keys completion looks at in one value. Default 10,000.
+        public var completionScanLimit: Int
+
+        /// Creates a configuration.
+        /// - Parameters:
+        ///   - logger: The inspector's logger.
+        ///   - renderOptions: The default rendering budgets.
+        ///   - readTimeout: The bound on a read on a queue or actor.
+        ///   - maxCompletions: The most completion candidates returned.
+        ///   - maxIndexCompletions: The largest collection whose indexes are offered.
+        ///   - completionScanLimit: The most names or keys scanned for completion.
+        public init(
+            logger: Logger = Logger(label: "manhole.inspector"),
+            renderOptions: RenderOptions = RenderOptions(),
+            readTimeout: Duration = .seconds(5),
+            maxCompletions: Int = 100,
+            maxIndexCompletions: Int = 20,
+            completionScanLimit: Int = 10_000
+        ) {
+            self.logger = logger
+            self.renderOptions = renderOptions
+            self.readTimeout = readTimeout
+            self.maxCompletions = maxCompletions
+            self.maxIndexCompletions = maxIndexCompletions
+            self.completionScanLimit = completionScanLimit
+        }
+    }
+
+    /// The reactor whose loop delivers every result, and whose timers and results the views show.
+    public let reactor: Reactor
+    /// The inspector's configuration.
+    public let configuration: Configuration
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Creates an inspector with no entries.
+    /// - Parameters:
+    ///   - reactor: The reactor to deliver results on and to show the timers and results of.
+    ///   - configuration: Budgets, timeouts and the logger.
+    public init(reactor: Reactor, configuration: Configuration = Configuration()) {
+        self.reactor = reactor
+        self.configuration = configuration
+    }
+
+    var logger: Logger { configuration.logger }
+
+    // MARK: - Registry
+
+    /// Registers a value or object under `name`, replacing any entry of that name.
+    ///
+    /// The value is read (rendered, walked by paths) in `context`; for a class instance that is
+    /// the thread or queue guarding its state.
+    /// - Parameters:
+    ///   - name: The entry's name: the first segment of its paths (see ``InspectorPath/isValidEntryName(_:)``).
+    ///   - value: The value or object.
+    ///   - context: Where it is read; the reactor thread by default.
+    public func register(_ name: String, _ value: any Sendable, readOn context: ReadContext = .reactor) {
+        store(Entry(name: name, context: context, source: .value(value)))
+    }
+
+    /// Registers a closure evaluated each time the entry is read, in `context`, replacing any
+    /// entry of that name: `register("queueDepth") { queue.count }`.
+    ///
+    /// An error the closure throws fails the read with ``InspectorError/readFailed(entry:message:)``.
+    public func register(_ name: String, readOn context: ReadContext = .reactor, _ read: @escaping @Sendable () throws -> Any) {
+        store(Entry(name: name, context: context, source: .closure(read)))
+    }
+
+    /// Registers an actor, read on its own executor: its stored properties are rendered while
+    /// isolated to it.
+    public func register<A: Actor>(_ name: String, actor: A) {
+        store(Entry(name: name, context: .actor(actor), source: .value(actor)))
+    }
+
+    /// Registers a closure that reads an actor's state, evaluated on the actor's executor each
+    /// time the entry is read: `register("sessions", on: server) { $0.sessions }`.
+    public func register<A: Actor>(_ name: String, on actor: A, _ read: @escaping @Sendable (isolated A) throws -> Any) {
+        store(Entry(name: name, context: .actor(actor), source: Entry.isolatedSource(actor, name: name, read)))
+    }
+
+    /// Removes the entry called `name`; returns whether there was one.
+    @discardableResult
+    public func remove(_ name: String) -> Bool {
+        entries.withLock { $0.removeValue(forKey: name) != nil }
+    }
+
+    /// The names of the entries, sorted.
+    public var names: [String] {
+        entries.withLock { Array($0.keys) }.sorted()
+    }
+
+    /// Where the entry called `name` is read, or `nil` when there is none.
+    public func readContext(of name: String) -> ReadContext? {
+        entries.withLock { $0[name]?.context }
+    }
+
+    private func store(_ entry: Entry) {
+        precondition(InspectorPath.isValidEntryName(entry.name), "invalid inspector entry name \"\(entry.name)\"")
+        entries.withLock { $0[entry.name] = entry }
+    }
+
+    func entry(named name: String) -> Entry? {
+        entries.withLock { $0[name] }
+    }
+
+    // MARK: - Reading
+
+    /// Renders the value at `path`; the future completes on the reactor's loop.
+    ///
+    /// The entry is read, the path followed and the value rendered in the entry's read context.
+    /// - Parameters:
+    ///   - path: An ``InspectorPath``, e.g. `app.jobs[3]`.
+    ///   - options: Budgets for this rendering; ``Configuration/renderOptions`` when `nil`.
+    /// - Returns: A future failing with ``PathError`` for a bad path, ``InspectorError`` when the
+    ///   read fails or times out, `ReactorError.stopped` once the reactor has stopped (callbacks on
+    ///   it then run only if the loop itself still runs, as an attached host loop does).
+    public func inspect(_ path: String, options: RenderOptions? = nil) -> EventLoopFuture<Rendering> {
+        let renderer = Renderer(options: options ?? configuration.renderOptions)
+        return resolving(path) { value, parsed in
+            renderer.render(value, label: parsed.text)
+        }
+    }
+
+    /// The entries as a table (name, type, read context, one-line summary), sorted by name; each
+    /// entry is read in its own context. An entry whose read fails shows the error as its summary.
+    public func list() -> EventLoopFuture<Table> {
+        let loop = reactor.eventLoop
+        let sorted = entries.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+        let renderer = Renderer(options: configuration.renderOptions)
+        let reads = sorted.map { entry in
+            read(entry) { value in
+                let (typeName, summary) = renderer.summarize(value)
+                return [typeName, summary]
+            }
+        }
+        return EventLoopFuture.whenAllComplete(reads, on: loop).map { outcomes in
+            let rows = zip(sorted, outcomes).map { entry, outcome in
+                switch outcome {
+                case .success(let cells): [entry.name, cells[0], entry.context.description, cells[1]]
+                case .failure(let error): [entry.name, "?", entry.context.description, "error: \(error)"]
+                }
+            }
+            return Table(columns: ["NAME", "TYPE", "READ ON", "SUMMARY"], rows: rows)
+        }
+    }
+
+    /// Follows `path` in its entry's read context and applies `body` to the value reached there.
+    func resolving<R: Sendable>(
+        _ path: String, segmentCount: Int? = nil, _ body: @escaping @Sendable (Any, InspectorPath) throws -> R
+    ) -> EventLoopFuture<R> {
+        let loop = reactor.eventLoop
+        let parsed: InspectorPath
+        do {
+            parsed = try InspectorPath(parsing: path)
+        } catch {
+            return loop.makeFailedFuture(error)
+        }
+        guard let entry = entry(named: parsed.entry) else {
+            let suggestions = Suggestions.closest(to: parsed.entry, among: names)
+            return loop.makeFailedFuture(PathError.unknownEntry(name: parsed.entry, suggestions: suggestions))
+        }
+        let sortLimit = configuration.renderOptions.maxSortedEntries
+        return read(entry) { value in
+            let target = try PathResolver.resolve(value, path: parsed, segmentCount: segmentCount, sortLimit: sortLimit)
+            return try body(target, parsed)
+        }
+    }
+
+    /// Reads `entry` in its context, bounded by ``Configuration/readTimeout`` when that context
+    /// is a queue or an actor.
+    func read<R: Sendable>(_ entry: Entry, _ body: @escaping @Sendable (Any) throws -> R) -> EventLoopFuture<R> {
+        let loop = reactor.eventLoop
+        guard !reactor.isStopped else { return loop.makeFailedFuture(ReactorError.stopped) }
+        let future = entry.read(on: reactor, body)
+        if case .reactor = entry.context { return future }
+        let promise = loop.makePromise(of: R.self)
+        let settled = OnceFlag()
+        let timeout = configuration.readTimeout
+        let name = entry.name
+        let logger = self.logger
+        let timer = loop.scheduleTask(in: TimeAmount(timeout)) {
+            guard settled.claim() else { return }
+            logger.warning(
+                "inspector read timed out",
+                metadata: ["entry": "\(name)", "context": "\(entry.context)", "timeout": "\(timeout)"])
+            promise.fail(InspectorError.readTimedOut(entry: name, after: timeout))
+        }
+        future.whenComplete { outcome in
+            timer.cancel()
+            if settled.claim() { promise.completeWith(outcome) }
+        }
+        return promise.futureResult
+    }
+
+    // MARK: - async conveniences
+
+    /// ``inspect(_:options:)`` for `async` callers.
+    /// - Throws: as the future fails; `ReactorError.stopped` at once when the reactor has stopped
+    ///   (its loop, which delivers results, may be gone).
+    public func rendering(of path: String, options: RenderOptions? = nil) async throws -> Rendering {
+        guard !reactor.isStopped else { throw ReactorError.stopped }
+        return try await inspect(path, options: options).get()
+    }
+
+    /// ``list()`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
+    public func entryTable() async throws -> Table {
+        guard !reactor.isStopped else { throw ReactorError.stopped }
+        return try await list().get()
+    }
+
+    /// ``complete(_:)`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
+    public func completions(for partial: String) async throws -> [String] {
+        guard !reactor.isStopped else { throw ReactorError.stopped }
+        return try await complete(partial).get()
+    }
+}
+
+/// A flag that can be claimed once, from any thread.
+final class OnceFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    func claim() -> Bool {
+        flag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    }
+}

@@ -1,0 +1,136 @@
+public import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Figures about the whole process: memory, threads, open files, uptime, CPU time.
+///
+/// On Linux they come from `/proc/self`; elsewhere only what `getrusage` gives (CPU time, peak
+/// memory) is filled in. A figure that cannot be read is `nil`.
+public struct ProcessSnapshot: Sendable, Hashable, Codable {
+    /// Resident memory in bytes (`VmRSS`; on other systems the peak resident size).
+    public var residentBytes: Int?
+    /// The number of threads.
+    public var threads: Int?
+    /// The number of open file descriptors.
+    public var openFiles: Int?
+    /// Seconds since the process started.
+    public var uptimeSeconds: Double?
+    /// CPU seconds spent in user mode.
+    public var userCPUSeconds: Double?
+    /// CPU seconds spent in the kernel.
+    public var systemCPUSeconds: Double?
+
+    /// Creates a snapshot from figures already known.
+    public init(
+        residentBytes: Int? = nil, threads: Int? = nil, openFiles: Int? = nil, uptimeSeconds: Double? = nil,
+        userCPUSeconds: Double? = nil, systemCPUSeconds: Double? = nil
+    ) {
+        self.residentBytes = residentBytes
+        self.threads = threads
+        self.openFiles = openFiles
+        self.uptimeSeconds = uptimeSeconds
+        self.userCPUSeconds = userCPUSeconds
+        self.systemCPUSeconds = systemCPUSeconds
+    }
+
+    /// Reads the figures now, from a few small files under `/proc/self`; safe from any thread.
+    public static func current() -> ProcessSnapshot {
+        var snapshot = ProcessSnapshot()
+        #if os(Linux)
+        if let status = ProcFiles.read("/proc/self/status") {
+            for line in status.split(separator: "\n") {
+                let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+                guard parts.count >= 2 else { continue }
+                if parts[0] == "VmRSS", let kilobytes = Int(parts[1]) { snapshot.residentBytes = kilobytes * 1024 }
+                if parts[0] == "Threads" { snapshot.threads = Int(parts[1]) }
+            }
+        }
+        snapshot.openFiles = ProcFiles.countOpenFiles()
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        if ticks > 0, let stat = ProcFiles.read("/proc/self/stat"), let close = stat.lastIndex(of: ")") {
+            // Fields after the command name, starting at field 3 (state).
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 19 {
+                snapshot.userCPUSeconds = Double(fields[11]).map { $0 / ticks }
+                snapshot.systemCPUSeconds = Double(fields[12]).map { $0 / ticks }
+                if let start = Double(fields[19]), let uptime = ProcFiles.read("/proc/uptime"),
+                    let systemUptime = uptime.split(separator: " ").first.flatMap({ Double($0) })
+                {
+                    snapshot.uptimeSeconds = max(0, systemUptime - start / ticks)
+                }
+            }
+        }
+        #else
+        var usage = rusage()
+        if getrusage(RUSAGE_SELF, &usage) == 0 {
+            snapshot.userCPUSeconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            snapshot.systemCPUSeconds = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+            snapshot.residentBytes = Int(usage.ru_maxrss)
+        }
+        #endif
+        return snapshot
+    }
+}
+
+extension Inspector {
+    /// The process view: resident memory, threads, open files, uptime, CPU time and the
+    /// reactor's uptime, as a key/value table. Safe from any thread.
+    public func processTable(_ snapshot: ProcessSnapshot = .current(), at now: NIODeadline = .now()) -> Table {
+        func seconds(_ value: Double?) -> String {
+            value.map { DurationFormat.string(nanoseconds: Int64($0 * 1e9)) } ?? "unknown"
+        }
+        let cpu =
+            if let user = snapshot.userCPUSeconds, let system = snapshot.systemCPUSeconds {
+                "\(seconds(user + system)) (user \(seconds(user)), system \(seconds(system)))"
+            } else {
+                "unknown"
+            }
+        return Table(
+            columns: [],
+            rows: [
+                ["resident memory", snapshot.residentBytes.map(DurationFormat.bytes) ?? "unknown"],
+                ["threads", snapshot.threads.map(String.init) ?? "unknown"],
+                ["open files", snapshot.openFiles.map(String.init) ?? "unknown"],
+                ["uptime", seconds(snapshot.uptimeSeconds)],
+                ["cpu time", cpu],
+                ["reactor uptime", DurationFormat.string(nanoseconds: (now - reactor.startedAt).nanoseconds)],
+            ])
+    }
+}
+
+#if os(Linux)
+/// Small reads from `/proc`, whose files report a size of 0 and must be read to the end.
+enum ProcFiles {
+    static func read(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The entries of `/proc/self/fd`, not counting the descriptor used to list them.
+    static func countOpenFiles() -> Int? {
+        guard let directory = opendir("/proc/self/fd") else { return nil }
+        defer { closedir(directory) }
+        let own = dirfd(directory)
+        var count = 0
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            guard let descriptor = Int32(name), descriptor != own else { continue }
+            count += 1
+        }
+        return count
+    }
+}
+#endif

@@ -1,0 +1,42 @@
+/// The closest names to a misspelt one, by Levenshtein distance.
+enum Suggestions {
+    /// Up to `limit` candidates close to `name`, closest first (ties by name): those within an edit
+    /// distance of about half the name's length, or that start with `name`.
+    static func closest(to name: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+        let target = Array(name.unicodeScalars)
+        let threshold = max(2, target.count / 2)
+        var ranked: [(distance: Int, name: String)] = []
+        var seen: Set<String> = []
+        for candidate in candidates where candidate != name && seen.insert(candidate).inserted {
+            let distance = levenshtein(target, Array(candidate.unicodeScalars), bound: threshold)
+            if distance <= threshold {
+                ranked.append((distance, candidate))
+            } else if !name.isEmpty, candidate.hasPrefix(name) {
+                ranked.append((threshold + 1, candidate))
+            }
+        }
+        ranked.sort { ($0.distance, $0.name) < ($1.distance, $1.name) }
+        return ranked.prefix(limit).map(\.name)
+    }
+
+    /// The edit distance between `a` and `b`, or `bound + 1` as soon as it must exceed `bound`.
+    static func levenshtein(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], bound: Int = .max) -> Int {
+        if abs(a.count - b.count) > bound { return bound + 1 }
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var rowMinimum = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+                rowMinimum = min(rowMinimum, current[j])
+            }
+            if rowMinimum > bound { return bound + 1 }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
