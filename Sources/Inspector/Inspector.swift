@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 public import Logging
 public import NIOCore
 public import Reactor
@@ -62,7 +63,7 @@ public final class Inspector: Sendable {
     public let reactor: Reactor
     /// The inspector's configuration.
     public let configuration: Configuration
-    private let entries = Mutex<[String: Entry]>([:])
+    private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
     /// Creates an inspector with no entries.
     /// - Parameters:
@@ -112,26 +113,26 @@ public final class Inspector: Sendable {
     /// Removes the entry called `name`; returns whether there was one.
     @discardableResult
     public func remove(_ name: String) -> Bool {
-        entries.withLock { $0.removeValue(forKey: name) != nil }
+        entries.withLockedValue { $0.removeValue(forKey: name) != nil }
     }
 
     /// The names of the entries, sorted.
     public var names: [String] {
-        entries.withLock { Array($0.keys) }.sorted()
+        entries.withLockedValue { Array($0.keys) }.sorted()
     }
 
     /// Where the entry called `name` is read, or `nil` when there is none.
     public func readContext(of name: String) -> ReadContext? {
-        entries.withLock { $0[name]?.context }
+        entries.withLockedValue { $0[name]?.context }
     }
 
     private func store(_ entry: Entry) {
         precondition(InspectorPath.isValidEntryName(entry.name), "invalid inspector entry name \"\(entry.name)\"")
-        entries.withLock { $0[entry.name] = entry }
+        entries.withLockedValue { $0[entry.name] = entry }
     }
 
     func entry(named name: String) -> Entry? {
-        entries.withLock { $0[name] }
+        entries.withLockedValue { $0[name] }
     }
 
     // MARK: - Reading
@@ -156,7 +157,7 @@ public final class Inspector: Sendable {
     /// entry is read in its own context. An entry whose read fails shows the error as its summary.
     public func list() -> EventLoopFuture<Table> {
         let loop = reactor.eventLoop
-        let sorted = entries.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+        let sorted = entries.withLockedValue { Array($0.values) }.sorted { $0.name < $1.name }
         let renderer = Renderer(options: configuration.renderOptions)
         let reads = sorted.map { entry in
             read(entry) { value in

@@ -77,7 +77,7 @@ public final class Manhole: Sendable {
         let environment = ShellEnvironment(
             reactor: reactor, inspector: inspector, state: state, commands: BuiltinCommands.table(),
             configuration: configuration, startedAt: .now())
-        let bootstrap = ServerBootstrap(group: reactor.eventLoop)
+        let makeBootstrap = { @Sendable in ServerBootstrap(group: reactor.eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -91,10 +91,11 @@ public final class Manhole: Sendable {
                     ])
                 }
             }
+        }
         let channel: any Channel
         do {
             channel = try reactor.waitFor(timeout: .seconds(30)) {
-                bootstrap.bind(host: configuration.host, port: configuration.port)
+                makeBootstrap().bind(host: configuration.host, port: configuration.port)
             }
         } catch {
             throw ManholeError.bindFailed("\(configuration.host):\(configuration.port): \(error)")

@@ -62,8 +62,10 @@ final class SessionHandler: ChannelInboundHandler {
         logger[metadataKey: "session"] = "\(id)"
         logger.info("connection accepted", metadata: ["peer": "\(peer)"])
         say(Frame(.hello, sequence: 0, payload: "manhole/1 scram-sha-256\n"))
-        loginTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.authTimeout)) { [weak self] in
-            self?.closeWithGoodbye("login timed out after \(self?.configuration.authTimeout ?? .zero)", level: .notice)
+        let timeout = configuration.authTimeout
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        loginTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            loopBound.value.closeWithGoodbye("login timed out after \(timeout)", level: .notice)
         }
         context.read()
     }
@@ -242,6 +244,7 @@ final class SessionHandler: ChannelInboundHandler {
             text = String(text.dropFirst(5))
         }
         let format: Frame.Format = wantsJSON ? .json : .text
+        let json = wantsJSON
         let words: [String]
         do {
             words = try CommandLineParser.split(text)
@@ -275,8 +278,8 @@ final class SessionHandler: ChannelInboundHandler {
             case .success(let reply):
                 this.logger.info(
                     "command", metadata: ["command": "\(command.name)", "outcome": "ok", "duration": "\(elapsed)"])
-                let payload = wantsJSON ? (reply.json ?? Reply.encode(["text": reply.text])) : reply.text
-                this.say(Frame(.ok, sequence: answered, format: format, payload: this.bounded(payload, json: wantsJSON)))
+                let payload = json ? (reply.json ?? Reply.encode(["text": reply.text])) : reply.text
+                this.say(Frame(.ok, sequence: answered, format: format, payload: this.bounded(payload, json: json)))
                 if reply.closesSession {
                     this.phase = .closing
                     this.context?.close(promise: nil)
@@ -316,8 +319,9 @@ final class SessionHandler: ChannelInboundHandler {
     private func resetIdleTimer() {
         idleTimer?.cancel()
         let timeout = configuration.idleTimeout
-        idleTimer = environment.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
-            self?.closeWithGoodbye("idle for \(timeout)", level: .info)
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        idleTimer = environment.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            loopBound.value.closeWithGoodbye("idle for \(timeout)", level: .info)
         }
     }
 

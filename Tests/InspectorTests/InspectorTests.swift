@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Dispatch
 import Inspector
 import Reactor
@@ -18,9 +19,9 @@ struct BoomError: Error, CustomStringConvertible {
 
 /// Text handed over from a callback on the reactor thread.
 final class TextBox: Sendable {
-    private let text = Mutex<String?>(nil)
-    func set(_ value: String) { text.withLock { $0 = value } }
-    var value: String? { text.withLock { $0 } }
+    private let text = NIOLockedValueBox<String?>(nil)
+    func set(_ value: String) { text.withLockedValue { $0 = value } }
+    var value: String? { text.withLockedValue { $0 } }
 }
 
 /// Renders as the label of the dispatch queue it is rendered on, so a test can see where

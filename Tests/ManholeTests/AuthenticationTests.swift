@@ -1,4 +1,5 @@
 import Foundation
+import Reactor
 import Testing
 @testable import Manhole
 

@@ -57,7 +57,7 @@ public final class BlockingSocket {
                     break
                 }
                 lastError = String(cString: strerror(errno))
-                close(fd)
+                closeDescriptor(fd)
             }
             address = candidate.pointee.ai_next
         }
@@ -67,7 +67,7 @@ public final class BlockingSocket {
         setTimeout(timeout)
     }
 
-    deinit { if descriptor >= 0 { close(descriptor) } }
+    deinit { if descriptor >= 0 { closeDescriptor(descriptor) } }
 
     /// Changes how long a read waits.
     public func setTimeout(_ timeout: Duration) {
@@ -121,11 +121,7 @@ public final class BlockingSocket {
     /// Closes the connection.
     public func close() {
         if descriptor >= 0 {
-            #if canImport(Glibc)
-            Glibc.close(descriptor)
-            #else
-            Darwin.close(descriptor)
-            #endif
+            closeDescriptor(descriptor)
             descriptor = -1
         }
     }
@@ -149,4 +145,13 @@ public final class BlockingSocket {
             start = 0
         }
     }
+}
+
+/// Closes a file descriptor (the free function, which `BlockingSocket.close()` shadows).
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
 }

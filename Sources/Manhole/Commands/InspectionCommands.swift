@@ -51,7 +51,7 @@ enum InspectionCommands {
         let line = invocation.argumentText
         let endsWithSpace = line.last == " "
         let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let finish: ([String]) -> Reply = { candidates in
+        let finish: @Sendable ([String]) -> Reply = { candidates in
             Reply(text: candidates.map { $0 + "\n" }.joined(), encoding: candidates)
         }
         if words.isEmpty || (words.count == 1 && !endsWithSpace) {
