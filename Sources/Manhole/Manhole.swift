@@ -1,3 +1,4 @@
+import Dispatch
 public import Inspector
 import Logging
 public import NIOCore
@@ -102,6 +103,7 @@ public final class Manhole: Sendable {
         }
         let manhole = Manhole(channel: channel, environment: environment)
         reactor.addShutdownHook(name: "manhole") { [weak manhole] in
+            manhole?.serverChannel.close(promise: nil)
             manhole?.closeSessions(reason: "the process is shutting down")
         }
         configuration.logger.info(
@@ -142,11 +144,15 @@ public final class Manhole: Sendable {
         })
     }
 
-    /// Stops listening and closes every session with a goodbye. Sessions' pending work is dropped.
+    /// Stops listening and closes every session with a goodbye. Sessions' pending work is
+    /// dropped. Waits (at most 5 seconds, and not on the reactor thread) for the listener to close.
+    /// Does nothing once the reactor has stopped: stopping the reactor closed everything already.
     public func stop() {
-        let closed = serverChannel.close()
+        guard !reactor.isStopped else { return }
+        let closed = DispatchSemaphore(value: 0)
+        serverChannel.close().whenComplete { _ in closed.signal() }
         closeSessions(reason: "the manhole is stopping")
-        if !reactor.isReactorThread { _ = try? closed.wait() }
+        if !reactor.isReactorThread { _ = closed.wait(timeout: .now() + .seconds(5)) }
     }
 
     private func closeSessions(reason: String) {

@@ -11,7 +11,7 @@ let adminPassword = "correct horse battery"
 let viewerPassword = "read only please"
 
 /// A manhole on a free loopback port with its own reactor, stopped afterwards.
-final class TestServer {
+final class TestServer: Sendable {
     let reactor: Reactor
     let manhole: Manhole
 
@@ -81,4 +81,9 @@ func isClosed(_ connection: ManholeConnection) -> Bool {
     } catch {
         return false
     }
+}
+
+/// Hands a value to another thread when the test knows only one thread uses it at a time.
+struct Handoff<Value>: @unchecked Sendable {
+    let value: Value
 }

@@ -1,0 +1,131 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Reactor
+import Testing
+@testable import Manhole
+
+@Suite("Sessions and lifecycle")
+struct LifecycleTests {
+    @Test("Logins beyond the session limit are refused with a message; others keep working")
+    func sessionLimit() throws {
+        let server = try TestServer { $0.maxSessions = 2 }
+        let first = try server.connect()
+        let second = try server.connect(user: "viewer", password: viewerPassword)
+        // The third connection is turned away at once, before any login work.
+        #expect(throws: ManholeConnection.LoginFailure.refused("too many sessions (the limit is 2); try again later")) {
+            try server.connect()
+        }
+        #expect(try first.run("whoami").kind == .ok)
+        #expect(try second.run("whoami").kind == .ok)
+    }
+
+    @Test("stop() says goodbye to open sessions and closes the listener")
+    func stopWithSessionsOpen() throws {
+        let server = try TestServer()
+        let connection = try server.connect()
+        let port = server.port
+        server.manhole.stop()
+        let frames = framesUntilClosed(connection)
+        #expect(frames.map(\.kind) == [.bye])
+        #expect(frames.first?.payload == "the manhole is stopping\n")
+        #expect(throws: BlockingSocket.Failure.self) { try BlockingSocket(host: "127.0.0.1", port: port) }
+    }
+
+    @Test("Stopping the reactor closes sessions with a message")
+    func reactorStopClosesSessions() throws {
+        let server = try TestServer()
+        let connection = try server.connect()
+        server.reactor.stop()
+        let frames = framesUntilClosed(connection)
+        #expect(frames.map(\.kind) == [.bye])
+        #expect(frames.first?.payload == "the process is shutting down\n")
+    }
+
+    @Test("A client that disconnects in the middle of a long reply leaves the server serving others")
+    func disconnectMidReply() throws {
+        let big = (0..<200_000).map { "item-\($0)" }
+        let server = try TestServer(configure: { $0.maxReplyBytes = 8 << 20 }, namespace: ["big": big])
+        for _ in 0..<5 {
+            let leaver = try server.connect()
+            try leaver.socket.write("inspect big --depth 1\n")
+            leaver.close()
+        }
+        let other = try server.connect()
+        #expect(try other.run("inspect big.count").payload == "big.count: Int = 200000\n")
+        #expect(eventually { server.manhole.sessions.count == 1 })
+    }
+
+    @Test("A client that sends without reading stalls only itself: the server stops reading its input")
+    func backpressure() throws {
+        let big = (0..<100).map { String(repeating: "x", count: 1_000) + "\($0)" }
+        let server = try TestServer(configure: { $0.maxReplyBytes = 1 << 20 }, namespace: ["big": big])
+        let hog = try server.connect()
+        let line = "inspect big --depth 1\n"
+        let sent = 20_000
+        // The socket's send buffer fills once the server stops reading; write from another thread.
+        let socket = Handoff(value: hog.socket)
+        let writer = Thread { try? socket.value.write(String(repeating: line, count: sent)) }
+        writer.start()
+        let watcher = try server.connect(user: "viewer", password: viewerPassword)
+        // The server answers others while the hog's replies pile up unread.
+        for _ in 0..<20 { #expect(try watcher.run("whoami").kind == .ok) }
+        usleep(200_000)
+        let served = server.manhole.sessions.first { $0.user == "admin" }?.commands ?? 0
+        #expect(served < sent / 2, "the server ran \(served) of \(sent) commands for a client that reads nothing")
+        hog.close()
+        #expect(eventually { server.manhole.sessions.count == 1 })
+    }
+
+    @Test("32 sessions each running 1,000 commands get every reply right")
+    func concurrentSessions() throws {
+        let app = App()
+        let server = try TestServer(configure: { $0.maxSessions = 32 }, namespace: ["app": app])
+        let failures = NIOLockedValueBox<[String]>([])
+        let group = DispatchGroup()
+        for index in 0..<32 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                do {
+                    let connection = try server.connect()
+                    let session = try connection.run("whoami").payload
+                    for step in 0..<1_000 {
+                        if step % 2 == 0 {
+                            let reply = try connection.run("inspect app.jobs[\(step)]")
+                            guard reply.payload == "app.jobs[\(step)]: Int = \(step)\n" else {
+                                throw ShellError("session \(index) step \(step): \(reply.payload)")
+                            }
+                        } else {
+                            let reply = try connection.run("whoami")
+                            guard reply.payload == session else { throw ShellError("session \(index): \(reply.payload)") }
+                        }
+                    }
+                } catch {
+                    failures.withLockedValue { $0.append("\(error)") }
+                }
+            }
+        }
+        group.wait()
+        #expect(failures.withLockedValue { $0 } == [])
+    }
+
+    @Test("The host's main thread keeps working while a session inspects it")
+    func hostKeepsRunning() throws {
+        let app = App()
+        let server = try TestServer(namespace: ["app": app])
+        let running = NIOLockedValueBox(true)
+        let host = Thread {
+            // Blocking host work on its own thread, touching the state the session reads.
+            while running.withLockedValue({ $0 }) {
+                app.counter.withLockedValue { $0 += 1 }
+            }
+        }
+        host.start()
+        let connection = try server.connect()
+        let before = app.counter.withLockedValue { $0 }
+        for _ in 0..<200 { #expect(try connection.run("inspect app.config").kind == .ok) }
+        let after = app.counter.withLockedValue { $0 }
+        running.withLockedValue { $0 = false }
+        #expect(after > before)
+    }
+}
