@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "Reactor",
                 "Inspector",
+                "Manhole",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

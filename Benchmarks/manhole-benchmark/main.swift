@@ -14,10 +14,13 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Live timers and stashed results in the registry benchmarks.")
     var entries = 100_000
 
-    @Option(help: "Sections to run: reactor, registry, inspector (comma-separated) or all.")
+    @Option(help: "Commands per session in the manhole round-trip benchmark.")
+    var commands = 10_000
+
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole (comma-separated) or all.")
     var sections = "all"
 
-    func run() {
+    func run() throws {
         let wanted = Set(sections.split(separator: ",").map(String.init))
         let all = wanted.contains("all")
         print("# Manhole benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
@@ -26,6 +29,11 @@ struct ManholeBenchmark: ParsableCommand {
             ReactorBenchmarks.run(perThread: calls, loaded: true)
         }
         if all || wanted.contains("registry") { RegistryBenchmarks.run(count: entries) }
+        if all || wanted.contains("inspector") {
+            print("\n## Inspector")
+            runInspectorBenchmarks()
+        }
+        if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
     }
 }
 
