@@ -22,6 +22,7 @@ final class TestServer: Sendable {
         // Fewer iterations than production (210,000) keep each login fast in tests; the
         // exchange is the same.
         configuration.pbkdf2Iterations = 4_096
+        configuration.logger.logLevel = .error
         configuration.failureDelay = .milliseconds(1)
         configuration.maxFailureDelay = .milliseconds(20)
         configure(&configuration)

@@ -8,8 +8,7 @@ enum ProcessCommands {
         name: "stats", usage: "stats", summary: "Process figures: memory, threads, open files, uptime, CPU time.",
         isReadOnly: true
     ) { _, environment in
-        let table = environment.inspector.processTable()
-        return environment.reply(Reply(text: table.plainText, encoding: table))
+        environment.reply(environment.inspector.processTable())
     }
 
     static let reactor = ShellCommand(

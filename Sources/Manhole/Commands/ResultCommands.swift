@@ -12,8 +12,7 @@ enum ResultCommands {
         if let unknown = invocation.arguments.first(where: { $0 != "--all" }) {
             return environment.fail("unexpected argument '\(unknown)'; usage: results [--all]")
         }
-        let table = environment.inspector.resultsTable(includeInFlight: all)
-        return environment.reply(Reply(text: table.plainText, encoding: table))
+        return environment.reply(environment.inspector.resultsTable(includeInFlight: all))
     }
 
     static let result = ShellCommand(
@@ -21,14 +20,13 @@ enum ResultCommands {
         summary: "Show one result without retrieving it: its value, or its failure with context.",
         isReadOnly: true
     ) { invocation, environment in
-        guard invocation.arguments.count == 1, let id = Int(invocation.arguments[0]) else {
-            return environment.fail("usage: result ID (a number from 'results')")
-        }
-        do {
-            let detail = try environment.inspector.resultDetail(id: id)
-            return environment.reply(Reply(text: detail.plainText, encoding: detail))
-        } catch {
-            return environment.fail("\(error)")
+        environment.withID(invocation, usage: "result ID (a number from 'results')") { id in
+            do {
+                let detail = try environment.inspector.resultDetail(id: id)
+                return environment.reply(Reply(text: detail.plainText, encoding: detail))
+            } catch {
+                return environment.fail("\(error)")
+            }
         }
     }
 
@@ -37,12 +35,11 @@ enum ResultCommands {
         summary: "Cancel a pending result: waiters get 'cancelled', its operation is told to stop.",
         isReadOnly: false
     ) { invocation, environment in
-        guard invocation.arguments.count == 1, let id = Int(invocation.arguments[0]) else {
-            return environment.fail("usage: cancel ID (a number from 'results --all')")
+        environment.withID(invocation, usage: "cancel ID (a number from 'results --all')") { id in
+            guard environment.reactor.cancelResult(id: id) else {
+                return environment.fail("result \(id) is not pending (unknown, finished or already cancelled)")
+            }
+            return environment.reply(Reply(text: "cancelled result \(id)\n", encoding: ["cancelled": id]))
         }
-        guard environment.reactor.cancelResult(id: id) else {
-            return environment.fail("result \(id) is not pending (unknown, finished or already cancelled)")
-        }
-        return environment.reply(Reply(text: "cancelled result \(id)\n", encoding: ["cancelled": id]))
     }
 }

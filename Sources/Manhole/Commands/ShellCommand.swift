@@ -77,6 +77,17 @@ struct ShellEnvironment: Sendable {
 
     /// A failed reply future.
     func fail(_ message: String) -> EventLoopFuture<Reply> { eventLoop.makeFailedFuture(ShellError(message)) }
+
+    /// A reply showing `table`: aligned text, or the table as JSON.
+    func reply(_ table: Table) -> EventLoopFuture<Reply> { reply(Reply(text: table.plainText, encoding: table)) }
+
+    /// Runs `body` with the invocation's only argument as a number, or fails with `usage`.
+    func withID(
+        _ invocation: CommandInvocation, usage: String, _ body: (Int) -> EventLoopFuture<Reply>
+    ) -> EventLoopFuture<Reply> {
+        guard invocation.arguments.count == 1, let id = Int(invocation.arguments[0]) else { return fail("usage: \(usage)") }
+        return body(id)
+    }
 }
 
 /// What a command answers: text for the terminal, and the same content as JSON when it has a

@@ -9,20 +9,16 @@ enum TimerCommands {
         isReadOnly: true
     ) { invocation, environment in
         guard invocation.arguments.isEmpty else { return environment.fail("usage: timers") }
-        let table = environment.inspector.timersTable()
-        return environment.reply(Reply(text: table.plainText, encoding: table))
+        return environment.reply(environment.inspector.timersTable())
     }
 
     static let cancelTimer = ShellCommand(
         name: "cancel-timer", usage: "cancel-timer ID", summary: "Cancel a delayed call or stop a looping call.",
         isReadOnly: false
     ) { invocation, environment in
-        guard invocation.arguments.count == 1, let id = Int(invocation.arguments[0]) else {
-            return environment.fail("usage: cancel-timer ID (a number from 'timers')")
+        environment.withID(invocation, usage: "cancel-timer ID (a number from 'timers')") { id in
+            guard environment.reactor.cancelTimer(id: id) else { return environment.fail("no live timer with id \(id)") }
+            return environment.reply(Reply(text: "cancelled timer \(id)\n", encoding: ["cancelled": id]))
         }
-        guard environment.reactor.cancelTimer(id: id) else {
-            return environment.fail("no live timer with id \(id)")
-        }
-        return environment.reply(Reply(text: "cancelled timer \(id)\n", encoding: ["cancelled": id]))
     }
 }
