@@ -24,6 +24,19 @@ enum ManholeBenchmarks {
             configuration: configuration, reactor: reactor)
         defer { manhole.stop() }
 
+        // The inspection itself, on the reactor thread, without the network.
+        let inspector = manhole.inspector
+        var inspections = Samples()
+        for index in 0..<2_000 {
+            let elapsed = try reactor.waitFor(timeout: .seconds(10)) { () -> Int in
+                let start = now()
+                _ = inspector.inspect("app.items.count")
+                return now() - start
+            }
+            if index >= 200 { inspections.append(elapsed) }
+        }
+        print("inspect app.items.count on the reactor thread, no network: p50 \(inspections.median) ns, p99 \(inspections.p99) ns")
+
         // Login time, with the production PBKDF2 iteration count (the client derives the key).
         var logins = Samples()
         for _ in 0..<10 {

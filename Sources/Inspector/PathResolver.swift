@@ -21,13 +21,13 @@ enum PathResolver {
         return value
     }
 
-    private static func step(from value: Any, segment: InspectorPath.Segment, at: String, sortLimit: Int)
+    private static func step(from value: Any, segment: InspectorPath.Segment, at: @autoclosure () -> String, sortLimit: Int)
         throws(PathError) -> Any
     {
         let current = Reflected(value)
-        let typeName = String(describing: type(of: current.value))
+        var typeName: String { String(describing: type(of: current.value)) }
         if case .none(let optionalType) = current.shape {
-            throw .nilValue(segment: segment.text, at: at, typeName: optionalType, offset: segment.offset)
+            throw .nilValue(segment: segment.text, at: at(), typeName: optionalType, offset: segment.offset)
         }
         switch segment.step {
         case .member(let name):
@@ -37,7 +37,7 @@ enum PathResolver {
             if !current.isContainer, let found = child(of: current, labelled: name) { return found }
             if name == "count", current.hasCountMember { return current.countMember }
             throw .noSuchMember(
-                member: name, at: at, typeName: typeName, offset: segment.offset,
+                member: name, at: at(), typeName: typeName, offset: segment.offset,
                 suggestions: Suggestions.closest(to: name, among: memberNames(of: current)))
         case .index(let index):
             switch current.shape {
@@ -45,17 +45,17 @@ enum PathResolver {
                 if let collection = current.value as? any RandomAccessCollection {
                     if let element = element(of: collection, at: index) { return element }
                     throw .indexOutOfRange(
-                        index: index, count: collection.count, at: at, typeName: typeName, offset: segment.offset)
+                        index: index, count: collection.count, at: at(), typeName: typeName, offset: segment.offset)
                 }
             case .set:
                 let page = current.page(limit: index + 1, sortLimit: sortLimit)
                 if index < page.items.count { return page.items[index].value }
                 throw .indexOutOfRange(
-                    index: index, count: current.countMember, at: at, typeName: typeName, offset: segment.offset)
+                    index: index, count: current.countMember, at: at(), typeName: typeName, offset: segment.offset)
             case .dictionary:
-                return try keyed(current, key: String(index), segment: segment, at: at, typeName: typeName)
+                return try keyed(current, key: String(index), segment: segment, at: at(), typeName: typeName)
             case .none, .text, .scalar:
-                throw .notSubscriptable(segment: segment.text, at: at, typeName: typeName, offset: segment.offset)
+                throw .notSubscriptable(segment: segment.text, at: at(), typeName: typeName, offset: segment.offset)
             default:
                 break
             }
@@ -64,15 +64,15 @@ enum PathResolver {
             }
             if case .collection = current.shape {
                 throw .indexOutOfRange(
-                    index: index, count: current.countMember, at: at, typeName: typeName, offset: segment.offset)
+                    index: index, count: current.countMember, at: at(), typeName: typeName, offset: segment.offset)
             }
-            throw .notSubscriptable(segment: segment.text, at: at, typeName: typeName, offset: segment.offset)
+            throw .notSubscriptable(segment: segment.text, at: at(), typeName: typeName, offset: segment.offset)
         case .key(let key):
             if case .dictionary = current.shape {
-                return try keyed(current, key: key, segment: segment, at: at, typeName: typeName)
+                return try keyed(current, key: key, segment: segment, at: at(), typeName: typeName)
             }
             if let found = child(of: current, labelled: Reflected.keyLabel(key)) { return found }
-            throw .notSubscriptable(segment: segment.text, at: at, typeName: typeName, offset: segment.offset)
+            throw .notSubscriptable(segment: segment.text, at: at(), typeName: typeName, offset: segment.offset)
         }
     }
 

@@ -5,10 +5,12 @@ import Reactor
 /// One connection: the login exchange, then one command at a time, each answered by one framed
 /// reply in one write. Runs on the reactor's event loop; nothing here blocks it.
 ///
-/// Flow control: the channel does not read on its own (`autoRead` is off). The handler asks for
-/// more input only when it has answered every line it holds and the socket is writable, so a
-/// client that sends without reading stalls itself, not the server: a session holds at most one
-/// read's worth of input and one reply's worth of output beyond the socket buffers.
+/// Flow control: the channel reads on its own while the session keeps up, and stops reading
+/// (`autoRead` off) while it holds unanswered lines or its socket is full; it reads on once it
+/// has answered everything and the socket is writable. A client that sends without reading
+/// stalls itself, not the server: a session holds at most one read's worth of input and one
+/// reply's worth of output beyond the socket buffers, and a session that keeps up costs no
+/// extra system calls per command.
 final class SessionHandler: ChannelInboundHandler {
     typealias InboundIn = InboundLine
     typealias OutboundOut = ByteBuffer
@@ -34,6 +36,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var busy = false
     private var loginTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
+    private var lastActivity = NIODeadline.now()
+    /// Whether the channel reads on its own right now (see ``pauseReadingIfBehind()``).
+    private var reading = true
     private var context: ChannelHandlerContext?
 
     init(environment: ShellEnvironment, credentials: CredentialStore) {
@@ -67,19 +72,15 @@ final class SessionHandler: ChannelInboundHandler {
         loginTimer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
             loopBound.value.closeWithGoodbye("login timed out after \(timeout)", level: .notice)
         }
-        context.read()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .closing = phase else {
             pending.append(unwrapInboundIn(data))
             processPending()
+            pauseReadingIfBehind()
             return
         }
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        readMoreIfIdle()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -120,10 +121,25 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Stops reading while the session has unanswered lines or a full socket: input then waits in
+    /// the kernel (and the client's send buffer), not in the server's memory.
+    private func pauseReadingIfBehind() {
+        guard reading, busy || pendingHead < pending.count || context?.channel.isWritable == false else { return }
+        setReading(false)
+    }
+
+    /// Reads on again once everything read is answered and the socket is writable.
     private func readMoreIfIdle() {
-        guard !busy, pendingHead >= pending.count, let context, context.channel.isActive else { return }
+        guard !busy, pendingHead >= pending.count, let context, context.channel.isActive, context.channel.isWritable
+        else { return }
         if case .closing = phase { return }
-        context.read()
+        if !reading { setReading(true) }
+    }
+
+    private func setReading(_ on: Bool) {
+        guard let context else { return }
+        reading = on
+        try? context.channel.syncOptions?.setOption(.autoRead, value: on)
     }
 
     private func handle(_ line: InboundLine) {
@@ -278,7 +294,7 @@ final class SessionHandler: ChannelInboundHandler {
             case .success(let reply):
                 this.logger.info(
                     "command", metadata: ["command": "\(command.name)", "outcome": "ok", "duration": "\(elapsed)"])
-                let payload = json ? (reply.json ?? Reply.encode(["text": reply.text])) : reply.text
+                let payload = json ? reply.json : reply.text
                 this.say(Frame(.ok, sequence: answered, format: format, payload: this.bounded(payload, json: json)))
                 if reply.closesSession {
                     this.phase = .closing
@@ -316,12 +332,25 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: - Output
 
+    /// Notes activity; the idle timer, scheduled once, re-arms itself for the time left when it
+    /// fires early, so that a busy session does not reschedule a timer per command.
     private func resetIdleTimer() {
-        idleTimer?.cancel()
-        let timeout = configuration.idleTimeout
+        lastActivity = .now()
+        guard idleTimer == nil else { return }
+        armIdleTimer(in: TimeAmount(configuration.idleTimeout))
+    }
+
+    private func armIdleTimer(in delay: TimeAmount) {
         let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
-        idleTimer = environment.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            loopBound.value.closeWithGoodbye("idle for \(timeout)", level: .info)
+        idleTimer = environment.eventLoop.scheduleTask(in: delay) {
+            let this = loopBound.value
+            let timeout = TimeAmount(this.configuration.idleTimeout)
+            let idle = NIODeadline.now() - this.lastActivity
+            if idle >= timeout {
+                this.closeWithGoodbye("idle for \(this.configuration.idleTimeout)", level: .info)
+            } else {
+                this.armIdleTimer(in: timeout - idle)
+            }
         }
     }
 

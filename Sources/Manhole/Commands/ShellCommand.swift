@@ -91,24 +91,27 @@ struct ShellEnvironment: Sendable {
 }
 
 /// What a command answers: text for the terminal, and the same content as JSON when it has a
-/// structured form.
+/// structured form. The JSON is only encoded when a client asks for it (`@json`).
 struct Reply: Sendable {
     var text: String
-    var json: String?
+    private let makeJSON: (@Sendable () -> String)?
     /// The session ends after this reply (`quit`).
     var closesSession = false
 
-    init(text: String, json: String? = nil, closesSession: Bool = false) {
+    init(text: String, closesSession: Bool = false) {
         self.text = text
-        self.json = json
+        self.makeJSON = nil
         self.closesSession = closesSession
     }
 
     /// A reply whose JSON form is `value` encoded.
-    init(text: String, encoding value: some Encodable) {
+    init(text: String, encoding value: some Encodable & Sendable) {
         self.text = text
-        self.json = Self.encode(value)
+        self.makeJSON = { Self.encode(value) }
     }
+
+    /// The JSON form: the structured value, or the text wrapped as `{"text": …}`.
+    var json: String { makeJSON?() ?? Self.encode(["text": text]) }
 
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
