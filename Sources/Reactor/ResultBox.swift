@@ -54,7 +54,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         self.createdAt = .now()
     }
 
-    var valueTypeName: String { String(reflecting: T.self) }
+    var valueTypeName: String { typeName(of: T.self) }
 
     /// Whether an outcome is set; lock-free.
     var isComplete: Bool { isDone.load(ordering: .acquiring) }
@@ -218,3 +218,16 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 
 /// The spin policy of blocked callers (process-wide: they share the machine's cores).
 let sharedWaiterSpin = SpinPolicy()
+
+/// Type names by type: `String(reflecting:)` demangles on every call, which made listing the
+/// stash cost a microsecond per row.
+private let typeNames = NIOLockedValueBox<[ObjectIdentifier: String]>([:])
+
+/// The fully qualified name of `type`, cached.
+func typeName(of type: Any.Type) -> String {
+    let key = ObjectIdentifier(type)
+    if let name = typeNames.withLockedValue({ $0[key] }) { return name }
+    let name = String(reflecting: type)
+    typeNames.withLockedValue { $0[key] = name }
+    return name
+}
