@@ -143,7 +143,7 @@ let package = Package(
                 "Manhole",
                 "Inspector",
                 "Reactor",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
