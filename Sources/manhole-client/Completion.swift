@@ -50,6 +50,16 @@ enum Completion: Equatable, Sendable {
         return String(prefix)
     }
 
+    /// What a candidate list shows: path candidates without the part they all share up to its
+    /// last `.` (`port  portal` rather than `app.config.port  app.config.portal`), like a shell
+    /// lists file names without their directory.
+    static func displayNames(_ candidates: [String]) -> [String] {
+        let common = commonPrefix(candidates)
+        guard candidates.count > 1, let dot = common.lastIndex(of: ".") else { return candidates }
+        let cut = common.distance(from: common.startIndex, to: dot) + 1
+        return candidates.map { String($0.dropFirst(cut)) }
+    }
+
     /// Candidates laid out in columns that fit `width` terminal cells, one string per row, each
     /// ending with a newline.
     static func columns(_ candidates: [String], width: Int) -> String {

@@ -55,4 +55,11 @@ struct CompletionTests {
         #expect(Completion.columns(["a-long-candidate"], width: 5) == "a-long-candidate\n")
         #expect(Completion.columns([], width: 80) == "")
     }
+
+    @Test("A candidate list shows paths without the part they share up to its last dot")
+    func displayNames() {
+        #expect(Completion.displayNames(["app.config.port", "app.config.portal"]) == ["port", "portal"])
+        #expect(Completion.displayNames(["app.jobs[0]", "app.jobs[1]"]) == ["jobs[0]", "jobs[1]"])
+        #expect(Completion.displayNames(["inspect", "info"]) == ["inspect", "info"])
+    }
 }
