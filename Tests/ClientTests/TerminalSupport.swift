@@ -16,18 +16,27 @@ final class TmuxTerminal {
 
     private let tmux: String
     private let socket = "manhole-client-test-\(UUID().uuidString.prefix(8))"
+    private let configuration = FileManager.default.temporaryDirectory
+        .appendingPathComponent("manhole-client-tmux-\(UUID().uuidString).conf")
 
     /// Starts `command` (a shell command line) in a 120×40 pane with `environment` added.
     init(command: String, environment: [String: String]) throws {
         tmux = try Self.tmuxPath()
-        var arguments = ["-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40"]
+        // The pane stays readable after the command ends (no process lingers to keep it).
+        try Data("set-option -g remain-on-exit on\n".utf8).write(to: configuration)
+        var arguments = ["-f", configuration.path, "new-session", "-d", "-s", "test", "-x", "120", "-y", "40"]
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(name)=\(value)"] }
         arguments.append(command)
         // The tmux server forks from this call: it must not inherit a pipe we wait on.
         try run(arguments, captureOutput: false)
     }
 
-    deinit { _ = try? run(["kill-server"], captureOutput: false) }
+    deinit {
+        // Killing the only session hangs up the pane's processes and ends the server
+        // (`kill-server` left servers running with tmux 3.3a here).
+        _ = try? run(["kill-session", "-t", "test"], captureOutput: false)
+        try? FileManager.default.removeItem(at: configuration)
+    }
 
     /// Types `text` literally.
     func type(_ text: String) throws { try run(["send-keys", "-l", text]) }
@@ -96,9 +105,9 @@ final class TmuxTerminal {
     }
 }
 
-/// A shell command line that runs the client, then prints its exit status and stays (so the
-/// pane can still be read).
+/// A shell command line that runs the client, then prints its exit status (the pane remains
+/// on exit, so it can still be read).
 func interactiveClientCommand(port: Int, user: String = "admin") throws -> String {
     let client = try clientExecutable().path
-    return "'\(client)' -p \(port) -u \(user); echo \"CLIENT-EXITED $?\"; sleep 600"
+    return "'\(client)' -p \(port) -u \(user); echo \"CLIENT-EXITED $?\""
 }
