@@ -23,8 +23,7 @@ struct ManholeClient: ParsableCommand {
             EXIT CODES
               0  every command succeeded
               1  a command failed (the server answered with an error; the others still ran)
-              2  no connection: the server could not be reached, the login failed, no password \
-            was available, or the connection was lost
+              2  no connection: server unreachable, login failed, no password, or connection lost
 
             EXAMPLES
               manhole-client -p 5022
