@@ -1,7 +1,8 @@
 # Sourced by the other scripts: checks the toolchain and installs the system packages the
-# package needs (none yet beyond Swift; the client's libedit-dev is added with the client).
+# package needs: libedit-dev (the client's line editor) and tmux (the client's terminal tests),
+# plus any named as arguments.
 need_apt=()
-for pkg in "$@"; do
+for pkg in libedit-dev tmux "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Manhole
+
+/// `manhole-client`: connects to a manhole, logs in, and runs commands: interactively on a
+/// terminal (libedit prompt with history and server-driven completion), or from `-c`, a script
+/// or a pipe, with exit codes for scripts.
+@main
+struct ManholeClient: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manhole-client",
+        abstract: "Connect to a manhole and inspect the live process behind it.",
+        discussion: """
+            The password comes from --password-stdin (the first line of standard input), else the \
+            MANHOLE_PASSWORD environment variable, else a prompt without echo (only on a terminal).
+
+            With -c the commands run in order and the client exits. Otherwise, when standard \
+            input is a terminal, an interactive prompt starts (Tab completes commands and object \
+            paths, the arrow keys walk the history kept in ~/.manhole_history, Ctrl-C clears the \
+            line, Ctrl-D quits); when it is not, commands are read from it one per line (blank \
+            lines and lines starting with # are skipped).
+
+            EXIT CODES
+              0  every command succeeded
+              1  a command failed (the server answered with an error; the others still ran)
+              2  no connection: server unreachable, login failed, no password, or connection lost
+
+            EXAMPLES
+              manhole-client -p 5022
+              MANHOLE_PASSWORD=… manhole-client -p 5022 -c ls -c 'inspect app.config'
+              manhole-client -p 5022 --json -c timers < /dev/null | jq .
+            """)
+
+    @Option(name: [.customShort("H"), .long], help: "The manhole's host.")
+    var host = "127.0.0.1"
+
+    @Option(name: .shortAndLong, help: "The manhole's TCP port.")
+    var port = 5022
+
+    @Option(name: .shortAndLong, help: "The user name (default: $USER).")
+    var user: String?
+
+    @Flag(help: "Read the password from the first line of standard input.")
+    var passwordStdin = false
+
+    @Option(name: [.customShort("c"), .customLong("command")], help: "Run a command and exit (repeatable; in order).")
+    var commands: [String] = []
+
+    @Flag(help: "Print each reply as one JSON object per line: {\"command\":…,\"ok\":…,\"reply\":…}.")
+    var json = false
+
+    @Flag(help: "Never colour the output (colour is used only on a terminal anyway).")
+    var noColor = false
+
+    @Option(help: "Seconds to wait for a reply before giving up.")
+    var timeout = 30
+
+    mutating func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let sink = StandardStreams()
+        let printer = ReplyPrinter(
+            mode: json ? .jsonLines : .text,
+            colorOutput: !json && Terminal.wantsColor(1, disabled: noColor, environment: environment),
+            colorError: Terminal.wantsColor(2, disabled: noColor, environment: environment),
+            sink: sink)
+        let user = user ?? environment["USER"] ?? "admin"
+        let input = LineReader(descriptor: 0)
+        let interactive = commands.isEmpty && Terminal.isTerminal(0) && Terminal.isTerminal(1) && !passwordStdin
+
+        let password: String
+        do {
+            password = try PasswordSource.resolve(
+                fromStandardInput: passwordStdin, environment: environment, input: input,
+                promptLabel: "\(user)@\(host):\(port)")
+        } catch {
+            printer.problem("\(error)")
+            throw ExitCode(ClientExitStatus.connectionFailed.rawValue)
+        }
+
+        let connection: ManholeConnection
+        let welcome: String
+        do {
+            connection = try ManholeConnection(host: host, port: port, timeout: .seconds(max(1, timeout)))
+            welcome = try connection.login(user: user, password: password)
+        } catch {
+            printer.problem("\(error)")
+            throw ExitCode(ClientExitStatus.connectionFailed.rawValue)
+        }
+        defer { connection.close() }
+
+        let session = Session(transport: connection, printer: printer)
+        if !commands.isEmpty {
+            _ = session.run(lines: commands)
+        } else if interactive {
+            runInteractive(session: session, printer: printer, welcome: welcome)
+        } else {
+            _ = session.run(lines: AnyIterator { input.readLine() }.lazy)
+        }
+        session.reportLoss()
+        if session.status != .success { throw ExitCode(session.status.rawValue) }
+    }
+
+    private func runInteractive(session: Session, printer: ReplyPrinter, welcome: String) {
+        let fields = Dictionary(
+            welcome.split(separator: " ").compactMap { field -> (String, String)? in
+                let parts = field.split(separator: "=", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            }, uniquingKeysWith: { $1 })
+        let who = fields["user"] ?? "?"
+        printer.info(
+            "connected to \(host):\(port) as \(who) (\(fields["role"] ?? "?")), session \(fields["session"] ?? "?")."
+                + " Type help; Tab completes; Ctrl-D quits.")
+        let prompt = printer.colorOutput
+            ? "\u{1}\u{1B}[36m\u{1}\(who)@manhole\u{1}\u{1B}[0m\u{1}> " : "\(who)@manhole> "
+        let historyPath = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.manhole_history" }
+        let editor = LineEditor(program: "manhole-client", prompt: prompt, historyPath: historyPath)
+        editor.completer = { session.completion(for: $0) }
+        editor.listWriter = { printer.raw($0) }
+        while let line = editor.readLine() {
+            if session.run(line) != .proceed { return }
+        }
+        if session.lostReason == nil { printer.raw("\n") }
+    }
+}

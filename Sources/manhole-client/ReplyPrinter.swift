@@ -1,0 +1,130 @@
+/// Shows the server's replies: text as the server aligned it (tables included), errors on
+/// standard error with the server's message, colour only where it was asked for; or, with
+/// `--json`, one JSON object per reply per line for scripts.
+final class ReplyPrinter {
+    /// How replies are written.
+    enum Mode: Sendable {
+        /// Text for people.
+        case text
+        /// `{"command":…,"ok":…,"reply":…}` lines for programs.
+        case jsonLines
+    }
+
+    /// ANSI styles (SGR sequences).
+    enum Style: String, Sendable {
+        case bold = "1"
+        case dim = "2"
+        case red = "31"
+        case yellow = "33"
+        case cyan = "36"
+    }
+
+    let mode: Mode
+    let colorOutput: Bool
+    let colorError: Bool
+    private let sink: any OutputSink
+
+    /// Creates a printer.
+    /// - Parameters:
+    ///   - mode: Text or JSON lines.
+    ///   - colorOutput: Whether standard output may be coloured.
+    ///   - colorError: Whether standard error may be coloured.
+    ///   - sink: Where the text goes.
+    init(mode: Mode, colorOutput: Bool, colorError: Bool, sink: any OutputSink) {
+        self.mode = mode
+        self.colorOutput = colorOutput
+        self.colorError = colorError
+        self.sink = sink
+    }
+
+    /// Wraps `text` in a style when `enabled`.
+    static func styled(_ text: String, _ style: Style, enabled: Bool) -> String {
+        enabled && !text.isEmpty ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    /// Prints the reply to `command`: `ok` tells success (`OK`) from failure (`ERR`).
+    func reply(to command: String, ok: Bool, payload: String, isJSON: Bool) {
+        switch mode {
+        case .jsonLines:
+            sink.output(Self.jsonLine(command: command, ok: ok, payload: payload, isJSON: isJSON) + "\n")
+        case .text:
+            if ok {
+                sink.output(styledTable(payload.isEmpty || payload.hasSuffix("\n") ? payload : payload + "\n"))
+            } else {
+                var message = payload
+                while message.hasSuffix("\n") { message.removeLast() }
+                sink.error(Self.styled("error:", .red, enabled: colorError) + " " + message + "\n")
+            }
+        }
+    }
+
+    /// A notice for the user on standard error (`manhole-client: …`), such as a failed login or
+    /// a lost connection.
+    func problem(_ message: String) {
+        sink.error(Self.styled("manhole-client:", .bold, enabled: colorError) + " " + message + "\n")
+    }
+
+    /// A line of information for the interactive user, dimmed on a terminal.
+    func info(_ message: String) {
+        sink.output(Self.styled(message, .dim, enabled: colorOutput) + "\n")
+    }
+
+    /// Plain text to standard output (completion lists, a newline after Ctrl-D).
+    func raw(_ text: String) { sink.output(text) }
+
+    /// The reply text with a table's heading in bold, when colour is on: a first line that
+    /// ``looksLikeHeading(_:)``, followed by at least one row.
+    func styledTable(_ text: String) -> String {
+        guard colorOutput, let newline = text.firstIndex(of: "\n"), text.index(after: newline) < text.endIndex else {
+            return text
+        }
+        let heading = text[..<newline]
+        guard Self.looksLikeHeading(heading) else { return text }
+        return Self.styled(String(heading), .bold, enabled: true) + text[newline...]
+    }
+
+    /// Whether a line looks like the heading of an aligned table: words in one case (`ID  NAME
+    /// DUE IN` or `id  user  role`) separated by runs of at least two spaces.
+    static func looksLikeHeading(_ line: Substring) -> Bool {
+        guard line.contains("  "), !line.hasPrefix(" "), line.contains(where: \.isLetter) else { return false }
+        let allowed: (Character) -> Bool = { $0 == " " || $0 == "-" }
+        return line.allSatisfy { allowed($0) || ($0.isLetter && $0.isUppercase) }
+            || line.allSatisfy { allowed($0) || ($0.isLetter && $0.isLowercase) }
+    }
+
+    /// One JSON object for a reply: `{"command":"ls","ok":true,"reply":<payload>}`. A JSON
+    /// payload is embedded as it is (on one line); a text payload (a line the server refused
+    /// before parsing) becomes `{"text":…}`; an empty one `null`.
+    static func jsonLine(command: String, ok: Bool, payload: String, isJSON: Bool) -> String {
+        let reply: String
+        let trimmed = payload.trimmingWhitespace
+        if trimmed.isEmpty {
+            reply = "null"
+        } else if isJSON {
+            // Newlines in JSON are whitespace outside strings; inside strings they are escaped.
+            reply = String(trimmed.filter { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
+        } else {
+            reply = "{\"text\":\(jsonString(payload))}"
+        }
+        return "{\"command\":\(jsonString(command)),\"ok\":\(ok),\"reply\":\(reply)}"
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case let control where control.value < 0x20:
+                let hex = String(control.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,1 +1,0 @@
-print("manhole-client: not built yet; see the client issue")

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Inspector
+import Logging
+import Manhole
+import Reactor
+
+/// `manhole-demo`: a small service that looks like a real one. Its main thread runs blocking
+/// work (a job loop); the reactor runs background work beside it (a looping call, a few stashed
+/// results); a manhole on 127.0.0.1 lets an operator look at all of it while it runs.
+/// SIGINT or SIGTERM stop it cleanly.
+@main
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manhole-demo",
+        abstract: "A demo service with a manhole: blocking jobs on the main thread, background work on the reactor.",
+        discussion: """
+            The password for --user comes from MANHOLE_PASSWORD; without it one is generated and \
+            printed once. There is no default password. The manhole listens on 127.0.0.1 only.
+            Connect with: manhole-client -p PORT -u USER
+            """)
+
+    @Option(help: "The manhole's TCP port on 127.0.0.1 (0 picks a free one).")
+    var port = 5022
+
+    @Option(help: "The admin user's name.")
+    var user = "admin"
+
+    @Option(help: "Also create this read-only user (password from MANHOLE_VIEWER_PASSWORD, or generated).")
+    var viewerUser: String?
+
+    @Option(help: "The minimum log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel = "info"
+
+    mutating func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "manhole-demo")
+        let environment = ProcessInfo.processInfo.environment
+
+        var accounts = [Account(name: user, password: Self.password(from: environment["MANHOLE_PASSWORD"], for: user), role: .admin)]
+        if let viewerUser {
+            let password = Self.password(from: environment["MANHOLE_VIEWER_PASSWORD"], for: viewerUser)
+            accounts.append(Account(name: viewerUser, password: password, role: .readOnly))
+        }
+
+        let stop = StopSignal()
+        let signalSources = stop.installHandlers { name in logger.notice("stopping", metadata: ["signal": "\(name)"]) }
+
+        let reactor = Reactor.setup()
+        let app = AppInfo()
+        let jobs = JobQueue()
+        let metrics = Metrics()
+
+        // Background work on the reactor: a looping call, a timer that has not fired yet, and
+        // stashed results in each state.
+        let refreshInterval = Duration.seconds(2)
+        let refresher = reactor.loopingCall(every: refreshInterval, name: "refresh-metrics") {
+            metrics.refresh(interval: refreshInterval)
+        }
+        _ = reactor.callLater(.seconds(3_600), name: "nightly-report") {
+            logger.info("nightly report sent")
+        }
+        _ = reactor.callLater(.seconds(300), name: "rotate-upstream-credentials") {
+            logger.info("upstream credentials rotated")
+        }
+        let stashed = Self.stashResults(on: reactor)
+
+        var configuration = Manhole.Configuration()
+        configuration.port = port
+        configuration.logger = logger
+        let manhole: Manhole
+        do {
+            manhole = try Manhole.start(
+                accounts: accounts, namespace: ["app": app, "config": app.config], configuration: configuration,
+                reactor: reactor)
+        } catch {
+            logger.error("cannot start the manhole", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+        manhole.inspector.register("jobs") { jobs.snapshot() }
+        manhole.inspector.register("metrics") { metrics.snapshot() }
+        manhole.inspector.register("results") { stashed }
+        try HostCommands.register(on: manhole, jobs: jobs)
+
+        say("manhole-demo: \(app.name) running (pid \(app.pid)); manhole on 127.0.0.1:\(manhole.port)")
+        say("connect with: manhole-client -p \(manhole.port) -u \(user)")
+
+        JobLoop(reactor: reactor, jobs: jobs, metrics: metrics, stop: stop, logger: logger).run()
+
+        refresher.stop()
+        manhole.stop()
+        withExtendedLifetime(signalSources) {}
+        logger.notice("stopped", metadata: ["processed": "\(jobs.snapshot().processed)"])
+        // Returning from main stops the reactor (its exit hook): pending results are interrupted.
+    }
+
+    /// The password from the environment, or a generated one printed once (never a default).
+    static func password(from value: String?, for user: String) -> String {
+        if let value, !value.isEmpty { return value }
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let password = String((0..<20).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
+        say("password for \(user): \(password)")
+        return password
+    }
+
+    /// Stashes a few results for `results` to list: two pending (a deferred nobody settles yet,
+    /// and a slow upstream call), one succeeded, one failed. Returns their ids by name.
+    static func stashResults(on reactor: Reactor) -> [String: Int] {
+        let pendingAck = reactor.runInReactor { reactor.makeDeferred(of: String.self) }.stash()
+        let slowExport = reactor.runInReactor { () async throws -> Int in
+            try await Task.sleep(for: .seconds(3_600))
+            return 12_000
+        }.stash()
+        let warmCache = reactor.runInReactor { () -> [String] in ["EUR", "USD", "CHF"] }.stash()
+        let upstream = reactor.runInReactor { () throws -> Int in
+            throw DemoError.upstreamUnavailable("payments.internal:8443")
+        }.stash()
+        return ["awaiting-ack": pendingAck, "bulk-export": slowExport, "currency-cache": warmCache, "upstream-probe": upstream]
+    }
+}
+
+/// Writes a line to standard output at once (unbuffered: a script waiting for it sees it).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
