@@ -1,3 +1,4 @@
+import Foundation
 /// Shows the server's replies: text as the server aligned it (tables included), errors on
 /// standard error with the server's message, colour only where it was asked for; or, with
 /// `--json`, one JSON object per reply per line for scripts.
@@ -109,22 +110,11 @@ final class ReplyPrinter {
         return "{\"command\":\(jsonString(command)),\"ok\":\(ok),\"reply\":\(reply)}"
     }
 
-    /// `text` as a JSON string literal.
+    /// `text` as a JSON string literal (Foundation's encoder does the escaping).
     static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(text) else { return "\"\"" }
+        return String(decoding: data, as: UTF8.self)
     }
 }
