@@ -39,20 +39,10 @@ private func makeGraph(_ count: Int) -> GraphNode {
 /// Runs `body` `warmUp` times, then `iterations` times timing each, and prints the median and
 /// 99th percentile in nanoseconds.
 private func measure(_ name: String, warmUp: Int = 200, iterations: Int = 5_000, _ body: () -> Void) {
-    let clock = ContinuousClock()
     for _ in 0..<warmUp { body() }
-    var samples: [Int64] = []
-    samples.reserveCapacity(iterations)
-    for _ in 0..<iterations {
-        let start = clock.now
-        body()
-        let elapsed = start.duration(to: clock.now)
-        samples.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-    }
-    samples.sort()
-    let median = samples[samples.count / 2]
-    let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
-    print("  \(name): median \(median) ns/op, p99 \(p99) ns/op (\(iterations) iterations)")
+    var samples = Samples(capacity: iterations)
+    for _ in 0..<iterations { samples.append(time(body)) }
+    print("  \(name): median \(samples.median) ns/op, p99 \(samples.p99) ns/op (\(iterations) iterations)")
 }
 
 /// Prints ns per operation for the Inspector's bounded operations: the first page of a

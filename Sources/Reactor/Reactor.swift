@@ -38,7 +38,6 @@ public final class Reactor: Sendable {
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let configuration: Configuration
     private let hooks = NIOLockedValueBox<[(name: String, body: @Sendable () -> Void)]>([])
-    private let stopped = NIOLockedValueBox<Bool>(false)
 
     /// Starts a reactor with a dedicated thread. Most programs call ``setup(configuration:)``
     /// instead, which does this once per process; separate instances are for tests and for
@@ -127,13 +126,10 @@ public final class Reactor: Sendable {
     /// attached host loop keeps running). Called on the reactor thread, it does the same but cannot
     /// wait for its own thread to end. Calling it again does nothing.
     public func stop(timeout: Duration = .seconds(5)) {
-        guard stopped.withLockedValue({ wasStopped in
-            defer { wasStopped = true }
-            return !wasStopped
-        }) else { return }
+        // Closing the gate happens once: it is what makes a second `stop` do nothing.
+        guard gate.close() else { return }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let onLoop = eventLoop.inEventLoop
-        _ = gate.close()
         for result in results.close() { result.interrupt(with: .stopped) }
         timerRegistry.cancelAll()
         let hookList = hooks.withLockedValue { $0 }

@@ -44,8 +44,6 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var waiterTimeouts: [Int: Duration] = [:]
     private var nextWaiterToken = 0
     private var failureObserved = false
-    /// One spin policy for every blocked caller of the process.
-    private static var waiterSpin: SpinPolicy { sharedWaiterSpin }
 
     init(id: Int, callSite: CallSite, store: ResultStore?) {
         self.id = id
@@ -134,7 +132,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     func wait(timeout: Duration) -> Outcome<T>? {
         if !isComplete {
             let start = NIODeadline.now()
-            if !Self.waiterSpin.spin(until: { isComplete }) {
+            if !sharedWaiterSpin.spin(until: { isComplete }) {
                 guard park(timeout: timeout, start: start) else { return nil }
             }
         }
