@@ -19,6 +19,30 @@ struct LifecycleTests {
         #expect(try second.run("whoami").kind == .ok)
     }
 
+    @Test("A logged-in session idle past the idle timeout is closed with a goodbye; activity keeps it open")
+    func idleTimeout() throws {
+        let server = try TestServer { $0.idleTimeout = .seconds(1) }
+        let connection = try server.connect()
+        for _ in 0..<5 {
+            usleep(250_000)
+            #expect(try connection.run("whoami").kind == .ok)
+        }
+        let frames = framesUntilClosed(connection)
+        #expect(frames.map(\.kind) == [.bye])
+        #expect(frames.first?.payload == "idle for 1.0 seconds\n")
+    }
+
+    @Test("Connections beyond the pending-login limit are turned away at once")
+    func pendingLoginLimit() throws {
+        let server = try TestServer { $0.maxPendingLogins = 1 }
+        let waiting = try server.raw()
+        #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 1)")) {
+            try server.raw()
+        }
+        try waiting.login(user: "admin", password: adminPassword)
+        #expect(try server.connect().run("whoami").kind == .ok)
+    }
+
     @Test("stop() says goodbye to open sessions and closes the listener")
     func stopWithSessionsOpen() throws {
         let server = try TestServer()
