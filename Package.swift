@@ -86,9 +86,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/BenchmarkSupport",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "manhole-load",
+            dependencies: [
+                "BenchmarkSupport",
+                "Reactor",
+                "Manhole",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/manhole-load",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "manhole-benchmark",
             dependencies: [
+                "BenchmarkSupport",
                 "Reactor",
                 "Inspector",
                 "Manhole",

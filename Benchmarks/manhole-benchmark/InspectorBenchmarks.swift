@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Inspector
 import NIOCore
 import Reactor

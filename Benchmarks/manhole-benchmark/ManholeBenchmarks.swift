@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Manhole
 import NIOConcurrencyHelpers
@@ -102,10 +103,4 @@ enum ManholeBenchmarks {
         samples.wallNanoseconds = now() - start
         return samples
     }
-}
-
-/// Hands a value to the one thread that will use it.
-struct Handoff<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import NIOConcurrencyHelpers
 import Foundation
 import NIOCore

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import Synchronization
 
@@ -13,7 +6,16 @@ import Synchronization
 ///
 /// Parking costs a wake from idle (tens of microseconds on a small VM, see shared/PLATFORM.md);
 /// a short reactor round trip finishes well inside that, so a waiter first polls for up to
-/// ``maximumSpin``, yielding the CPU between polls so that a peer sharing its core can run.
+/// ``maximumSpin``.
+///
+/// The spin never calls `sched_yield`. It did once, to let a peer sharing the core run; on an
+/// oversubscribed machine (a CPU-bound host thread, load clients, compilers) each yield handed
+/// the core away for a whole time slice of every other runnable thread, and the reactor, which
+/// yielded in its drain after every call of a busy blocking caller, got a few milliseconds of
+/// CPU per second: sessions stalled for seconds (seen with `manhole-load run --host-work
+/// --soak`). A spin bounded in wall time that keeps its core costs at most ``maximumSpin`` per
+/// wait, and the scheduler still preempts it like any running thread.
+///
 /// The policy adapts: a spin that ends empty-handed halves the budget, down to zero (then the
 /// thread parks at once, as it would without spinning); a successful spin restores the full
 /// budget; while the budget is zero, one wait in ``probeInterval`` spins anyway to find out
@@ -48,8 +50,6 @@ final class SpinPolicy: Sendable {
                     budget.store(limit / 2 < 1_000 ? 0 : limit / 2, ordering: .relaxed)
                     return false
                 }
-                // Let a thread that shares this core (the reactor, or the caller) run.
-                sched_yield()
             }
         }
     }
