@@ -77,7 +77,10 @@ public final class Manhole: Sendable {
             base: configuration.failureDelay, maximum: configuration.maxFailureDelay, memory: configuration.failureMemory))
         let environment = ShellEnvironment(
             reactor: reactor, inspector: inspector, state: state, commands: BuiltinCommands.table(),
-            configuration: configuration, startedAt: .now())
+            configuration: configuration, startedAt: .now(),
+            budget: LoopBudget(
+                eventLoop: reactor.eventLoop, share: configuration.shellShare, window: .milliseconds(10),
+                slice: configuration.shellSlice))
         let makeBootstrap = { @Sendable in ServerBootstrap(group: reactor.eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)

@@ -32,6 +32,13 @@ extension Manhole {
         public var maxFailureDelay: Duration = .seconds(8)
         /// How long a peer's failures are remembered after its last one.
         public var failureMemory: Duration = .seconds(15 * 60)
+        /// The largest fraction of the reactor thread's time the shell may use, measured over
+        /// 10 ms windows: beyond it, sessions' input waits (in the socket) for the next window, so
+        /// a flood of commands or logins cannot slow the host's own work on the reactor.
+        public var shellShare: Double = 0.2
+        /// The most shell work in a row on the reactor thread; then the host's queued calls and
+        /// timers run before the next session line.
+        public var shellSlice: Duration = .microseconds(250)
         /// PBKDF2-SHA-256 iterations for the stored keys (the client repeats them at each login).
         public var pbkdf2Iterations: Int = 210_000
         /// Where sessions, commands and refusals are logged. Pass the host's logger.

@@ -34,6 +34,8 @@ final class SessionHandler: ChannelInboundHandler {
     private var pending: [InboundLine] = []
     private var pendingHead = 0
     private var busy = false
+    /// Whether the session waits for the shell's budget (``LoopBudget``).
+    private var waitingForTurn = false
     private var loginTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
     private var lastActivity = NIODeadline.now()
@@ -110,6 +112,10 @@ final class SessionHandler: ChannelInboundHandler {
 
     private func processPending() {
         while !busy, pendingHead < pending.count, context?.channel.isWritable == true {
+            guard environment.budget.mayRun() else {
+                waitForTurn()
+                return
+            }
             let line = pending[pendingHead]
             pendingHead += 1
             if pendingHead == pending.count {
@@ -117,7 +123,21 @@ final class SessionHandler: ChannelInboundHandler {
                 pendingHead = 0
             }
             sequence += 1
-            handle(line)
+            environment.budget.measure { handle(line) }
+        }
+    }
+
+    /// Waits for the shell's budget (see ``LoopBudget``): the lines stay pending and reading
+    /// stays paused until the session's turn comes.
+    private func waitForTurn() {
+        guard !waitingForTurn else { return }
+        waitingForTurn = true
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        environment.budget.waitForTurn {
+            let this = loopBound.value
+            this.waitingForTurn = false
+            this.processPending()
+            this.readMoreIfIdle()
         }
     }
 
@@ -260,7 +280,6 @@ final class SessionHandler: ChannelInboundHandler {
             text = String(text.dropFirst(5))
         }
         let format: Frame.Format = wantsJSON ? .json : .text
-        let json = wantsJSON
         let words: [String]
         do {
             words = try CommandLineParser.split(text)
@@ -289,28 +308,37 @@ final class SessionHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
         command.run(invocation, environment).hop(to: environment.eventLoop).whenComplete { outcome in
             let this = loopBound.value
-            let elapsed = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)
-            switch outcome {
-            case .success(let reply):
-                this.logger.info(
-                    "command", metadata: ["command": "\(command.name)", "outcome": "ok", "duration": "\(elapsed)"])
-                let payload = json ? reply.json : reply.text
-                this.say(Frame(.ok, sequence: answered, format: format, payload: this.bounded(payload, json: json)))
-                if reply.closesSession {
-                    this.phase = .closing
-                    this.context?.close(promise: nil)
-                    return
-                }
-            case .failure(let error):
-                this.logger.info(
-                    "command",
-                    metadata: ["command": "\(command.name)", "outcome": "error", "error": "\(error)", "duration": "\(elapsed)"])
-                this.replyError("\(error)", sequence: answered, format: format)
+            this.environment.budget.measure {
+                this.finishCommand(command, outcome, sequence: answered, format: format, started: started)
             }
-            this.busy = false
-            this.processPending()
-            this.readMoreIfIdle()
         }
+    }
+
+    /// Answers a command and goes on with the session's next line.
+    private func finishCommand(
+        _ command: ShellCommand, _ outcome: Result<Reply, any Error>, sequence answered: Int, format: Frame.Format,
+        started: NIODeadline
+    ) {
+        let elapsed = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)
+        switch outcome {
+        case .success(let reply):
+            logger.info("command", metadata: ["command": "\(command.name)", "outcome": "ok", "duration": "\(elapsed)"])
+            let json = format == .json
+            say(Frame(.ok, sequence: answered, format: format, payload: bounded(json ? reply.json : reply.text, json: json)))
+            if reply.closesSession {
+                phase = .closing
+                context?.close(promise: nil)
+                return
+            }
+        case .failure(let error):
+            logger.info(
+                "command",
+                metadata: ["command": "\(command.name)", "outcome": "error", "error": "\(error)", "duration": "\(elapsed)"])
+            replyError("\(error)", sequence: answered, format: format)
+        }
+        busy = false
+        processPending()
+        readMoreIfIdle()
     }
 
     private func replyError(_ message: String, sequence: Int, format: Frame.Format) {

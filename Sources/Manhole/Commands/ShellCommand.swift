@@ -69,6 +69,8 @@ struct ShellEnvironment: Sendable {
     let commands: CommandTable
     let configuration: Manhole.Configuration
     let startedAt: NIODeadline
+    /// The shell's share of the reactor thread (loop confined).
+    let budget: LoopBudget
 
     var eventLoop: any EventLoop { reactor.eventLoop }
 
