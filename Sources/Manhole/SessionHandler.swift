@@ -39,6 +39,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var lastActivity = NIODeadline.now()
     /// Whether the channel reads on its own right now (see ``pauseReadingIfBehind()``).
     private var reading = true
+    /// Whether the client has shut down its sending side: the session closes once it has
+    /// answered every complete line it received.
+    private var inputClosed = false
     private var context: ChannelHandlerContext?
 
     init(environment: ShellEnvironment, credentials: CredentialStore) {
@@ -133,7 +136,17 @@ final class SessionHandler: ChannelInboundHandler {
         guard !busy, pendingHead >= pending.count, let context, context.channel.isActive, context.channel.isWritable
         else { return }
         if case .closing = phase { return }
+        if inputClosed { return closeAfterLastReply(context) }
         if !reading { setReading(true) }
+    }
+
+    /// Closes once the replies written so far are flushed (the client shut down its input).
+    private func closeAfterLastReply(_ context: ChannelHandlerContext) {
+        logger.info("client closed its input; closing after the last reply", metadata: ["peer": "\(peer)"])
+        phase = .closing
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete {
+            [channel = context.channel] _ in channel.close(promise: nil)
+        }
     }
 
     private func setReading(_ on: Bool) {
@@ -385,6 +398,10 @@ extension SessionHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let goodbye = event as? GoodbyeEvent {
             closeWithGoodbye(goodbye.reason, level: .info)
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            // Lines read before the end of input are answered first (see readMoreIfIdle()).
+            inputClosed = true
+            readMoreIfIdle()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
