@@ -26,7 +26,7 @@ public final class Manhole: Sendable {
     public let reactor: Reactor
 
     private let serverChannel: any Channel
-    private let environment: ShellEnvironment
+    let environment: ShellEnvironment
 
     /// The TCP port the listener is bound to (useful with port 0).
     public var port: Int { localAddress.port ?? 0 }

@@ -64,8 +64,12 @@ final class SessionHandler: ChannelInboundHandler {
             phase = .closing
             say(Frame(.bye, sequence: 0, payload: refusal.description + "\n"), thenClose: true)
             return
-        case .success(let id):
-            self.id = id
+        case .success(let admission):
+            self.id = admission.id
+            if let evicted = admission.evicted {
+                logger.warning("pending login evicted to make room", metadata: ["peer": "\(peer)"])
+                evicted.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: "evicted: too many connections logging in"))
+            }
         }
         logger[metadataKey: "session"] = "\(id)"
         logger.info("connection accepted", metadata: ["peer": "\(peer)"])
@@ -235,7 +239,7 @@ final class SessionHandler: ChannelInboundHandler {
     /// Answers a failed login after the peer's throttle delay, and closes after too many.
     private func loginFailed(reason: String, malformed: Bool, user: String? = nil) {
         failures += 1
-        let delay = environment.state.recordFailure(from: peerAddress)
+        let delay = environment.state.recordFailure(id: id, from: peerAddress)
         logger.notice(
             "login failed",
             metadata: ["peer": "\(peer)", "user": "\(user ?? "-")", "reason": "\(reason)", "failures": "\(failures)"])
