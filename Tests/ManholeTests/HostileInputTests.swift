@@ -34,11 +34,11 @@ struct HostileInputTests {
         }
     }
 
-    @Test("A line that never ends gets one 'line too long' error, is not buffered, and a newline ends the discarding")
+    @Test("A line that never ends (32 MiB, 8 under a sanitizer) gets one 'line too long' error, is not buffered, and a newline ends the discarding")
     func endlessLine() throws {
         let server = try TestServer()
         let chunk = [UInt8](repeating: UInt8(ascii: "y"), count: 64 * 1_024)
-        let sent = 32 << 20
+        let sent = runningUnderSanitizer ? 8 << 20 : 32 << 20
         let growth = try withBystander(server) {
             let session = try server.connect()
             let watch = MemoryWatch()
@@ -223,9 +223,9 @@ struct HostileInputTests {
                 leaver.socket.abort()
             }
             #expect(eventually { server.manhole.sessions.count == 1 })
+            // Each leaver's session was logged as closed (the bystander's is still open).
+            #expect(eventually { capture.logged.count { $0.contains(" session closed ") } == 5 })
         }
-        let closed = capture.logged.filter { $0.contains("session closed") && $0.contains("user=admin") }
-        #expect(closed.count == 5)
     }
 
     @Test("A client that never reads stalls only itself: the server stops reading its input and its memory stays bounded")
@@ -250,8 +250,10 @@ struct HostileInputTests {
             usleep(300_000)
             let served = server.manhole.sessions.first { $0.user == "admin" }?.commands ?? 0
             let growth = watch.stop()
-            hog.socket.abort()
+            // Shutting down the sending side wakes a writer blocked in send; then reset.
+            hog.socket.shutdownWrite()
             writer.wait()
+            hog.socket.abort()
             return (served, growth)
         }
         #expect(served < 100, "the server ran \(served) of \(requests) commands for a client that reads nothing")
