@@ -162,6 +162,7 @@ let package = Package(
                 "Manhole",
                 "Inspector",
                 "Reactor",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

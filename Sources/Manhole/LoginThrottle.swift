@@ -2,6 +2,10 @@ import NIOCore
 
 /// Failed logins per peer address, and the growing delay before a failure is answered.
 ///
+/// Keyed by the peer's IP address, not `ip:port`: an attacker opening many connections from one
+/// host shares one record and one growing delay (per-connection keys would restart at `base`
+/// with every new connection).
+///
 /// The first failure from an address waits `base`, each further one twice as long, up to
 /// `maximum`; an address is forgotten `memory` after its last failure. A success does not
 /// reset the count (it would let a guesser interleave a known account), it only stops growing
@@ -30,7 +34,12 @@ struct LoginThrottle: Sendable {
         record.failures += 1
         record.last = now
         records[peer] = record
-        let doublings = min(record.failures - 1, 30)
+        return delay(afterFailures: record.failures)
+    }
+
+    /// The delay that answers a peer's `failures`-th failure: `base` doubled per earlier failure, up to `maximum`.
+    func delay(afterFailures failures: Int) -> TimeAmount {
+        let doublings = min(max(failures - 1, 0), 30)
         let delay = base.nanoseconds.multipliedReportingOverflow(by: Int64(1) << doublings)
         return delay.overflow ? maximum : min(maximum, .nanoseconds(delay.partialValue))
     }

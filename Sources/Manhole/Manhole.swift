@@ -26,7 +26,7 @@ public final class Manhole: Sendable {
     public let reactor: Reactor
 
     private let serverChannel: any Channel
-    private let environment: ShellEnvironment
+    let environment: ShellEnvironment
 
     /// The TCP port the listener is bound to (useful with port 0).
     public var port: Int { localAddress.port ?? 0 }
@@ -85,6 +85,8 @@ public final class Manhole: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // A client that shuts down its sending side still gets the replies to what it sent.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1_024, high: 128 * 1_024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

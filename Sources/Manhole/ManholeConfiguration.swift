@@ -12,7 +12,9 @@ extension Manhole {
         public var allowNonLoopback: Bool = false
         /// The most authenticated sessions at once; further logins are refused with a message.
         public var maxSessions: Int = 16
-        /// The most connections still logging in at once (a login flood stops here).
+        /// The most connections still logging in at once (a login flood stops here). When they are
+        /// all taken, a new connection takes the slot of the one with the most failed logins (which
+        /// gets a goodbye), and is refused only if none has failed.
         public var maxPendingLogins: Int = 32
         /// The longest line accepted, in bytes. A longer line gets an error reply and is discarded
         /// up to its newline; the session continues (before login it counts as a failed attempt).

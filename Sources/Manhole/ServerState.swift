@@ -9,6 +9,8 @@ final class ServerState: Sendable {
         var channels: [Int: any Channel] = [:]
         var nextID = 0
         var throttle: LoginThrottle
+        /// Failed logins of each connection still logging in, by session id.
+        var loginFailures: [Int: Int] = [:]
         var isStopped = false
     }
 
@@ -18,20 +20,41 @@ final class ServerState: Sendable {
         state = NIOLockedValueBox(State(throttle: throttle))
     }
 
+    /// A connection let in, and the one it displaced, if any (see ``admit(peer:channel:configuration:)``).
+    struct Admission {
+        var id: Int
+        /// A connection still logging in that was dropped to make room: the caller says goodbye to it.
+        var evicted: (any Channel)?
+    }
+
     /// Admits a new connection if the limits allow; returns its id, or why it was refused.
-    func admit(peer: String, channel: any Channel, configuration: Manhole.Configuration) -> Result<Int, AdmissionRefusal> {
+    ///
+    /// When every pending-login slot is taken, the new connection takes the slot of the pending
+    /// connection with the most failed logins (the oldest of those on a tie), which is waiting out
+    /// a throttle delay: an attacker cannot hold every slot with failing connections and lock the
+    /// right user out. Only when no pending connection has failed is the new one refused.
+    func admit(peer: String, channel: any Channel, configuration: Manhole.Configuration) -> Result<Admission, AdmissionRefusal> {
         state.withLockedValue { state in
             if state.isStopped { return .failure(.stopping) }
             let pending = state.sessions.values.filter { $0.user == nil }.count
             let authenticated = state.sessions.count - pending
-            if pending >= configuration.maxPendingLogins { return .failure(.tooManyPendingLogins(configuration.maxPendingLogins)) }
             if authenticated >= configuration.maxSessions { return .failure(.tooManySessions(configuration.maxSessions)) }
+            var evicted: (any Channel)?
+            if pending >= configuration.maxPendingLogins {
+                let victim = state.loginFailures.filter { $0.value > 0 }
+                    .max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
+                guard let victim else { return .failure(.tooManyPendingLogins(configuration.maxPendingLogins)) }
+                evicted = state.channels[victim.key]
+                state.sessions[victim.key] = nil
+                state.channels[victim.key] = nil
+                state.loginFailures[victim.key] = nil
+            }
             state.nextID += 1
             state.sessions[state.nextID] = SessionInfo(
                 id: state.nextID, user: nil, role: nil, peer: peer,
                 connectedAtUptime: Double(NIODeadline.now().uptimeNanoseconds) / 1e9, commands: 0, lastCommand: nil)
             state.channels[state.nextID] = channel
-            return .success(state.nextID)
+            return .success(Admission(id: state.nextID, evicted: evicted))
         }
     }
 
@@ -42,6 +65,7 @@ final class ServerState: Sendable {
             guard authenticated < maxSessions else { return false }
             state.sessions[id]?.user = user
             state.sessions[id]?.role = role
+            state.loginFailures[id] = nil
             return true
         }
     }
@@ -58,6 +82,7 @@ final class ServerState: Sendable {
         state.withLockedValue { state in
             state.sessions[id] = nil
             state.channels[id] = nil
+            state.loginFailures[id] = nil
         }
     }
 
@@ -66,8 +91,18 @@ final class ServerState: Sendable {
         state.withLockedValue { $0.sessions.values.sorted { $0.id < $1.id } }
     }
 
-    func recordFailure(from peer: String) -> TimeAmount {
-        state.withLockedValue { $0.throttle.recordFailure(from: peer) }
+    /// Records a failed login of session `id` from the peer `address` (an IP address, without
+    /// the port: every connection from one host shares its throttle); returns the answer's delay.
+    func recordFailure(id: Int, from address: String) -> TimeAmount {
+        state.withLockedValue { state in
+            if state.sessions[id] != nil { state.loginFailures[id, default: 0] += 1 }
+            return state.throttle.recordFailure(from: address)
+        }
+    }
+
+    /// The failed logins on record for a peer address, and the delay its next failure would wait.
+    func throttle(of address: String) -> (failures: Int, nextDelay: TimeAmount) {
+        state.withLockedValue { ($0.throttle.failures(of: address), $0.throttle.delay(afterFailures: $0.throttle.failures(of: address) + 1)) }
     }
 
     /// Refuses new connections and returns the open ones, so the caller can say goodbye.

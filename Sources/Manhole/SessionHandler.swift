@@ -41,6 +41,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var lastActivity = NIODeadline.now()
     /// Whether the channel reads on its own right now (see ``pauseReadingIfBehind()``).
     private var reading = true
+    /// Whether the client has shut down its sending side: the session closes once it has
+    /// answered every complete line it received.
+    private var inputClosed = false
     private var context: ChannelHandlerContext?
 
     init(environment: ShellEnvironment, credentials: CredentialStore) {
@@ -63,8 +66,12 @@ final class SessionHandler: ChannelInboundHandler {
             phase = .closing
             say(Frame(.bye, sequence: 0, payload: refusal.description + "\n"), thenClose: true)
             return
-        case .success(let id):
-            self.id = id
+        case .success(let admission):
+            self.id = admission.id
+            if let evicted = admission.evicted {
+                logger.warning("pending login evicted to make room", metadata: ["peer": "\(peer)"])
+                evicted.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: "evicted: too many connections logging in"))
+            }
         }
         logger[metadataKey: "session"] = "\(id)"
         logger.info("connection accepted", metadata: ["peer": "\(peer)"])
@@ -153,7 +160,17 @@ final class SessionHandler: ChannelInboundHandler {
         guard !busy, pendingHead >= pending.count, let context, context.channel.isActive, context.channel.isWritable
         else { return }
         if case .closing = phase { return }
+        if inputClosed { return closeAfterLastReply(context) }
         if !reading { setReading(true) }
+    }
+
+    /// Closes once the replies written so far are flushed (the client shut down its input).
+    private func closeAfterLastReply(_ context: ChannelHandlerContext) {
+        logger.info("client closed its input; closing after the last reply", metadata: ["peer": "\(peer)"])
+        phase = .closing
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete {
+            [channel = context.channel] _ in channel.close(promise: nil)
+        }
     }
 
     private func setReading(_ on: Bool) {
@@ -242,7 +259,7 @@ final class SessionHandler: ChannelInboundHandler {
     /// Answers a failed login after the peer's throttle delay, and closes after too many.
     private func loginFailed(reason: String, malformed: Bool, user: String? = nil) {
         failures += 1
-        let delay = environment.state.recordFailure(from: peerAddress)
+        let delay = environment.state.recordFailure(id: id, from: peerAddress)
         logger.notice(
             "login failed",
             metadata: ["peer": "\(peer)", "user": "\(user ?? "-")", "reason": "\(reason)", "failures": "\(failures)"])
@@ -413,6 +430,10 @@ extension SessionHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let goodbye = event as? GoodbyeEvent {
             closeWithGoodbye(goodbye.reason, level: .info)
+        } else if let event = event as? ChannelEvent, event == .inputClosed {
+            // Lines read before the end of input are answered first (see readMoreIfIdle()).
+            inputClosed = true
+            readMoreIfIdle()
         } else {
             context.fireUserInboundEventTriggered(event)
         }

@@ -4,17 +4,6 @@ import Testing
 
 @Suite("Bad input")
 struct BadInputTests {
-    @Test("A line over the limit gets an error, is discarded, and the session continues")
-    func tooLongLine() throws {
-        let server = try TestServer { $0.maxLineLength = 1_024 }
-        let connection = try server.connect()
-        try connection.socket.write(String(repeating: "x", count: 1 << 20) + "\n")
-        let reply = try connection.readFrame()
-        #expect(reply.kind == .error)
-        #expect(reply.payload == "line too long (the limit is 1024 bytes); it was discarded\n")
-        #expect(try connection.run("whoami").kind == .ok)
-    }
-
     @Test("Invalid UTF-8, NUL bytes, telnet negotiation and binary garbage get a clear error each")
     func garbage() throws {
         let server = try TestServer()

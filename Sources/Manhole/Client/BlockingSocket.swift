@@ -118,6 +118,15 @@ public final class BlockingSocket {
     /// Closes the sending side (the peer sees end of input) but keeps reading.
     public func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
 
+    /// Closes the connection at once with a reset (`SO_LINGER` 0): unsent data is dropped and
+    /// the peer sees `ECONNRESET` instead of an orderly end.
+    public func abort() {
+        guard descriptor >= 0 else { return }
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
     /// Closes the connection.
     public func close() {
         if descriptor >= 0 {
