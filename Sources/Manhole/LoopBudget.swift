@@ -25,6 +25,8 @@ final class LoopBudget: @unchecked Sendable {
     private var waiting: [() -> Void] = []
     private var wakeScheduled = false
     private var measuring = false
+    /// How many times a session had to wait for its turn (for `stats`-like views and tests).
+    private(set) var waits = 0
 
     /// - Parameters:
     ///   - share: The fraction of each window the shell may use (0 < share ≤ 1).
@@ -73,6 +75,7 @@ final class LoopBudget: @unchecked Sendable {
     func waitForTurn(_ resume: @escaping () -> Void) {
         eventLoop.assertInEventLoop()
         waiting.append(resume)
+        waits += 1
         scheduleWake()
     }
 

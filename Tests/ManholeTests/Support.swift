@@ -25,6 +25,10 @@ final class TestServer: Sendable {
         configuration.logger.logLevel = .error
         configuration.failureDelay = .milliseconds(1)
         configuration.maxFailureDelay = .milliseconds(20)
+        // Debug and sanitizer builds run commands several times slower than release; the
+        // production share (20 %) would make the many-command tests crawl. ShellBudgetTests
+        // checks the budget itself.
+        configuration.shellShare = 1
         configure(&configuration)
         manhole = try Manhole.start(
             accounts: [

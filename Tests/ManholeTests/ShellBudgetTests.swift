@@ -1,0 +1,68 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import Reactor
+import Testing
+@testable import Manhole
+
+@Suite("The shell's share of the reactor thread")
+struct ShellBudgetTests {
+    @Test("Past its share, sessions wait their turn: every one is answered in order and the host keeps working")
+    func sessionsTakeTurns() throws {
+        let app = App()
+        let server = try TestServer(configure: { $0.shellShare = 0.02; $0.maxSessions = 12 }, namespace: ["app": app])
+        let failures = NIOLockedValueBox<[String]>([])
+        try withBystander(server) {
+            let group = DispatchGroup()
+            for index in 0..<8 {
+                group.enter()
+                Thread.detachNewThread {
+                    defer { group.leave() }
+                    do {
+                        let connection = try server.connect()
+                        // Pipelined: 50 commands in one write, so the session runs past its budget.
+                        let lines = (0..<50).map { "inspect app.jobs[\($0)]\n" }.joined()
+                        try connection.socket.write(lines)
+                        for step in 0..<50 {
+                            let reply = try connection.readFrame()
+                            guard reply.kind == .ok, reply.payload == "app.jobs[\(step)]: Int = \(step)\n" else {
+                                throw ShellError("session \(index) step \(step): \(reply.kind) \(reply.payload)")
+                            }
+                        }
+                    } catch {
+                        failures.withLockedValue { $0.append("\(error)") }
+                    }
+                }
+            }
+            group.wait()
+        }
+        #expect(failures.withLockedValue { $0 } == [])
+        let waits = try server.reactor.waitFor(timeout: .seconds(10)) { server.manhole.environment.budget.waits }
+        #expect(waits > 0, "the budget never made a session wait: it is not in the path")
+    }
+
+    @Test("A spent budget resumes waiting sessions oldest first, once the window allows")
+    func resumesInOrder() throws {
+        let reactor = Reactor()
+        defer { reactor.stop() }
+        let order = try reactor.waitFor(timeout: .seconds(10)) { () -> EventLoopFuture<[Int]> in
+            let budget = LoopBudget(
+                eventLoop: reactor.eventLoop, share: 0.1, window: .milliseconds(10), slice: .microseconds(250))
+            budget.measure {
+                let start = NIODeadline.now()
+                while NIODeadline.now() - start < .milliseconds(2) {}  // more than the 1 ms allowance
+            }
+            let spent = !budget.mayRun()
+            let promise = reactor.eventLoop.makePromise(of: [Int].self)
+            var order: [Int] = []
+            for index in 0..<3 {
+                budget.waitForTurn {
+                    order.append(index)
+                    if order.count == 3 { promise.succeed(spent ? order : []) }
+                }
+            }
+            return promise.futureResult
+        }
+        #expect(order == [0, 1, 2])
+    }
+}
