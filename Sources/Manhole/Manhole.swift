@@ -104,7 +104,6 @@ public final class Manhole: Sendable {
         // The hook holds the listener and the session table, not the Manhole: a host that no
         // longer holds its Manhole (started in a function that returned, as a `main` that returns
         // does) still has the listener closed and every session told goodbye at reactor stop.
-        // (It used to capture the Manhole weakly, and did nothing once the host let go of it.)
         reactor.addShutdownHook(name: "manhole") { [state = environment.state] in
             channel.close(promise: nil)
             closeSessions(of: state, reason: "the process is shutting down")
