@@ -109,6 +109,8 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 "Reactor",
+                // Built beside the benchmark: the `shutdown` section runs it as a child process.
+                "manhole-shutdown-probe",
                 "Inspector",
                 "Manhole",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -129,6 +131,12 @@ let package = Package(
             path: "Tests/Fixtures/reactor-exit-probe",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "manhole-shutdown-probe",
+            dependencies: ["Reactor", "Manhole"],
+            path: "Tests/Fixtures/manhole-shutdown-probe",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ReactorTests",
             dependencies: [
@@ -145,6 +153,7 @@ let package = Package(
             name: "ManholeTests",
             dependencies: [
                 "Manhole",
+                "manhole-shutdown-probe",
                 "Inspector",
                 "Reactor",
                 .product(name: "Crypto", package: "swift-crypto"),

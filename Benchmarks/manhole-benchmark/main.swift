@@ -18,7 +18,10 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Commands per session in the manhole round-trip benchmark.")
     var commands = 10_000
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole (comma-separated) or all.")
+    @Option(help: "Runs per case in the shutdown benchmark.")
+    var shutdownRuns = 5
+
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole, shutdown (comma-separated) or all.")
     var sections = "all"
 
     func run() throws {
@@ -35,6 +38,7 @@ struct ManholeBenchmark: ParsableCommand {
             runInspectorBenchmarks()
         }
         if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
+        if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
     }
 }
 

@@ -106,9 +106,12 @@ public final class Manhole: Sendable {
             throw ManholeError.bindFailed("\(configuration.host):\(configuration.port): \(error)")
         }
         let manhole = Manhole(channel: channel, environment: environment)
-        reactor.addShutdownHook(name: "manhole") { [weak manhole] in
-            manhole?.serverChannel.close(promise: nil)
-            manhole?.closeSessions(reason: "the process is shutting down")
+        // The hook holds the listener and the session table, not the Manhole: a host that no
+        // longer holds its Manhole (started in a function that returned, as a `main` that returns
+        // does) still has the listener closed and every session told goodbye at reactor stop.
+        reactor.addShutdownHook(name: "manhole") { [state = environment.state] in
+            channel.close(promise: nil)
+            closeSessions(of: state, reason: "the process is shutting down")
         }
         configuration.logger.info(
             "manhole listening",
@@ -155,12 +158,13 @@ public final class Manhole: Sendable {
         guard !reactor.isStopped else { return }
         let closed = DispatchSemaphore(value: 0)
         serverChannel.close().whenComplete { _ in closed.signal() }
-        closeSessions(reason: "the manhole is stopping")
+        Self.closeSessions(of: environment.state, reason: "the manhole is stopping")
         if !reactor.isReactorThread { _ = closed.wait(timeout: .now() + .seconds(5)) }
     }
 
-    private func closeSessions(reason: String) {
-        for channel in environment.state.stop() {
+    /// Says goodbye to every session of `state` (on their loop) and refuses new ones.
+    private static func closeSessions(of state: ServerState, reason: String) {
+        for channel in state.stop() {
             channel.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: reason))
         }
     }

@@ -103,7 +103,9 @@ public final class DelayedCall: Sendable {
 
     private func fire(generation: Int) {
         let current = state.withLockedValue { state in
-            guard state.isActive, state.generation == generation else { return false }
+            // `Reactor.stop` closes the gate before it cancels the timers, and the loop keeps
+            // running due timers in between: one found due after the close must not run.
+            guard state.isActive, state.generation == generation, !gate.isClosed else { return false }
             state.isActive = false
             state.hasRun = true
             return true

@@ -99,7 +99,9 @@ public final class LoopingCall: Sendable {
     }
 
     private func run() {
-        guard isRunning else { return }
+        // `Reactor.stop` closes the gate before it stops the timers, and the loop keeps running
+        // due timers in between: a run found due after the close must not happen.
+        guard isRunning, !gate.isClosed else { return }
         var failure: (any Error)?
         do { try body() } catch { failure = error }
         if let failure {

@@ -122,9 +122,10 @@ public final class Reactor: Sendable {
     ///
     /// In order: new work is refused (``ReactorError/stopped``); every result still pending fails
     /// with ``ReactorError/stopped``, which wakes every blocked `wait`/`waitFor` at once; timers are
-    /// cancelled; shutdown hooks run on the reactor thread; then the reactor's own thread ends (an
-    /// attached host loop keeps running). Called on the reactor thread, it does the same but cannot
-    /// wait for its own thread to end. Calling it again does nothing.
+    /// cancelled (none starts once `stop` has begun, even one already due); shutdown hooks run on
+    /// the reactor thread; then the reactor's own thread ends (an attached host loop keeps
+    /// running). Called on the reactor thread, it does the same but cannot wait for its own thread
+    /// to end. Calling it again does nothing.
     public func stop(timeout: Duration = .seconds(5)) {
         // Closing the gate happens once: it is what makes a second `stop` do nothing.
         guard gate.close() else { return }

@@ -1,0 +1,249 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Synchronization
+import Testing
+import Manhole
+
+/// The scenario, in a child process (`manhole-shutdown-probe`): with 64 sessions busy,
+/// 100 threads blocked in `waitFor` and 1,000 timers pending, stopping the reactor or returning
+/// from `main` ends the process; every waiter gets the reactor-stopped error; every session gets a
+/// goodbye. How fast the process ends is measured by the benchmark's `shutdown` section, not here:
+/// the waits below are hang guards only.
+@Suite("Shutdown under load", .serialized)
+struct ShutdownUnderLoadTests {
+    static let sessionCount = 64
+
+    @Test(
+        "With 64 busy sessions, 100 threads in waitFor and 1,000 timers, the process ends on stop and on return from main; waiters get stopped, no timer fires after stop, every session gets a goodbye",
+        arguments: ["stop", "return"])
+    func shutdownUnderLoad(command: String) throws {
+        let probe = try ShutdownProbe.launch()
+        defer { probe.kill() }
+        let ready = try #require(probe.waitForLine(startingWith: "ready "), "the probe never became ready:\n\(probe.output)")
+        #expect(ready.contains("timers=1000"))
+        #expect(ready.contains("waiters=100"))
+        let port = try #require(ready.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5)) })
+
+        let shared = SessionShared()
+        let outcomes = NIOLockedValueBox<[SessionOutcome]>([])
+        let finished = DispatchGroup()
+        for _ in 0..<Self.sessionCount {
+            finished.enter()
+            Thread.detachNewThread {
+                let outcome = runBusySession(port: port, shared: shared)
+                outcomes.withLockedValue { $0.append(outcome) }
+                finished.leave()
+            }
+        }
+        // Every session logged in and answered a few commands: all are busy now.
+        try #require(
+            eventually { shared.warmedUp.load(ordering: .sequentiallyConsistent) == Self.sessionCount }
+                || outcomes.withLockedValue { !$0.isEmpty },
+            "the sessions did not all get going")
+        shared.stopping.store(true, ordering: .sequentiallyConsistent)
+        probe.send(command)
+
+        let exited = probe.waitForExit(hangGuard: .seconds(20))
+        #expect(exited, "the probe did not exit after '\(command)'")
+        let joined = finished.wait(timeout: .now() + .seconds(20)) == .success
+        #expect(joined, "session threads still running")
+        guard exited, joined else { return }
+
+        let output = probe.output
+        #expect(probe.exitedNormally && probe.status == 0, "exit status \(probe.status); output:\n\(output)")
+        #expect(output.contains("waiters stopped=100 other=0"), "output:\n\(output)")
+        #expect(output.contains("timers fired-after-stop=0 "), "output:\n\(output)")
+        #expect(output.contains("exiting"))
+
+        let all = outcomes.withLockedValue { $0 }
+        #expect(all.count == Self.sessionCount)
+        #expect(all.allSatisfy { $0.commands >= 3 }, "every session ran commands before the stop")
+        #expect(all.flatMap(\.problems).isEmpty, "\(all.flatMap(\.problems).prefix(10))")
+        let goodbyes = all.filter { $0.goodbyes == 1 }.count
+        #expect(goodbyes == Self.sessionCount, "sessions that got a goodbye")
+        #expect(all.allSatisfy { $0.closedAfterGoodbye }, "the server closed every session after its goodbye")
+    }
+}
+
+/// What the session threads share with the test.
+final class SessionShared: Sendable {
+    /// Set just before the test sends the probe its command: from then on an error reply saying
+    /// the reactor has stopped is a legitimate answer (a command that arrived after the stop
+    /// began, before the goodbye).
+    let stopping = Atomic<Bool>(false)
+    /// Sessions that have logged in and had three replies.
+    let warmedUp = Atomic<Int>(0)
+}
+
+/// How one session went.
+struct SessionOutcome: Sendable {
+    /// Replies checked and found right.
+    var commands = 0
+    /// `ERR the reactor has stopped` replies, after the stop was sent.
+    var stoppedReplies = 0
+    /// `BYE` frames received.
+    var goodbyes = 0
+    /// Whether the server closed the connection after the goodbye (and sent nothing after it).
+    var closedAfterGoodbye = false
+    /// Anything wrong.
+    var problems: [String] = []
+}
+
+/// Logs in and runs `whoami` and `inspect` back to back, checking each reply, until
+/// the server says goodbye; then reads on until the server closes.
+func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
+    var outcome = SessionOutcome()
+    let connection: ManholeConnection
+    do {
+        connection = try ManholeConnection(port: port, timeout: .seconds(20))
+        try connection.login(user: "admin", password: ShutdownProbe.password)
+    } catch {
+        outcome.problems.append("login: \(error)")
+        return outcome
+    }
+    defer { connection.close() }
+    // `whoami` answers at once; `queued` is read on a queue, so its reply is in flight across
+    // loop turns and the goodbye can come in the middle of it.
+    let commands = [("whoami", "admin (admin), session "), ("inspect config.port", "8080"), ("inspect queued.port", "9090")]
+    var sentAll = true
+    while outcome.goodbyes == 0 {
+        let (command, expected) = commands[(outcome.commands + outcome.stoppedReplies) % commands.count]
+        do {
+            try connection.socket.write(command + "\n")
+        } catch {
+            // The server closed its side: what it sent before (the goodbye) is still to be read.
+            sentAll = false
+            break
+        }
+        let frame: Frame
+        do {
+            frame = try connection.readFrame()
+        } catch {
+            outcome.problems.append("connection ended without a goodbye: \(error)")
+            return outcome
+        }
+        switch frame.kind {
+        case .ok where frame.payload.contains(expected):
+            outcome.commands += 1
+            if outcome.commands == 3 { shared.warmedUp.add(1, ordering: .sequentiallyConsistent) }
+        case .error where shared.stopping.load(ordering: .sequentiallyConsistent)
+            && frame.payload == "the reactor has stopped\n":
+            outcome.stoppedReplies += 1
+        case .bye:
+            outcome.goodbyes += 1
+        default:
+            outcome.problems.append("unexpected reply \(frame.kind.rawValue) \(frame.payload.debugDescription)")
+            return outcome
+        }
+    }
+    // After the goodbye (or a refused write) the server sends nothing more and closes.
+    while true {
+        do {
+            let frame = try connection.readFrame()
+            if frame.kind == .bye && outcome.goodbyes == 0 && !sentAll {
+                outcome.goodbyes += 1
+            } else {
+                outcome.problems.append("frame after the goodbye: \(frame.kind.rawValue) \(frame.payload.debugDescription)")
+            }
+        } catch BlockingSocket.Failure.closed {
+            outcome.closedAfterGoodbye = outcome.goodbyes == 1
+            if outcome.goodbyes == 0 { outcome.problems.append("connection closed without a goodbye") }
+            return outcome
+        } catch {
+            outcome.problems.append("reading after the goodbye: \(error)")
+            return outcome
+        }
+    }
+}
+
+/// The `manhole-shutdown-probe` fixture (built beside the test bundle) as a child process whose
+/// standard output is collected as it comes.
+final class ShutdownProbe: Sendable {
+    /// The probe's account password.
+    static let password = "shutdown probe password"
+
+    private let process: Process
+    private let input: FileHandle
+    private let collected = NIOLockedValueBox("")
+    private let ended = DispatchSemaphore(value: 0)
+    private let outputClosed = DispatchSemaphore(value: 0)
+
+    private init(process: Process, input: FileHandle) {
+        self.process = process
+        self.input = input
+    }
+
+    static func launch() throws -> ShutdownProbe {
+        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("manhole-shutdown-probe") }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw ShutdownProbeMissing(searched: candidates.map(\.path))
+        }
+        let process = Process()
+        process.executableURL = executable
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        let probe = ShutdownProbe(process: process, input: stdin.fileHandleForWriting)
+        let reading = stdout.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = reading.availableData
+                if data.isEmpty { break }
+                probe.collected.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
+            }
+            probe.outputClosed.signal()
+        }
+        Thread.detachNewThread {
+            process.waitUntilExit()
+            probe.ended.signal()
+        }
+        return probe
+    }
+
+    /// Everything the probe has printed so far.
+    var output: String { collected.withLockedValue { $0 } }
+
+    /// The first line starting with `prefix`, once printed (hang guard: 30 s).
+    func waitForLine(startingWith prefix: String) -> String? {
+        var found: String?
+        eventually {
+            found = output.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
+            return found != nil
+        }
+        return found
+    }
+
+    /// Sends one command line and closes the probe's standard input.
+    func send(_ line: String) {
+        input.write(Data((line + "\n").utf8))
+        try? input.close()
+    }
+
+    /// Waits for the process to exit and for its output to end; `false` if it has not within the guard.
+    func waitForExit(hangGuard: Duration) -> Bool {
+        let deadline = DispatchTime.now() + .nanoseconds(Int(hangGuard.components.seconds * 1_000_000_000))
+        guard ended.wait(timeout: deadline) == .success else { return false }
+        ended.signal()
+        return outputClosed.wait(timeout: deadline) == .success
+    }
+
+    /// The exit status (after ``waitForExit(hangGuard:)``).
+    var status: Int32 { process.terminationStatus }
+
+    /// Whether the process exited rather than being killed by a signal.
+    var exitedNormally: Bool { process.terminationReason == .exit }
+
+    /// Ends the process if it still runs (after a failed check).
+    func kill() {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// The fixture was not found beside the test bundle.
+struct ShutdownProbeMissing: Error {
+    var searched: [String]
+}
