@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the suite in debug mode, then again under ThreadSanitizer.
+# Runs every test: the suite in debug mode, then again under ThreadSanitizer and under
+# AddressSanitizer (with LeakSanitizer), then each fuzzer for a short time and a small load run.
 # Installs what is missing first, so it works on a fresh machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,11 @@ run_suite() {
         echo "FAILED: $name: ThreadSanitizer reported a race (full log in $log)"
         exit 1
     fi
+    if grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)" "$log"; then
+        echo "FAILED: $name: AddressSanitizer reported an error or a leak (full log in $log)"
+        grep -A30 -E "ERROR: (AddressSanitizer|LeakSanitizer)" "$log" | head -60
+        exit 1
+    fi
 }
 
 # --no-parallel: many tests block their thread on real sockets and semaphores, as the blocking
@@ -31,4 +37,8 @@ run_suite() {
 run_suite "swift test" /tmp/manhole-test.log swift test --no-parallel
 TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/manhole-tsan.log \
     swift test --no-parallel --sanitize=thread --scratch-path .build-tsan
-echo "all tests passed (debug and ThreadSanitizer)"
+# Child processes (the client, the probes) inherit these options from the test process.
+ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0" \
+    run_suite "swift test --sanitize=address" /tmp/manhole-asan.log \
+    swift test --no-parallel --sanitize=address --scratch-path .build-asan
+echo "all tests passed (debug, ThreadSanitizer, AddressSanitizer)"

@@ -133,7 +133,12 @@ public final class Reactor: Sendable {
         let onLoop = eventLoop.inEventLoop
         for result in results.close() { result.interrupt(with: .stopped) }
         timerRegistry.cancelAll()
-        let hookList = hooks.withLockedValue { $0 }
+        // Taken out, not copied: hooks run once, and a hook that captures the reactor would
+        // otherwise keep it, its loop and its results alive forever (a cycle LeakSanitizer found).
+        let hookList = hooks.withLockedValue { list in
+            defer { list = [] }
+            return list
+        }
         let runHooks: @Sendable () -> Void = { [logger] in
             for hook in hookList {
                 logger.debug("running shutdown hook", metadata: ["hook": "\(hook.name)"])

@@ -34,8 +34,10 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     let id: Int
     let callSite: CallSite
     let createdAt: NIODeadline
-    /// The registry to tell when the result finishes; `nil` for a result born after the reactor stopped.
-    private let store: ResultStore?
+    /// The registry to tell when the result finishes; `nil` for a result born after the reactor
+    /// stopped. Weak: the store holds its boxes (stashed ones until retrieved), and a strong reference
+    /// back made a cycle that leaked a stopped reactor's stash (found by LeakSanitizer).
+    private weak let store: ResultStore?
     private let isDone = Atomic<Bool>(false)
     private let condition = ConditionLock(value: 0)
     private var outcome: Outcome<T>?

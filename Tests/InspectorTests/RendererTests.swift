@@ -57,6 +57,17 @@ final class LinkNode: @unchecked Sendable {
     var next: LinkNode?
     var peers: [LinkNode] = []
     init(_ value: Int) { self.value = value }
+
+    /// Breaks the cycles through `next` and `peers` from `start` on, one node at a time (the
+    /// fixtures must not leak: the suite runs under LeakSanitizer).
+    static func unlink(_ start: LinkNode) {
+        var node: LinkNode? = start
+        while let current = node {
+            node = current.next
+            current.next = nil
+            current.peers = []
+        }
+    }
 }
 
 actor Counter {
@@ -235,6 +246,7 @@ extension Counter {
     let second = LinkNode(2)
     first.next = second
     second.next = first
+    defer { LinkNode.unlink(first) }
     #expect(
         text(first, "ring", RenderOptions(maxDepth: 10)) == """
             ring: LinkNode (3 fields)
@@ -266,6 +278,7 @@ extension Counter {
 @Test func aSelfReferenceIsACycleToItself() {
     let node = LinkNode(0)
     node.next = node
+    defer { LinkNode.unlink(node) }
     let rendering = Renderer().render(node, label: "me")
     #expect(rendering.root.children[1].reference == RenderedNode.Reference(path: "me", isCycle: true))
 }
@@ -336,6 +349,7 @@ extension Counter {
 
 @Test func aHundredThousandNodeGraphRendersOnlyWhatTheBudgetsAllow() {
     let graph = makeGraph(100_000)
+    defer { LinkNode.unlink(graph) }
     let firstPage = Renderer().render(graph, label: "graph")
     // The node, its 3 fields, the 10 peers of `peers` and the 3 fields of `next`.
     #expect(firstPage.nodeCount == 17)
