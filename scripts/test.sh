@@ -41,4 +41,12 @@ TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/man
 ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0" \
     run_suite "swift test --sanitize=address" /tmp/manhole-asan.log \
     swift test --no-parallel --sanitize=address --scratch-path .build-asan
-echo "all tests passed (debug, ThreadSanitizer, AddressSanitizer)"
+# The load tool end to end (a small run; `manhole-load run` alone is 64 × 10,000): its own
+# server in a child process, every reply verified, exit status 1 on any error.
+echo "== manhole-load run (smoke: 8 sessions × 500 commands)"
+swift build --product manhole-load >/tmp/manhole-load-build.log 2>&1 || { tail -50 /tmp/manhole-load-build.log; echo "FAILED: build manhole-load"; exit 1; }
+if ! .build/debug/manhole-load run --sessions 8 --commands 500 --time-limit 300; then
+    echo "FAILED: manhole-load run"
+    exit 1
+fi
+echo "all tests passed (debug, ThreadSanitizer, AddressSanitizer, load smoke)"
