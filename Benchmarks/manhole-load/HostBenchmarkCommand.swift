@@ -19,8 +19,11 @@ struct HostBenchmarkCommand: ParsableCommand {
     @Option(help: "Rounds of (alone, under load).")
     var rounds = 3
 
+    @Option(help: "The child server's shell share of the reactor thread (default: the library's).")
+    var shellShare: Double?
+
     func run() throws {
-        let child = try ServerProcess.launch(hostWork: true)
+        let child = try ServerProcess.launch(hostWork: true, shellShare: shellShare)
         defer { child.stop() }
         let endpoint = ServerEndpoint(host: "127.0.0.1", port: child.port, user: ServeCommand.user, password: child.password, child: child)
         let runner = LoadRunner(endpoint: endpoint, workload: .full)

@@ -22,6 +22,9 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Run blocking jobs on the main thread, each reporting to the reactor with waitFor.")
     var hostWork = false
 
+    @Option(help: "The shell's share of the reactor thread (Manhole.Configuration.shellShare).")
+    var shellShare: Double?
+
     @Option(help: "Maximum logged-in sessions.")
     var maxSessions = 128
 
@@ -35,6 +38,7 @@ struct ServeCommand: ParsableCommand {
         configuration.maxSessions = maxSessions
         configuration.maxPendingLogins = maxSessions
         configuration.logger.logLevel = .warning
+        if let shellShare { configuration.shellShare = shellShare }
         let work = HostWork(reactor: reactor)
         let manhole = try Manhole.start(
             accounts: [Account(name: Self.user, password: password)],

@@ -19,11 +19,11 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts `manhole-load serve` with a fresh random password and waits until it listens.
-    static func launch(hostWork: Bool) throws -> ServerProcess {
+    static func launch(hostWork: Bool, shellShare: Double? = nil) throws -> ServerProcess {
         let password = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined(separator: "-")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve"] + (hostWork ? ["--host-work"] : [])
+        process.arguments = ["serve"] + (hostWork ? ["--host-work"] : []) + (shellShare.map { ["--shell-share", "\($0)"] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         environment["MANHOLE_PASSWORD"] = password
         process.environment = environment

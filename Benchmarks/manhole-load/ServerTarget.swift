@@ -15,6 +15,9 @@ struct ServerTarget: ParsableArguments {
     @Flag(help: "With a child server: give its main thread blocking work (jobs with a waitFor each).")
     var hostWork = false
 
+    @Option(help: "With a child server: its shell share of the reactor thread (default: the library's).")
+    var shellShare: Double?
+
     func validate() throws {
         guard Loopback.isLoopback(host) else {
             throw ValidationError("manhole-load only targets loopback (127.0.0.0/8, ::1, localhost), not '\(host)'")
@@ -29,7 +32,7 @@ struct ServerTarget: ParsableArguments {
         if let port {
             return ServerEndpoint(host: host, port: port, user: user, password: ProcessEnvironment.password ?? "", child: nil)
         }
-        let child = try ServerProcess.launch(hostWork: hostWork)
+        let child = try ServerProcess.launch(hostWork: hostWork, shellShare: shellShare)
         return ServerEndpoint(host: "127.0.0.1", port: child.port, user: ServeCommand.user, password: child.password, child: child)
     }
 }
