@@ -72,6 +72,11 @@ public final class ManholeConnection {
 
     /// Reads one frame: the header line, the payload and its newline.
     public static func readFrame(from socket: BlockingSocket) throws -> Frame {
+        try readFrame(source: socket)
+    }
+
+    /// Reads one frame from any source of bytes: the header line, the payload and its newline.
+    package static func readFrame(source socket: some FrameSource) throws -> Frame {
         let headerBytes = try socket.readLine(maximum: 256)
         let header = String(decoding: headerBytes, as: UTF8.self)
         guard let parsed = Frame.parseHeader(Substring(header)) else {
