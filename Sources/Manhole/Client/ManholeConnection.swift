@@ -82,11 +82,14 @@ public final class ManholeConnection {
         guard let parsed = Frame.parseHeader(Substring(header)) else {
             throw LoginFailure.protocolError("bad frame header \"\(header.prefix(80))\"")
         }
-        let payload = try socket.read(exactly: parsed.length + 1)
-        guard payload.last == UInt8(ascii: "\n") else { throw LoginFailure.protocolError("frame without its final newline") }
+        // The payload and its newline are read apart: `length + 1` would overflow for `Int.max`.
+        let payload = try socket.read(exactly: parsed.length)
+        guard try socket.read(exactly: 1) == [UInt8(ascii: "\n")] else {
+            throw LoginFailure.protocolError("frame without its final newline")
+        }
         return Frame(
             parsed.kind, sequence: parsed.sequence, format: parsed.format,
-            payload: String(decoding: payload.dropLast(), as: UTF8.self))
+            payload: String(decoding: payload, as: UTF8.self))
     }
 
     private static func failure(from frame: Frame) -> LoginFailure {
