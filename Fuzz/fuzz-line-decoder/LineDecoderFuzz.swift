@@ -8,10 +8,13 @@ import NIOEmbedded
 // and never more than the limit buffered while waiting for a newline.
 //
 // Input: byte 0 picks the line limit, bytes 1 and 2 the chunk sizes (alternating; 0 means the
-// rest at once), the rest is the byte stream.
+// rest at once; after 64 chunks the rest goes at once), the rest is the byte stream.
 
 /// The line limits tried: tiny ones reach the overlong-line paths with small inputs.
 private let limits = [1, 2, 5, 16, 64, 4_096]
+
+/// The most chunks an input is cut into.
+private let maximumChunks = 64
 
 /// `LineDecoder` with a check after each call: waiting for a newline, it holds at most its limit.
 private struct BoundedLineDecoder: ByteToMessageDecoder {
@@ -78,7 +81,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var offset = input.startIndex
     var chunk = 0
     while offset < input.endIndex {
-        let size = chunkSizes[chunk % 2] == 0 ? input.endIndex - offset : chunkSizes[chunk % 2]
+        // After `maximumChunks` chunks the rest goes at once: long inputs stay fast to run.
+        let size =
+            chunkSizes[chunk % 2] == 0 || chunk >= maximumChunks ? input.endIndex - offset : chunkSizes[chunk % 2]
         let end = min(input.endIndex, offset + size)
         do {
             try channel.writeInbound(ByteBuffer(bytes: input[offset..<end]))
