@@ -5,8 +5,8 @@ import Inspector
 // - canonically: string keys in double quotes with every scalar outside printable ASCII as `\u{…}`;
 // - as the shell shows keys and completes them: string keys through `Quoting.quote`. The parser
 //   reads extended grapheme clusters and `Quoting` escapes scalars, so a key whose combining mark
-//   fuses with a quote, bracket or escape of its quoted form (`"` + U+0301 is one character, and
-//   no quote) is written in a form that does not parse; such renderings are left out.
+//   (or prepended character, U+0600) fuses with a quote, bracket or escape of its quoted form
+//   (`"` + U+0301 is one character, and no quote) is written in a form that does not parse; such renderings are left out.
 // A failed parse must point inside the path.
 
 /// `key` as a quoted path key, ASCII only: no character of it can merge with the quotes.
@@ -36,9 +36,9 @@ private func render(_ path: InspectorPath, key: (String) -> String) -> String {
 }
 
 /// Whether every ASCII scalar of `text` (the quotes, brackets, backslashes and escape letters) is
-/// a character of its own, not fused with a combining mark that follows it.
+/// a character of its own, not fused with a combining mark after it or a prepended one before it.
 private func syntaxIsSeparate(_ text: String) -> Bool {
-    text.allSatisfy { character in character.unicodeScalars.count == 1 || !(character.unicodeScalars.first?.isASCII ?? false) }
+    text.allSatisfy { character in character.unicodeScalars.count == 1 || !character.unicodeScalars.contains { $0.isASCII } }
 }
 
 private func checkReparse(_ path: InspectorPath, as text: String, how: String) {
