@@ -189,3 +189,24 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, one per parser that sees network or user input (Fuzz/README.md). They exist
+// only when MANHOLE_FUZZ=1, so the ordinary builds never compile them; scripts/fuzz.sh builds
+// them with `--sanitize=fuzzer --sanitize=address`, under which SwiftPM compiles every executable
+// as a library (libFuzzer supplies `main`; each target defines `LLVMFuzzerTestOneInput`). So in
+// that mode the package is its libraries and the fuzz targets only, built in one go.
+if Context.environment["MANHOLE_FUZZ"] == "1" {
+    package.products = package.products.filter { $0 is Product.Library }
+    package.targets.removeAll { [.executable, .test, .system].contains($0.type) }
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("fuzz-line-decoder", ["Manhole", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
+        ("fuzz-frame", ["Manhole"]),
+        ("fuzz-auth", ["Manhole", .product(name: "Crypto", package: "swift-crypto")]),
+        ("fuzz-command-line", ["Manhole"]),
+        ("fuzz-path", ["Inspector"]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)", swiftSettings: strict))
+    }
+}

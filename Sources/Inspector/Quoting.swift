@@ -1,12 +1,12 @@
 /// Shortening and escaping of text for one-line display.
-enum Quoting {
+package enum Quoting {
     /// Strings longer than this (in UTF-8 bytes) report their length in bytes, because counting
     /// their characters would walk all of them.
     static let characterCountLimit = 64 * 1024
 
     /// `string` quoted and escaped, cut after `maxLength` characters; `isTruncated` tells whether it was cut.
     /// A cut string ends with `…"` followed by its full length: `"aaaa…" (1000 characters)`.
-    static func quote(_ string: String, maxLength: Int) -> (text: String, isTruncated: Bool) {
+    package static func quote(_ string: String, maxLength: Int) -> (text: String, isTruncated: Bool) {
         var out = "\""
         var shown = 0
         var truncated = false

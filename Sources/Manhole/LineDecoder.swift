@@ -1,7 +1,7 @@
-import NIOCore
+package import NIOCore
 
 /// What the line decoder hands the session: a line, or the reason a line was refused.
-enum InboundLine: Sendable, Equatable {
+package enum InboundLine: Sendable, Equatable {
     /// A complete line, without its `\n` (and `\r`), valid UTF-8 with no NUL or control bytes
     /// other than tab.
     case line(String)
@@ -18,17 +18,21 @@ enum InboundLine: Sendable, Equatable {
 /// Splits the byte stream into lines of at most `maximumLength` bytes and checks each one,
 /// so that the session never sees bytes it cannot handle. A line that grows past the limit is
 /// reported once and then discarded up to its newline, without buffering it.
-struct LineDecoder: ByteToMessageDecoder {
-    typealias InboundOut = InboundLine
+package struct LineDecoder: ByteToMessageDecoder {
+    /// The decoder hands on checked lines.
+    package typealias InboundOut = InboundLine
 
-    let maximumLength: Int
+    /// The longest line accepted, in bytes, without its newline.
+    package let maximumLength: Int
     private var discarding = false
 
-    init(maximumLength: Int) {
+    /// Creates a decoder that refuses lines longer than `maximumLength` bytes.
+    package init(maximumLength: Int) {
         self.maximumLength = maximumLength
     }
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    /// Hands on every complete line in `buffer`; discards an overlong one as it arrives.
+    package mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let view = buffer.readableBytesView
         guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
             if discarding {
@@ -57,14 +61,15 @@ struct LineDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    /// At end of input: discards a last line that has no newline.
+    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         // A last line without a newline is discarded: a command is only complete with its newline.
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
         return .needMoreData
     }
 
     /// Classifies one line's bytes.
-    static func check(_ bytes: ByteBufferView) -> InboundLine {
+    package static func check(_ bytes: ByteBufferView) -> InboundLine {
         if bytes.contains(255) { return .telnetNegotiation }
         if bytes.contains(where: { $0 < 0x20 && $0 != UInt8(ascii: "\t") || $0 == 0x7F }) { return .controlBytes }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .invalidUTF8 }

@@ -2,11 +2,11 @@ import Foundation
 
 /// The `key=value,key=value` messages of SCRAM (RFC 5802), parsed strictly: single-letter keys,
 /// no duplicates, values without commas.
-struct ScramAttributes: Sendable {
+package struct ScramAttributes: Sendable {
     private(set) var values: [Character: String] = [:]
 
     /// Parses `text`; `nil` when it is malformed.
-    init?(parsing text: Substring) {
+    package init?(parsing text: Substring) {
         guard !text.isEmpty, text.utf8.count <= 1_024 else { return nil }
         for field in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard field.count >= 2, let key = field.first, key.isLetter, key.isASCII,
@@ -16,10 +16,11 @@ struct ScramAttributes: Sendable {
         }
     }
 
-    subscript(key: Character) -> String? { values[key] }
+    /// The value of attribute `key`, if present.
+    package subscript(key: Character) -> String? { values[key] }
 
     /// A SCRAM username as it travels (`,` as `=2C`, `=` as `=3D`), decoded; `nil` if malformed.
-    static func decodeUsername(_ encoded: String) -> String? {
+    package static func decodeUsername(_ encoded: String) -> String? {
         var result = ""
         var rest = Substring(encoded)
         while let index = rest.firstIndex(of: "=") {
@@ -36,7 +37,7 @@ struct ScramAttributes: Sendable {
     }
 
     /// Encodes a username for a SCRAM message.
-    static func encodeUsername(_ name: String) -> String {
+    package static func encodeUsername(_ name: String) -> String {
         name.replacingOccurrences(of: "=", with: "=3D").replacingOccurrences(of: ",", with: "=2C")
     }
 

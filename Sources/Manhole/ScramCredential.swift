@@ -1,11 +1,13 @@
-import Crypto
+package import Crypto
 import CryptoExtras
 import Foundation
 
 /// What the server keeps of a password: SCRAM-SHA-256's salted keys (RFC 5802/7677), never the
 /// password itself. Deriving one runs PBKDF2 (tens of milliseconds): do it off the event loop.
-struct ScramCredential: Sendable {
+package struct ScramCredential: Sendable {
+    /// The salt PBKDF2 ran with.
     let salt: [UInt8]
+    /// The PBKDF2 iteration count.
     let iterations: Int
     /// `SHA256(HMAC(saltedPassword, "Client Key"))`: what a client proof is checked against.
     let storedKey: SHA256Digest
@@ -20,12 +22,13 @@ struct ScramCredential: Sendable {
     }
 
     /// Derives the keys for `password` with a given salt (the client does this too).
-    init(password: String, salt: [UInt8], iterations: Int) throws {
+    package init(password: String, salt: [UInt8], iterations: Int) throws {
         let salted = try Self.saltedPassword(password, salt: salt, iterations: iterations)
         self.init(salt: salt, iterations: iterations, saltedPassword: salted)
     }
 
-    init(salt: [UInt8], iterations: Int, saltedPassword: SymmetricKey) {
+    /// Derives the keys from an already salted password (the output of ``saltedPassword(_:salt:iterations:)``).
+    package init(salt: [UInt8], iterations: Int, saltedPassword: SymmetricKey) {
         self.salt = salt
         self.iterations = iterations
         let clientKey = HMAC<SHA256>.authenticationCode(for: Data("Client Key".utf8), using: saltedPassword)

@@ -6,14 +6,17 @@ import Foundation
 ///
 /// The password never crosses the socket, and because every challenge carries a fresh server
 /// nonce, a recorded exchange cannot be replayed.
-struct ScramServerExchange: Sendable {
+package struct ScramServerExchange: Sendable {
     /// Why a message was refused. Every reason ends in the same `DENIED` reply on the wire.
-    enum Failure: Error, Sendable, Equatable {
+    package enum Failure: Error, Sendable, Equatable {
+        /// The message does not follow the grammar; the text says what was expected.
         case malformed(String)
+        /// The proof (or the nonce it carries) is wrong.
         case wrongProof
     }
 
-    let user: String
+    /// The user the client claims to be (decoded from `n=`).
+    package let user: String
     private let credential: ScramCredential
     private let clientFirstBare: String
     private let serverFirst: String
@@ -21,7 +24,7 @@ struct ScramServerExchange: Sendable {
 
     /// Starts an exchange from the client's first message (`n,,n=USER,r=NONCE`).
     /// - Parameter credential: Looks up a user's credential; returns a decoy for unknown users.
-    init(clientFirst: Substring, credential lookup: (String) -> ScramCredential) throws(Failure) {
+    package init(clientFirst: Substring, credential lookup: (String) -> ScramCredential) throws(Failure) {
         guard clientFirst.hasPrefix("n,,") else { throw .malformed("expected 'n,,' (no channel binding)") }
         let bare = clientFirst.dropFirst(3)
         guard let attributes = ScramAttributes(parsing: bare), let encoded = attributes["n"],
@@ -37,11 +40,11 @@ struct ScramServerExchange: Sendable {
     }
 
     /// The challenge to send: `r=NONCE,s=SALT,i=ITERATIONS`.
-    var challenge: String { serverFirst }
+    package var challenge: String { serverFirst }
 
     /// Checks the client's final message (`c=biws,r=NONCE,p=PROOF`); returns the server's
     /// signature (`v=…`) to send back when the proof is right.
-    func verify(clientFinal: Substring) throws(Failure) -> String {
+    package func verify(clientFinal: Substring) throws(Failure) -> String {
         guard let attributes = ScramAttributes(parsing: clientFinal), attributes["c"] == "biws",
             let proofText = attributes["p"], let proof = Data(base64Encoded: proofText), proof.count == 32,
             clientFinal.hasSuffix(",p=\(proofText)")

@@ -72,16 +72,24 @@ public final class ManholeConnection {
 
     /// Reads one frame: the header line, the payload and its newline.
     public static func readFrame(from socket: BlockingSocket) throws -> Frame {
+        try readFrame(source: socket)
+    }
+
+    /// Reads one frame from any source of bytes: the header line, the payload and its newline.
+    package static func readFrame(source socket: some FrameSource) throws -> Frame {
         let headerBytes = try socket.readLine(maximum: 256)
         let header = String(decoding: headerBytes, as: UTF8.self)
         guard let parsed = Frame.parseHeader(Substring(header)) else {
             throw LoginFailure.protocolError("bad frame header \"\(header.prefix(80))\"")
         }
-        let payload = try socket.read(exactly: parsed.length + 1)
-        guard payload.last == UInt8(ascii: "\n") else { throw LoginFailure.protocolError("frame without its final newline") }
+        // The payload and its newline are read apart: `length + 1` would overflow for `Int.max`.
+        let payload = try socket.read(exactly: parsed.length)
+        guard try socket.read(exactly: 1) == [UInt8(ascii: "\n")] else {
+            throw LoginFailure.protocolError("frame without its final newline")
+        }
         return Frame(
             parsed.kind, sequence: parsed.sequence, format: parsed.format,
-            payload: String(decoding: payload.dropLast(), as: UTF8.self))
+            payload: String(decoding: payload, as: UTF8.self))
     }
 
     private static func failure(from frame: Frame) -> LoginFailure {
