@@ -41,6 +41,15 @@ TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/man
 ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0" \
     run_suite "swift test --sanitize=address" /tmp/manhole-asan.log \
     swift test --no-parallel --sanitize=address --scratch-path .build-asan
+# Every fuzzer for a short time on the committed corpus (libFuzzer + AddressSanitizer); the
+# long runs are `bash scripts/fuzz.sh --runs 1000000`.
+echo "== fuzzers (20 s each)"
+if ! bash scripts/fuzz.sh 20 >/tmp/manhole-fuzz.log 2>&1; then
+    tail -80 /tmp/manhole-fuzz.log
+    echo "FAILED: fuzzers (full log in /tmp/manhole-fuzz.log)"
+    exit 1
+fi
+grep -E "^(fuzz-|target|  )" /tmp/manhole-fuzz.log | tail -20
 # The load tool end to end (a small run; `manhole-load run` alone is 64 × 10,000): its own
 # server in a child process, every reply verified, exit status 1 on any error.
 echo "== manhole-load run (smoke: 8 sessions × 500 commands)"
@@ -49,4 +58,4 @@ if ! .build/debug/manhole-load run --sessions 8 --commands 500 --time-limit 300;
     echo "FAILED: manhole-load run"
     exit 1
 fi
-echo "all tests passed (debug, ThreadSanitizer, AddressSanitizer, load smoke)"
+echo "all tests passed (debug, ThreadSanitizer, AddressSanitizer, fuzzers, load smoke)"

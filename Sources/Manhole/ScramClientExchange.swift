@@ -11,6 +11,9 @@ public struct ScramClientExchange: Sendable {
         case badChallenge
         /// The server asked for fewer iterations than the client accepts.
         case weakIterations(Int)
+        /// The server asked for more iterations than the client will compute (a hostile server
+        /// could otherwise keep the client busy for hours).
+        case excessiveIterations(Int)
         /// The server's signature is wrong: it does not hold this credential.
         case serverNotAuthenticated
 
@@ -19,10 +22,16 @@ public struct ScramClientExchange: Sendable {
             switch self {
             case .badChallenge: "the server's challenge is malformed"
             case .weakIterations(let count): "the server asked for only \(count) PBKDF2 iterations"
+            case .excessiveIterations(let count):
+                "the server asked for \(count) PBKDF2 iterations, more than the \(ScramClientExchange.maximumIterations) this client computes"
             case .serverNotAuthenticated: "the server could not prove it knows the password"
             }
         }
     }
+
+    /// The most PBKDF2 iterations a client computes: 10,000,000, about a second here (the
+    /// server's default is 210,000).
+    public static let maximumIterations = 10_000_000
 
     private let user: String
     private let clientNonce: String
@@ -52,6 +61,7 @@ public struct ScramClientExchange: Sendable {
             let iterationsText = attributes["i"], let iterations = Int(iterationsText)
         else { throw Failure.badChallenge }
         guard iterations >= minimumIterations else { throw Failure.weakIterations(iterations) }
+        guard iterations <= Self.maximumIterations else { throw Failure.excessiveIterations(iterations) }
         let salted = try ScramCredential.saltedPassword(password, salt: Array(salt), iterations: iterations)
         let clientKey = HMAC<SHA256>.authenticationCode(for: Data("Client Key".utf8), using: salted)
         let storedKey = SHA256.hash(data: Data(clientKey))
