@@ -31,14 +31,18 @@ done
 
 command -v swift >/dev/null || { echo "Swift 6.x is required (https://swift.org/install)"; exit 1; }
 
+# FUZZ_CONFIGURATION=debug builds without optimisation: about half the cold build time and
+# slower executions; CI uses it for its short runs, the long runs use release (the default).
+configuration=${FUZZ_CONFIGURATION:-release}
 scratch=.build-fuzz
+[ "$configuration" = release ] || scratch=.build-fuzz-$configuration
 # SwiftPM hands swiftc `-sanitize=fuzzer -sanitize=address`, of which swiftc keeps only the last:
 # Swift code would get no coverage instrumentation. The trailing combined flag restores it.
-build=(swift build -c release --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address
+build=(swift build -c "$configuration" --scratch-path "$scratch" --sanitize=fuzzer --sanitize=address
     -Xswiftc -sanitize=fuzzer,address)
 # One build of the whole package: building the targets one `--product` at a time makes SwiftPM
 # recompile every dependency for each of them.
-echo "== building the fuzz targets (release, -sanitize=fuzzer,address, in $scratch)"
+echo "== building the fuzz targets ($configuration, -sanitize=fuzzer,address, in $scratch)"
 started=$SECONDS
 mkdir -p "$scratch"
 if ! MANHOLE_FUZZ=1 "${build[@]}" >"$scratch/build.log" 2>&1; then

@@ -41,10 +41,11 @@ TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/man
 ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0" \
     run_suite "swift test --sanitize=address" /tmp/manhole-asan.log \
     swift test --no-parallel --sanitize=address --scratch-path .build-asan
-# Every fuzzer for a short time on the committed corpus (libFuzzer + AddressSanitizer); the
+# Every fuzzer for a short time on the committed corpus (libFuzzer + AddressSanitizer, a debug
+# build: half the cold build time of release, which the long runs use); the
 # long runs are `bash scripts/fuzz.sh --runs 1000000`.
 echo "== fuzzers (20 s each)"
-if ! bash scripts/fuzz.sh 20 >/tmp/manhole-fuzz.log 2>&1; then
+if ! FUZZ_CONFIGURATION=debug bash scripts/fuzz.sh 20 >/tmp/manhole-fuzz.log 2>&1; then
     tail -80 /tmp/manhole-fuzz.log
     echo "FAILED: fuzzers (full log in /tmp/manhole-fuzz.log)"
     exit 1
