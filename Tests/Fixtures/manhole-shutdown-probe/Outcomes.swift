@@ -12,8 +12,10 @@ enum Outcomes {
     static let waitersOther = Atomic<Int>(0)
     /// Timer bodies run, in all.
     static let timerRuns = Atomic<Int>(0)
-    /// Timer bodies that began when the reactor was already stopped.
+    /// Timer bodies that began after the stop's shutdown hook ran on the reactor thread.
     static let timersAfterStop = Atomic<Int>(0)
+    /// Whether the probe's shutdown hook ran (set on the reactor thread).
+    static let stopHookRan = Atomic<Bool>(false)
     /// Whether the report was printed (it is printed once).
     static let reported = Atomic<Bool>(false)
 }

@@ -39,8 +39,17 @@ func runProbe() throws {
 
     // 1,000 timers: 900 one-shot calls due from 1 s to 10 min (a few fire while the probe runs) and
     // 100 looping calls every 5–104 ms, so that some are always due when the reactor stops.
+    // "After stop" is judged on the reactor thread, where timer bodies and shutdown hooks both run:
+    // a body that begins after the stop's hook ran is a timer that outlived the stop. (Reading
+    // `reactor.isStopped` in the body instead raced with `stop()` closing the gate on another
+    // thread while a body that had already begun was starting: seen once under TSan.)
+    reactor.addShutdownHook(name: "probe: stop reached the reactor thread") {
+        Outcomes.stopHookRan.store(true, ordering: .sequentiallyConsistent)
+    }
     let timerBody: @Sendable () -> Void = {
-        if reactor.isStopped { Outcomes.timersAfterStop.add(1, ordering: .sequentiallyConsistent) }
+        if Outcomes.stopHookRan.load(ordering: .sequentiallyConsistent) {
+            Outcomes.timersAfterStop.add(1, ordering: .sequentiallyConsistent)
+        }
         Outcomes.timerRuns.add(1, ordering: .relaxed)
     }
     // The reactor's timer registry keeps the calls alive until they fire or are cancelled.
