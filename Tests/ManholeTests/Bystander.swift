@@ -1,4 +1,5 @@
 import Foundation
+import Inspector
 import NIOConcurrencyHelpers
 import Reactor
 import Testing
@@ -132,14 +133,8 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// This process's resident memory, from /proc/self/status (the server runs in-process).
-func residentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kilobytes * 1_024
-}
+/// This process's resident memory (the server runs in-process), as the `stats` command reads it.
+func residentBytes() -> Int { ProcessSnapshot.current().residentBytes ?? 0 }
 
 /// Whether resident memory says anything about the server's buffers: not under AddressSanitizer,
 /// whose quarantine keeps freed memory resident, and not where /proc is missing.
