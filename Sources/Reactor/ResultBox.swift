@@ -98,22 +98,26 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Sets the outcome if none is set yet, wakes waiters and runs callbacks; returns the
     /// canceller that was installed (or a no-op) when this call set the outcome, `nil` otherwise.
     private func settle(_ newOutcome: Outcome<T>) -> (@Sendable () -> Void)? {
-        condition.lock()
-        guard outcome == nil else {
-            condition.unlock()
-            return nil
+        var settled: (cancelBody: @Sendable () -> Void, pending: [@Sendable (Outcome<T>) -> Void])?
+        let setOutcome = {
+            self.condition.lock()
+            guard self.outcome == nil else {
+                self.condition.unlock()
+                return false
+            }
+            self.outcome = newOutcome
+            settled = (self.canceller ?? {}, self.callbacks)
+            self.canceller = nil
+            self.callbacks = []
+            if case .failure = newOutcome, settled?.pending.isEmpty == false { self.failureObserved = true }
+            self.isDone.store(true, ordering: .releasing)
+            self.condition.unlock(withValue: 1)
+            return true
         }
-        outcome = newOutcome
-        let cancelBody = canceller ?? {}
-        let pending = callbacks
-        canceller = nil
-        callbacks = []
-        if case .failure = newOutcome, !pending.isEmpty { failureObserved = true }
-        isDone.store(true, ordering: .releasing)
-        condition.unlock(withValue: 1)
-        store?.finished(self)
-        for callback in pending { callback(newOutcome) }
-        return cancelBody
+        if let store { store.finish(id: id, settle: setOutcome) } else { _ = setOutcome() }
+        guard let settled else { return nil }
+        for callback in settled.pending { callback(newOutcome) }
+        return settled.cancelBody
     }
 
     /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).

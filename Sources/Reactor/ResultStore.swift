@@ -35,11 +35,16 @@ final class ResultStore: Sendable {
         }
     }
 
-    /// Forgets a finished result unless it is stashed.
-    func finished(_ result: any TrackedResult) {
+    /// Runs `settle` (which sets a result's outcome under the result's own lock and returns whether it
+    /// did) under the store's lock, and forgets the result then unless it is stashed. Holding the store's
+    /// lock means nobody sees the result complete while it is still tracked (a waiter woken by the
+    /// outcome could list it), and ``retrieve(id:as:)`` sees either a pending result or a finished
+    /// one, never one in between.
+    func finish(id: Int, settle: () -> Bool) {
         state.withLockedValue { state in
-            if state.entries.value(id: result.id)?.isStashed == false {
-                state.entries.remove(id: result.id)
+            guard settle() else { return }
+            if state.entries.value(id: id)?.isStashed == false {
+                state.entries.remove(id: id)
             }
         }
     }

@@ -87,7 +87,14 @@ struct ResultStoreTests {
     @Test("Finished results that were not stashed are forgotten")
     func finishedResultsAreForgotten() throws {
         try withReactor { reactor throws in
-            for index in 0..<100 { _ = try reactor.waitFor(timeout: hangGuard) { index } }
+            // Checked after every call: the waiter spins on the outcome, and the result used to be
+            // forgotten just after the outcome was published, so a fast waiter could still see it.
+            var stillTracked = 0
+            for index in 0..<2_000 {
+                _ = try reactor.waitFor(timeout: hangGuard) { index }
+                if reactor.resultCounts.tracked != 0 { stillTracked += 1 }
+            }
+            #expect(stillTracked == 0)
             #expect(reactor.resultCounts.tracked == 0)
         }
     }
