@@ -86,6 +86,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the tests, the benchmarks and the load tool share: child processes over pipes,
+        // executables built beside them, log capture, hang-guarded waits.
+        .target(
+            name: "Harness",
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Harness",
+            swiftSettings: strict
+        ),
         .target(
             name: "BenchmarkSupport",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -96,8 +107,10 @@ let package = Package(
             name: "manhole-load",
             dependencies: [
                 "BenchmarkSupport",
+                "Harness",
                 "Reactor",
                 "Manhole",
+                "Inspector",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -108,6 +121,7 @@ let package = Package(
             name: "manhole-benchmark",
             dependencies: [
                 "BenchmarkSupport",
+                "Harness",
                 "Reactor",
                 // Built beside the benchmark: the `shutdown` section runs it as a child process.
                 "manhole-shutdown-probe",
@@ -140,6 +154,7 @@ let package = Package(
         .testTarget(
             name: "ReactorTests",
             dependencies: [
+                "Harness",
                 "Reactor",
                 "reactor-exit-probe",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,6 +167,7 @@ let package = Package(
         .testTarget(
             name: "ManholeTests",
             dependencies: [
+                "Harness",
                 "Manhole",
                 "manhole-shutdown-probe",
                 "Inspector",
@@ -167,6 +183,7 @@ let package = Package(
         .testTarget(
             name: "ClientTests",
             dependencies: [
+                "Harness",
                 "manhole-client",
                 "Manhole",
                 "Inspector",

@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Foundation
+import Harness
 import Manhole
 import NIOConcurrencyHelpers
 import Synchronization
@@ -16,10 +17,8 @@ enum ShutdownBenchmarks {
 
     static func run(runs: Int) throws {
         print("\n## Shutdown under load — 100 threads in waitFor, 1,000 timers; \(runs) runs each; goal: exit within 1 s")
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("manhole-shutdown-probe")
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            print("manhole-shutdown-probe not found beside the benchmark (\(executable.path)): skipped")
+        guard let executable = try? siblingExecutable(named: "manhole-shutdown-probe") else {
+            print("manhole-shutdown-probe not found beside the benchmark: skipped")
             return
         }
         print(pad("command  sessions", 28) + padLeft("exit p50 ms", 13) + padLeft("exit max ms", 13)
@@ -62,41 +61,12 @@ enum ShutdownBenchmarks {
 
     /// One probe: start it, get `sessions` busy, send `command`, time the exit.
     static func runOnce(executable: URL, command: String, sessions: Int) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let collected = NIOLockedValueBox("")
-        let outputEnded = DispatchSemaphore(value: 0)
-        let reading = output.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let data = reading.availableData
-                if data.isEmpty { break }
-                collected.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            outputEnded.signal()
-        }
-        let exited = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            process.waitUntilExit()
-            exited.signal()
-        }
+        let probe = try ChildProcess.launch(executable)
+        defer { probe.kill() }
         var problems: [String] = []
-        let readyDeadline = ContinuousClock.now + .seconds(60)
-        var port: Int?
-        while port == nil, ContinuousClock.now < readyDeadline {
-            port = collected.withLockedValue { text in
-                text.split(separator: "\n").first { $0.hasPrefix("ready ") }?
-                    .split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5)) }
-            }
-            if port == nil { usleep(1_000) }
-        }
-        guard let port else {
-            process.terminate()
+        guard let ready = probe.firstLine(startingWith: "ready ", within: .seconds(60)),
+            let port = ready.split(separator: " ").first(where: { $0.hasPrefix("port=") }).flatMap({ Int($0.dropFirst(5)) })
+        else {
             throw BenchmarkFailure("the probe never became ready")
         }
 
@@ -130,22 +100,18 @@ enum ShutdownBenchmarks {
         if counters.warmedUp.load(ordering: .relaxed) < sessions { problems.append("not every session got going") }
 
         let start = now()
-        input.fileHandleForWriting.write(Data((command + "\n").utf8))
-        try? input.fileHandleForWriting.close()
-        guard exited.wait(timeout: .now() + .seconds(60)) == .success else {
-            process.terminate()
+        probe.send(command)
+        probe.closeInput()
+        guard probe.waitForExit(within: .seconds(60)) else {
             throw BenchmarkFailure("the probe did not exit after '\(command)'")
         }
         let elapsed = now() - start
-        _ = outputEnded.wait(timeout: .now() + .seconds(10))
         _ = sessionsDone.wait(timeout: .now() + .seconds(20))
 
-        let text = collected.withLockedValue { $0 }
+        let text = probe.output
         if !text.contains("waiters stopped=100 other=0") { problems.append("waiters: \(line(in: text, "waiters"))") }
         if !text.contains("timers fired-after-stop=0 ") { problems.append("timers: \(line(in: text, "timers"))") }
-        if process.terminationReason != .exit || process.terminationStatus != 0 {
-            problems.append("status \(process.terminationStatus)")
-        }
+        if !probe.exitedNormally || probe.status != 0 { problems.append("status \(probe.status)") }
         return Run(exitNanoseconds: elapsed, goodbyes: counters.goodbyes.load(ordering: .relaxed), problems: problems)
     }
 

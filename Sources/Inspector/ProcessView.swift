@@ -38,19 +38,45 @@ public struct ProcessSnapshot: Sendable, Hashable, Codable {
 
     /// Reads the figures now, from a few small files under `/proc/self`; safe from any thread.
     public static func current() -> ProcessSnapshot {
-        var snapshot = ProcessSnapshot()
         #if os(Linux)
-        if let status = ProcFiles.read("/proc/self/status") {
-            for line in status.split(separator: "\n") {
-                let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
-                guard parts.count >= 2 else { continue }
-                if parts[0] == "VmRSS", let kilobytes = Int(parts[1]) { snapshot.residentBytes = kilobytes * 1024 }
-                if parts[0] == "Threads" { snapshot.threads = Int(parts[1]) }
-            }
+        return read(directory: "/proc/self") ?? ProcessSnapshot()
+        #else
+        var snapshot = ProcessSnapshot()
+        var usage = rusage()
+        if getrusage(RUSAGE_SELF, &usage) == 0 {
+            snapshot.userCPUSeconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            snapshot.systemCPUSeconds = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+            snapshot.residentBytes = Int(usage.ru_maxrss)
         }
-        snapshot.openFiles = ProcFiles.countOpenFiles()
+        return snapshot
+        #endif
+    }
+
+    /// The same figures for another process of this machine (a server a tool started, say), from
+    /// `/proc/<id>` on Linux; `nil` when there is no such process, or it is not ours to read, or
+    /// elsewhere than Linux.
+    public static func of(processID: Int32) -> ProcessSnapshot? {
+        #if os(Linux)
+        return read(directory: "/proc/\(processID)")
+        #else
+        return nil
+        #endif
+    }
+
+    #if os(Linux)
+    /// The figures from a process's `/proc` directory; `nil` if its status cannot be read.
+    private static func read(directory: String) -> ProcessSnapshot? {
+        guard let status = ProcFiles.read("\(directory)/status") else { return nil }
+        var snapshot = ProcessSnapshot()
+        for line in status.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " || $0 == "\t" })
+            guard parts.count >= 2 else { continue }
+            if parts[0] == "VmRSS", let kilobytes = Int(parts[1]) { snapshot.residentBytes = kilobytes * 1024 }
+            if parts[0] == "Threads" { snapshot.threads = Int(parts[1]) }
+        }
+        snapshot.openFiles = ProcFiles.countOpenFiles(in: "\(directory)/fd", listedBySelf: directory == "/proc/self")
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        if ticks > 0, let stat = ProcFiles.read("/proc/self/stat"), let close = stat.lastIndex(of: ")") {
+        if ticks > 0, let stat = ProcFiles.read("\(directory)/stat"), let close = stat.lastIndex(of: ")") {
             // Fields after the command name, starting at field 3 (state).
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             if fields.count > 19 {
@@ -63,16 +89,9 @@ public struct ProcessSnapshot: Sendable, Hashable, Codable {
                 }
             }
         }
-        #else
-        var usage = rusage()
-        if getrusage(RUSAGE_SELF, &usage) == 0 {
-            snapshot.userCPUSeconds = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
-            snapshot.systemCPUSeconds = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-            snapshot.residentBytes = Int(usage.ru_maxrss)
-        }
-        #endif
         return snapshot
     }
+    #endif
 }
 
 extension Inspector {
@@ -119,11 +138,12 @@ enum ProcFiles {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The entries of `/proc/self/fd`, not counting the descriptor used to list them.
-    static func countOpenFiles() -> Int? {
-        guard let directory = opendir("/proc/self/fd") else { return nil }
+    /// The entries of a `/proc/<id>/fd` directory; for this process's own (`listedBySelf`), not
+    /// counting the descriptor used to list them.
+    static func countOpenFiles(in path: String, listedBySelf: Bool) -> Int? {
+        guard let directory = opendir(path) else { return nil }
         defer { closedir(directory) }
-        let own = dirfd(directory)
+        let own = listedBySelf ? dirfd(directory) : -1
         var count = 0
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Testing
 
 /// The real `manhole-client` binary against a real manhole: `-c`, scripts on standard input,

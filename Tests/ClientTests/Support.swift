@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Inspector
 import Logging
 import Manhole
@@ -63,27 +64,9 @@ final class TestServer: Sendable {
     }
 }
 
-/// Blocks until `condition` holds or `limit` passes (a hang guard, not a timing assertion).
-@discardableResult
-func eventually(within limit: Duration = .seconds(30), _ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
-}
-
-/// The built `manhole-client` executable: next to the test bundle (or one level up).
+/// The built `manhole-client` executable, beside the test bundle.
 func clientExecutable() throws -> URL {
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var directory = bundle.deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("manhole-client")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        directory = directory.deletingLastPathComponent()
-    }
-    throw SupportError("manhole-client not found near \(bundle.path); build it with `swift build`")
+    try siblingExecutable(named: "manhole-client")
 }
 
 /// A failure of the test support itself.

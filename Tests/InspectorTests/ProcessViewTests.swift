@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Inspector
 import Reactor
 import Testing
@@ -17,6 +20,19 @@ import Testing
     #expect((snapshot.userCPUSeconds ?? -1) >= 0)
     #expect((snapshot.systemCPUSeconds ?? -1) >= 0)
 }
+
+#if os(Linux)
+@Test func anotherProcessIsReadByItsID() throws {
+    // This process by its id, read as another's would be: the same kind of figures.
+    let mine = try #require(ProcessSnapshot.of(processID: getpid()))
+    #expect((mine.residentBytes ?? 0) > 1_000_000)
+    #expect((mine.threads ?? 0) >= 1)
+    #expect((mine.openFiles ?? 0) >= 3)
+    #expect(mine.uptimeSeconds != nil)
+    // A process id past the system's maximum does not exist.
+    #expect(ProcessSnapshot.of(processID: Int32.max) == nil)
+}
+#endif
 
 @Test func theProcessViewShowsEachFigureReadably() {
     let reactor = Reactor()

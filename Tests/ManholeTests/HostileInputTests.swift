@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Logging
 import NIOConcurrencyHelpers
 import Reactor
@@ -224,7 +225,7 @@ struct HostileInputTests {
             }
             #expect(eventually { server.manhole.sessions.count == 1 })
             // Each leaver's session was logged as closed (the bystander's is still open).
-            #expect(eventually { capture.logged.count { $0.contains(" session closed ") } == 5 })
+            #expect(eventually { capture.lines.count { $0.contains(" session closed ") } == 5 })
         }
     }
 

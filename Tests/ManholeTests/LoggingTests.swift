@@ -1,28 +1,9 @@
 import Foundation
+import Harness
 import Logging
 import NIOConcurrencyHelpers
 import Testing
 @testable import Manhole
-
-/// Keeps every log event, for assertions on what the manhole logs.
-final class LogCapture: LogHandler, @unchecked Sendable {
-    private let lines = NIOLockedValueBox<[String]>([])
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        lines.withLockedValue { $0.append("\(event.level) \(event.message) \(fields)") }
-    }
-
-    var logged: [String] { lines.withLockedValue { $0 } }
-}
 
 @Suite("Logging")
 struct LoggingTests {
@@ -36,8 +17,8 @@ struct LoggingTests {
         let wrong = try server.raw()
         _ = try? wrong.login(user: "admin", password: "wrong password")
         connection.close()
-        #expect(eventually { capture.logged.contains { $0.contains("session closed") } })
-        let lines = capture.logged
+        #expect(eventually { capture.lines.contains { $0.contains("session closed") } })
+        let lines = capture.lines
         #expect(lines.contains { $0.hasPrefix("info logged in ") && $0.contains("role=admin") && $0.contains("user=admin") && $0.contains("session=") })
         #expect(lines.contains { $0.hasPrefix("info command ") && $0.contains("command=whoami") && $0.contains("outcome=ok") && $0.contains("duration=") && $0.contains("user=admin") })
         #expect(lines.contains { $0.hasPrefix("info command ") && $0.contains("command=inspect") && $0.contains("outcome=error") })

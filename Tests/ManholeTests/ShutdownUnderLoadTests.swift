@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import NIOConcurrencyHelpers
 import Synchronization
 import Testing
@@ -19,7 +20,7 @@ struct ShutdownUnderLoadTests {
     func shutdownUnderLoad(command: String) throws {
         let probe = try ShutdownProbe.launch()
         defer { probe.kill() }
-        let ready = try #require(probe.waitForLine(startingWith: "ready "), "the probe never became ready:\n\(probe.output)")
+        let ready = try #require(probe.firstLine(startingWith: "ready "), "the probe never became ready:\n\(probe.output)")
         #expect(ready.contains("timers=1000"))
         #expect(ready.contains("waiters=100"))
         let port = try #require(ready.split(separator: " ").first { $0.hasPrefix("port=") }.flatMap { Int($0.dropFirst(5)) })
@@ -42,8 +43,9 @@ struct ShutdownUnderLoadTests {
             "the sessions did not all get going")
         shared.stopping.store(true, ordering: .sequentiallyConsistent)
         probe.send(command)
+        probe.closeInput()
 
-        let exited = probe.waitForExit(hangGuard: .seconds(20))
+        let exited = probe.waitForExit(within: .seconds(20))
         #expect(exited, "the probe did not exit after '\(command)'")
         let joined = finished.wait(timeout: .now() + .seconds(20)) == .success
         #expect(joined, "session threads still running")
@@ -156,94 +158,13 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
     }
 }
 
-/// The `manhole-shutdown-probe` fixture (built beside the test bundle) as a child process whose
-/// standard output is collected as it comes.
-final class ShutdownProbe: Sendable {
+/// The `manhole-shutdown-probe` fixture (built beside the test bundle).
+enum ShutdownProbe {
     /// The probe's account password.
     static let password = "shutdown probe password"
 
-    private let process: Process
-    private let input: FileHandle
-    private let collected = NIOLockedValueBox("")
-    private let ended = DispatchSemaphore(value: 0)
-    private let outputClosed = DispatchSemaphore(value: 0)
-
-    private init(process: Process, input: FileHandle) {
-        self.process = process
-        self.input = input
+    /// Starts the probe as a child process.
+    static func launch() throws -> ChildProcess {
+        try ChildProcess.launch(siblingExecutable(named: "manhole-shutdown-probe"))
     }
-
-    static func launch() throws -> ShutdownProbe {
-        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("manhole-shutdown-probe") }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw ShutdownProbeMissing(searched: candidates.map(\.path))
-        }
-        let process = Process()
-        process.executableURL = executable
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        try process.run()
-        let probe = ShutdownProbe(process: process, input: stdin.fileHandleForWriting)
-        let reading = stdout.fileHandleForReading
-        Thread.detachNewThread {
-            while true {
-                let data = reading.availableData
-                if data.isEmpty { break }
-                probe.collected.withLockedValue { $0 += String(decoding: data, as: UTF8.self) }
-            }
-            probe.outputClosed.signal()
-        }
-        Thread.detachNewThread {
-            process.waitUntilExit()
-            probe.ended.signal()
-        }
-        return probe
-    }
-
-    /// Everything the probe has printed so far.
-    var output: String { collected.withLockedValue { $0 } }
-
-    /// The first line starting with `prefix`, once printed (hang guard: 30 s).
-    func waitForLine(startingWith prefix: String) -> String? {
-        var found: String?
-        eventually {
-            found = output.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
-            return found != nil
-        }
-        return found
-    }
-
-    /// Sends one command line and closes the probe's standard input.
-    func send(_ line: String) {
-        input.write(Data((line + "\n").utf8))
-        try? input.close()
-    }
-
-    /// Waits for the process to exit and for its output to end; `false` if it has not within the guard.
-    func waitForExit(hangGuard: Duration) -> Bool {
-        let deadline = DispatchTime.now() + .nanoseconds(Int(hangGuard.components.seconds * 1_000_000_000))
-        guard ended.wait(timeout: deadline) == .success else { return false }
-        ended.signal()
-        return outputClosed.wait(timeout: deadline) == .success
-    }
-
-    /// The exit status (after ``waitForExit(hangGuard:)``).
-    var status: Int32 { process.terminationStatus }
-
-    /// Whether the process exited rather than being killed by a signal.
-    var exitedNormally: Bool { process.terminationReason == .exit }
-
-    /// Ends the process if it still runs (after a failed check).
-    func kill() {
-        if process.isRunning { process.terminate() }
-    }
-}
-
-/// The fixture was not found beside the test bundle.
-struct ShutdownProbeMissing: Error {
-    var searched: [String]
 }

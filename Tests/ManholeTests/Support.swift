@@ -58,17 +58,6 @@ final class TestServer: Sendable {
     }
 }
 
-/// Blocks until `condition` holds or 30 s pass (a hang guard, not a timing assertion).
-@discardableResult
-func eventually(_ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        usleep(1_000)
-    }
-    return condition()
-}
-
 /// Reads frames until the server closes the connection; returns them.
 func framesUntilClosed(_ connection: ManholeConnection) -> [Frame] {
     var frames: [Frame] = []

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import NIOCore
 import Synchronization
 import Testing
@@ -129,8 +130,8 @@ struct EventualResultTests {
 
     @Test("A failed result dropped without anyone looking is logged as an error")
     func unobservedFailureIsLogged() throws {
-        let capture = CapturingLogHandler()
-        try withReactor(logger: capture.logger) { reactor throws in
+        let capture = LogCapture()
+        try withReactor(logger: capture.logger()) { reactor throws in
             do {
                 let result = reactor.runInReactor { () throws -> Int in throw Boom(code: 5) }
                 #expect(eventually { result.isReady })
@@ -146,8 +147,8 @@ struct EventualResultTests {
 
     @Test("A failure that was waited on, read, or stashed is not logged when dropped")
     func observedFailureIsNotLogged() throws {
-        let capture = CapturingLogHandler()
-        try withReactor(logger: capture.logger) { reactor throws in
+        let capture = LogCapture()
+        try withReactor(logger: capture.logger()) { reactor throws in
             do {
                 let waited = reactor.runInReactor { () throws -> Int in throw Boom(code: 1) }
                 _ = try? waited.wait(timeout: hangGuard)

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import NIOCore
 import Testing
 @testable import Reactor

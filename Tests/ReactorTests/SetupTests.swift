@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Testing
 @testable import Reactor
 
@@ -33,34 +34,16 @@ struct SetupTests {
     }
 }
 
-/// Runs the `reactor-exit-probe` fixture (built beside the test bundle) and returns its output.
+/// Runs the `reactor-exit-probe` fixture (built beside the test bundle) and returns its status and
+/// output (standard error included).
 func runProbe(_ mode: String) throws -> (status: Int32, text: String) {
-    let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()]
-        .map { $0.appendingPathComponent("reactor-exit-probe") }
-    guard let probe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw ProbeMissing(searched: candidates.map(\.path))
-    }
-    let process = Process()
-    process.executableURL = probe
-    process.arguments = [mode]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let finished = DispatchSemaphore(value: 0)
-    let reader = Thread {
-        process.waitUntilExit()
-        finished.signal()
-    }
-    reader.start()
-    if finished.wait(timeout: .now() + .seconds(60)) != .success {
-        process.terminate()
+    let probe = try ChildProcess.launch(
+        siblingExecutable(named: "reactor-exit-probe"), arguments: [mode], mergingStandardError: true)
+    guard probe.waitForExit(within: .seconds(60)) else {
+        probe.kill()
         throw ProbeHung(mode: mode)
     }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return (probe.status, probe.output)
 }
 
-struct ProbeMissing: Error { var searched: [String] }
 struct ProbeHung: Error { var mode: String }

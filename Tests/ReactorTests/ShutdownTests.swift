@@ -1,3 +1,4 @@
+import Harness
 import NIOConcurrencyHelpers
 import Foundation
 import NIOCore

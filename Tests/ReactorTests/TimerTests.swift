@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import NIOCore
 import Synchronization
 import Testing
@@ -115,8 +116,8 @@ struct TimerTests {
 
     @Test("A looping call that throws keeps running and records the last error by default")
     func loopingCallThrowsKeepsRunning() throws {
-        let capture = CapturingLogHandler()
-        try withReactor(logger: capture.logger) { reactor throws in
+        let capture = LogCapture()
+        try withReactor(logger: capture.logger()) { reactor throws in
             let runs = Atomic<Int>(0)
             let call = reactor.loopingCall(every: .milliseconds(2), name: "flaky") {
                 let run = runs.add(1, ordering: .relaxed).newValue
@@ -166,8 +167,8 @@ struct TimerTests {
 
     @Test("A delayed call that throws logs the error")
     func delayedCallThrows() throws {
-        let capture = CapturingLogHandler()
-        try withReactor(logger: capture.logger) { reactor throws in
+        let capture = LogCapture()
+        try withReactor(logger: capture.logger()) { reactor throws in
             let call = reactor.callLater(.milliseconds(1), name: "bad") { throw Boom(code: 2) }
             #expect(eventually { !call.isActive && capture.logged.contains { $0.message == "delayed call threw" } })
         }
