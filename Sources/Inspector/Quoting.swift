@@ -15,7 +15,7 @@ package enum Quoting {
                 truncated = true
                 break
             }
-            for scalar in character.unicodeScalars { escape(scalar, into: &out) }
+            append(character, to: &out)
             shown += 1
         }
         guard truncated else { return (out + "\"", false) }
@@ -37,6 +37,33 @@ package enum Quoting {
         return out
     }
 
+    /// Appends `character` escaped. The quoted form must parse back (`inspect app.cache["…"]`), and
+    /// the path parser reads characters (extended grapheme clusters): a combining mark at the start
+    /// of a key would fuse with the opening quote, one after a quote in the key with the escape's
+    /// `"`, a prepended mark (U+0600) at the end with the closing quote. Such characters are written
+    /// with their non-ASCII scalars as `\u{…}` escapes, which fuse with nothing.
+    private static func append(_ character: Character, to out: inout String) {
+        if character.isASCII {
+            for scalar in character.unicodeScalars { escape(scalar, into: &out) }
+            return
+        }
+        var piece = ""
+        for scalar in character.unicodeScalars { escape(scalar, into: &piece) }
+        // Every printable ASCII character is alike to grapheme breaking, so quotes around the
+        // character stand for whatever comes next to it: a quote, an escape or other ASCII text.
+        if piece.unicodeScalars.elementsEqual(character.unicodeScalars), ("\"" + piece + "\"").count == 3 {
+            out += piece
+        } else {
+            for scalar in character.unicodeScalars {
+                if scalar.isASCII { escape(scalar, into: &out) } else { out += hexEscape(scalar) }
+            }
+        }
+    }
+
+    private static func hexEscape(_ scalar: Unicode.Scalar) -> String {
+        "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+    }
+
     private static func escape(_ scalar: Unicode.Scalar, into out: inout String) {
         switch scalar {
         case "\"": out += "\\\""
@@ -47,7 +74,7 @@ package enum Quoting {
         case "\0": out += "\\0"
         default:
             if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+                out += hexEscape(scalar)
             } else {
                 out.unicodeScalars.append(scalar)
             }

@@ -19,6 +19,30 @@ import Testing
     #expect(path.segments.map(\.step) == [.key("a\"b\\c\n\t😀")])
 }
 
+@Test(
+    "A key shown quoted parses back to the same key, even when its marks would fuse with the quotes or escapes around it",
+    arguments: [
+        "\u{301}x",  // a combining mark first: it would fuse with the opening quote
+        "\"\u{301}",  // a quote with a combining mark: one character, which would swallow the escape's quote
+        "\\\u{301}",  // the same with a backslash
+        "\n\u{301}",  // a mark after a control character would fuse with the escape's letter
+        "x\u{600}",  // a prepended mark last would fuse with the closing quote
+        "\u{600}\n",  // or with the backslash of the escape after it
+        "\u{200D}",  // a lone zero-width joiner
+        "e\u{301}",  // a decomposed é: shown as is
+        "🇺🇸🇫",  // regional indicators
+    ])
+func quotedKeysParseBack(key: String) throws {
+    let shown = Quoting.quote(key, maxLength: .max).text
+    let path = try InspectorPath(parsing: "m[\(shown)]")
+    #expect(path.segments.map(\.step) == [.key(key)], "shown as \(shown.unicodeScalars.map { String($0.value, radix: 16) })")
+}
+
+@Test func readableMarksAreNotEscaped() {
+    #expect(Quoting.quote("cafe\u{301}", maxLength: .max).text == "\"cafe\u{301}\"")
+    #expect(Quoting.quote("\u{301}x", maxLength: .max).text == #""\u{301}x""#)
+}
+
 @Test func tupleElementsAndNegativeNumbersAreMembersAndKeys() throws {
     #expect(try InspectorPath(parsing: "pair.0").segments.map(\.step) == [.member("0")])
     #expect(try InspectorPath(parsing: "m[-1]").segments.map(\.step) == [.key("-1")])
