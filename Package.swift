@@ -214,7 +214,7 @@ let package = Package(
 // that mode the package is its libraries and the fuzz targets only, built in one go.
 if Context.environment["MANHOLE_FUZZ"] == "1" {
     package.products = package.products.filter { $0 is Product.Library }
-    package.targets.removeAll { [.executable, .test, .system].contains($0.type) }
+    package.targets.removeAll { [.executable, .test, .system].contains($0.type) || $0.name == "Harness" }
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-line-decoder", ["Manhole", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         ("fuzz-frame", ["Manhole"]),

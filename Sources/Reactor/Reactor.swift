@@ -122,16 +122,21 @@ public final class Reactor: Sendable {
     ///
     /// In order: new work is refused (``ReactorError/stopped``); every result still pending fails
     /// with ``ReactorError/stopped``, which wakes every blocked `wait`/`waitFor` at once; timers are
-    /// cancelled (none starts once `stop` has begun, even one already due); shutdown hooks run on
-    /// the reactor thread; then the reactor's own thread ends (an attached host loop keeps
-    /// running). Called on the reactor thread, it does the same but cannot wait for its own thread
+    /// cancelled (none starts once `stop` has begun, even one already due); on the reactor thread,
+    /// the work behind the pending results is called off as cancelling would (a ``Deferred``'s
+    /// canceller runs and the deferred fails with ``ReactorError/cancelled``, an `async` body's
+    /// task is cancelled), then the shutdown hooks run; then the reactor's own thread ends (an
+    /// attached host loop keeps running). Called on the reactor thread, it does the same but cannot wait for its own thread
     /// to end. Calling it again does nothing.
     public func stop(timeout: Duration = .seconds(5)) {
         // Closing the gate happens once: it is what makes a second `stop` do nothing.
         guard gate.close() else { return }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let onLoop = eventLoop.inEventLoop
-        for result in results.close() { result.interrupt(with: .stopped) }
+        // Waiters are woken at once; the work behind each pending result is called off on the
+        // reactor thread below (a Deferred's canceller runs and its promise is settled, an async
+        // body's task is cancelled), so no promise is left unfulfilled on the loop.
+        let cancellers = results.close().compactMap { $0.interrupt(with: .stopped) }
         timerRegistry.cancelAll()
         // Taken out, not copied: hooks run once, and a hook that captures the reactor would
         // otherwise keep it, its loop and its results alive forever (a cycle LeakSanitizer found).
@@ -140,6 +145,7 @@ public final class Reactor: Sendable {
             return list
         }
         let runHooks: @Sendable () -> Void = { [logger] in
+            for canceller in cancellers { canceller() }
             for hook in hookList {
                 logger.debug("running shutdown hook", metadata: ["hook": "\(hook.name)"])
                 hook.body()

@@ -16,8 +16,11 @@ protocol TrackedResult: AnyObject, Sendable {
     func info(isStashed: Bool) -> ResultInfo
     /// The value if it succeeded, the failure if it failed; marks a failure as observed.
     func peek() -> (value: (any Sendable)?, failure: ResultFailure?)
-    /// Completes a pending result with `error` (used when the reactor stops).
-    func interrupt(with error: ReactorError)
+    /// Completes a pending result with `error` (used when the reactor stops); returns the
+    /// canceller of the work behind it when it was still pending, for the caller to run on the
+    /// reactor thread, `nil` when it had already finished.
+    @discardableResult
+    func interrupt(with error: ReactorError) -> (@Sendable () -> Void)?
     /// The name of the value type.
     var valueTypeName: String { get }
     /// Cancels the result through `reactor` (its canceller runs on the reactor thread); returns
@@ -80,9 +83,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 
     @discardableResult
     func fail(_ error: any Error) -> Bool {
-        complete(.failure(ResultFailure(
-            error: error, callSite: callSite, submittedAt: createdAt, failedAt: .now(),
-            threadName: currentThreadName())))
+        settle(failure(error)) != nil
     }
 
     /// Marks the result cancelled; returns the canceller to run (a no-op when none was installed)
@@ -91,7 +92,15 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         settle(.cancelled)
     }
 
-    func interrupt(with error: ReactorError) { fail(error) }
+    @discardableResult
+    func interrupt(with error: ReactorError) -> (@Sendable () -> Void)? {
+        settle(failure(error))
+    }
+
+    private func failure(_ error: any Error) -> Outcome<T> {
+        .failure(ResultFailure(
+            error: error, callSite: callSite, submittedAt: createdAt, failedAt: .now(), threadName: currentThreadName()))
+    }
 
     func cancel(through reactor: Reactor) -> Bool { reactor.cancel(self) }
 

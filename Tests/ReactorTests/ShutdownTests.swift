@@ -35,6 +35,73 @@ struct ShutdownTests {
         #expect(reactor.isStopped)
     }
 
+    @Test("stop calls off the work behind pending results: a Deferred's canceller runs and it is settled, an async body's task is cancelled")
+    func stopCallsOffPendingWork() throws {
+        let reactor = Reactor()
+        let cancellerRan = DispatchSemaphore(value: 0)
+        let made = NIOLockedValueBox<Deferred<Int>?>(nil)
+        let deferredResult = reactor.runInReactor { () -> Deferred<Int> in
+            let deferred = reactor.makeDeferred(of: Int.self) { _ in cancellerRan.signal() }
+            made.withLockedValue { $0 = deferred }
+            return deferred
+        }
+        let taskStarted = DispatchSemaphore(value: 0)
+        let taskCancelled = DispatchSemaphore(value: 0)
+        let asyncResult = reactor.runInReactor { () async throws -> Int in
+            taskStarted.signal()
+            do {
+                try await Task.sleep(for: .seconds(600))
+            } catch {
+                taskCancelled.signal()
+                throw error
+            }
+            return 1
+        }
+        #expect(taskStarted.wait(timeout: .now() + .seconds(30)) == .success)
+        #expect(eventually { made.withLockedValue { $0 != nil } })
+        reactor.stop()
+
+        #expect(throws: ReactorError.stopped) { try deferredResult.wait(timeout: hangGuard) }
+        #expect(throws: ReactorError.stopped) { try asyncResult.wait(timeout: hangGuard) }
+        #expect(cancellerRan.wait(timeout: .now() + .seconds(30)) == .success)
+        #expect(made.withLockedValue { $0?.isSettled } == true)
+        #expect(taskCancelled.wait(timeout: .now() + .seconds(30)) == .success)
+    }
+
+    @Test("Timers that come due while stop is under way, after it closed the door and before it cancelled them, do not run")
+    func timersDueDuringStopDoNotRun() throws {
+        let reactor = Reactor()
+        // Runs that began after stop closed the door: the violations. A run before stop is fine.
+        let runsAfterStop = Atomic<Int>(0)
+        let record: @Sendable () -> Void = {
+            if reactor.isStopped { runsAfterStop.add(1, ordering: .relaxed) }
+        }
+        let delayed = reactor.callLater(.seconds(1), name: "due-during-stop", record)
+        let looping = reactor.loopingCall(every: .seconds(1), now: false, name: "looping-during-stop", record)
+        let pending = reactor.runInReactor { reactor.makeDeferred(of: Int.self) }
+        try reactor.waitFor(timeout: hangGuard) { () }
+
+        // Stop fails the pending result first and runs its callbacks on the stopping thread: that is
+        // inside the window (door closed, timers not yet cancelled). Hold stop there until the loop
+        // has run a task due after both timers: NIO runs due tasks in deadline order, so by then
+        // both timers have come due on the loop.
+        let pastTheTimers = DispatchSemaphore(value: 0)
+        let heldInWindow = Atomic<Bool>(false)
+        pending.box.whenComplete { _ in
+            heldInWindow.store(reactor.isStopped && delayed.isActive, ordering: .relaxed)
+            let latest = max(delayed.dueTime, looping.dueTime)
+            reactor.eventLoop.scheduleTask(deadline: latest + .milliseconds(50)) { pastTheTimers.signal() }
+            _ = pastTheTimers.wait(timeout: .now() + .seconds(30))
+        }
+        reactor.stop()
+        let reachedWindow = heldInWindow.load(ordering: .relaxed)
+        let violations = runsAfterStop.load(ordering: .relaxed)
+        #expect(reachedWindow, "stop did not reach the window with the timers still active")
+        #expect(violations == 0)
+        #expect(!delayed.isActive)
+        #expect(!looping.isRunning)
+    }
+
     @Test("runInReactor after stop fails fast with reactorStopped and never runs the body")
     func runAfterStop() {
         let reactor = Reactor()
