@@ -28,12 +28,7 @@ extension Reactor {
     ) -> EventualResult<T> {
         submit(CallSite(fileID: fileID, line: line, function: function)) { box in
             do {
-                try body().whenComplete { outcome in
-                    switch outcome {
-                    case .success(let value): box.succeed(value)
-                    case .failure(let error): box.fail(error)
-                    }
-                }
+                try body().whenComplete(box.complete(with:))
             } catch {
                 box.fail(error)
             }
@@ -51,12 +46,7 @@ extension Reactor {
             do {
                 let deferred = try body()
                 box.setCanceller { deferred.cancel() }
-                deferred.futureResult.whenComplete { outcome in
-                    switch outcome {
-                    case .success(let value): box.succeed(value)
-                    case .failure(let error): box.fail(error)
-                    }
-                }
+                deferred.futureResult.whenComplete(box.complete(with:))
             } catch {
                 box.fail(error)
             }

@@ -81,6 +81,14 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     @discardableResult
     func succeed(_ value: T) -> Bool { complete(.success(value)) }
 
+    /// Succeeds or fails with a future's outcome.
+    func complete(with result: Result<T, any Error>) {
+        switch result {
+        case .success(let value): succeed(value)
+        case .failure(let error): fail(error)
+        }
+    }
+
     @discardableResult
     func fail(_ error: any Error) -> Bool {
         settle(failure(error)) != nil
