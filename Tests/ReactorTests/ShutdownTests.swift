@@ -151,7 +151,8 @@ struct ShutdownTests {
         let result = reactor.runInReactor { reactor.stop() }
         #expect(eventually { reactor.isStopped })
         #expect(throws: ReactorError.stopped) { try reactor.waitFor(timeout: .seconds(1)) { 1 } }
-        _ = result
+        // The body that called stop was itself still pending: its result is stopped too.
+        #expect(throws: ReactorError.stopped) { try result.wait(timeout: hangGuard) }
     }
 
     @Test("A reactor attached to a host's loop runs bodies there and leaves the loop running after stop")
