@@ -337,6 +337,13 @@ final class SessionHandler: ChannelInboundHandler {
         started: NIODeadline
     ) {
         let elapsed = Duration.nanoseconds((NIODeadline.now() - started).nanoseconds)
+        if case .closing = phase {
+            // The session ended while the command ran (a goodbye may already be queued): a reply
+            // now would follow the goodbye.
+            busy = false
+            logger.info("command", metadata: ["command": "\(command.name)", "outcome": "session closed", "duration": "\(elapsed)"])
+            return
+        }
         switch outcome {
         case .success(let reply):
             logger.info("command", metadata: ["command": "\(command.name)", "outcome": "ok", "duration": "\(elapsed)"])

@@ -65,11 +65,13 @@ public final class DelayedCall: Sendable {
             guard state.isActive else { return .none }
             state.isActive = false
             state.generation += 1
+            // Under the lock, so that nobody sees the call inactive and still listed (lock order:
+            // a timer's lock, then the registry's; the registry never calls a timer under its own).
+            registry.remove(id: id)
             return .some(state.scheduled)
         }
         guard case .some(let pending) = scheduled else { return }
         pending?.cancel()
-        registry.remove(id: id)
     }
 
     /// Makes the call fire `delay` from now instead (Twisted's `reset`); returns `false` if it is
@@ -108,10 +110,10 @@ public final class DelayedCall: Sendable {
             guard state.isActive, state.generation == generation, !gate.isClosed else { return false }
             state.isActive = false
             state.hasRun = true
+            registry.remove(id: id)
             return true
         }
         guard current else { return }
-        registry.remove(id: id)
         do {
             try body()
         } catch {

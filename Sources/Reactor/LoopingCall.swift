@@ -91,11 +91,13 @@ public final class LoopingCall: Sendable {
         let scheduled: Scheduled<Void>?? = state.withLockedValue { state in
             guard state.isRunning else { return .none }
             state.isRunning = false
+            // Under the lock, so that nobody sees the call stopped and still listed (lock order:
+            // a timer's lock, then the registry's; the registry never calls a timer under its own).
+            registry.remove(id: id)
             return .some(state.scheduled)
         }
         guard case .some(let pending) = scheduled else { return }
         pending?.cancel()
-        registry.remove(id: id)
     }
 
     private func run() {

@@ -67,9 +67,16 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         locked { Self.state(of: outcome) }
     }
 
-    /// Installs the canceller that cancelling runs on the reactor thread; ignored once complete.
+    /// Installs the canceller that cancelling (or a stop) runs on the reactor thread. Called on
+    /// the reactor thread right after the work started: if the result was cancelled, timed out or
+    /// stopped in between, the work is called off at once instead, so it never outlives its result
+    /// (an unsettled Deferred would otherwise be left behind).
     func setCanceller(_ body: @escaping @Sendable () -> Void) {
-        locked { if outcome == nil { canceller = body } }
+        let alreadyComplete = locked {
+            if outcome == nil { canceller = body }
+            return outcome != nil
+        }
+        if alreadyComplete { body() }
     }
 
     /// Sets the outcome if none is set yet; returns whether this call set it.

@@ -12,6 +12,9 @@ protocol RegisteredTimer: AnyObject, Sendable {
 /// Every live timer of a reactor, in creation order, listable and cancellable from any thread.
 /// Timers add themselves when scheduled and remove themselves when they fire for the last time
 /// or are cancelled.
+///
+/// Lock order: a timer may call the registry while holding its own lock; the registry never
+/// calls a timer (``RegisteredTimer/info()``, ``RegisteredTimer/cancel()``) while holding its own.
 final class TimerRegistry: Sendable {
     private struct State: Sendable {
         var timers = OrderedRegistry<any RegisteredTimer>()

@@ -63,7 +63,8 @@ struct InteractiveClientTests {
             terminal.waitFor { screen in
                 screen.split(separator: "\n").contains { $0.contains("port") && $0.contains("portal") && !$0.contains("manhole>") }
             }, "\(terminal.screen())")
-        #expect(terminal.lastLine.hasSuffix("admin@manhole> p app.config.port"), "\(terminal.screen())")
+        // The list and the prompt redrawn below it are separate writes: wait for the prompt too.
+        #expect(terminal.waitFor { _ in terminal.lastLine.hasSuffix("admin@manhole> p app.config.port") }, "\(terminal.screen())")
     }
 
     @Test("Up-arrow recalls the history, which is kept across sessions in a 0600 file in HOME")

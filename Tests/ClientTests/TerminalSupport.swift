@@ -51,10 +51,10 @@ final class TmuxTerminal {
     }
 
     /// Waits (at most 30 s, a hang guard) until the screen satisfies `condition`; returns
-    /// whether it did.
+    /// whether it did. Every look starts `tmux capture-pane`, so it looks every 10 ms.
     @discardableResult
     func waitFor(_ condition: (String) -> Bool) -> Bool {
-        eventually { condition(screen()) }
+        eventually(every: .milliseconds(10)) { condition(screen()) }
     }
 
     /// Waits until the screen contains `text`.

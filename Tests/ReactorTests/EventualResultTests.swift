@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 import Testing
@@ -73,6 +74,25 @@ struct EventualResultTests {
             _ = try done.wait(timeout: hangGuard)
             done.cancel()
             #expect(done.state == .succeeded)
+        }
+    }
+
+    @Test("Work that starts after its result was cancelled is called off at once")
+    func cancelledBeforeTheCancellerIsInstalled() throws {
+        try withReactor { reactor throws in
+            let cancellerRan = DispatchSemaphore(value: 0)
+            let made = NIOLockedValueBox<Deferred<Int>?>(nil)
+            let result = reactor.runInReactor { () -> Deferred<Int> in
+                // The body cancels its own result while it runs: the Deferred it returns has no
+                // canceller installed yet (as when a timeout or stop lands at that moment).
+                for info in reactor.trackedResults() { _ = reactor.cancelResult(id: info.id) }
+                let deferred = reactor.makeDeferred(of: Int.self) { _ in cancellerRan.signal() }
+                made.withLockedValue { $0 = deferred }
+                return deferred
+            }
+            #expect(throws: ReactorError.cancelled) { try result.wait(timeout: hangGuard) }
+            #expect(cancellerRan.wait(timeout: .now() + .seconds(30)) == .success)
+            #expect(eventually { made.withLockedValue { $0?.isSettled } == true })
         }
     }
 

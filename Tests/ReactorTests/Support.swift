@@ -34,6 +34,22 @@ func onThreads<R: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> R
     return results.withLockedValue { dict in (0..<count).map { dict[$0]! } }
 }
 
+/// Runs `body` while the reactor thread is held busy, so that no timer can fire during it.
+func holdingTheReactor<R>(_ reactor: Reactor, _ body: () throws -> R) throws -> R {
+    let started = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    let holder = reactor.runInReactor {
+        started.signal()
+        _ = release.wait(timeout: .now() + .seconds(30))
+    }
+    _ = started.wait(timeout: .now() + .seconds(30))
+    defer {
+        release.signal()
+        _ = try? holder.wait(timeout: hangGuard)
+    }
+    return try body()
+}
+
 /// A simple error for bodies to throw.
 struct Boom: Error, Equatable, CustomStringConvertible {
     var code: Int

@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 import Testing
@@ -23,16 +24,25 @@ struct WaitForTests {
         }
     }
 
+    // A body the reactor has not begun when the wait times out never runs (the result is cancelled
+    // first): the tests below expect the body's work to be called off only when the body ran, which
+    // a short timeout leaves to the scheduler (a stall of the reactor thread longer than it).
+
     @Test("A timeout cancels the Deferred (its canceller runs) and throws timedOut")
     func timeoutCancelsDeferred() throws {
         try withReactor { reactor throws in
             let cancelled = DispatchSemaphore(value: 0)
+            let ran = Atomic<Bool>(false)
             #expect(throws: ReactorError.timedOut(after: .milliseconds(50))) {
                 try reactor.waitFor(timeout: .milliseconds(50)) {
-                    reactor.makeDeferred(of: Int.self) { _ in cancelled.signal() }
+                    ran.store(true, ordering: .sequentiallyConsistent)
+                    return reactor.makeDeferred(of: Int.self) { _ in cancelled.signal() }
                 }
             }
-            #expect(cancelled.wait(timeout: .now() + .seconds(30)) == .success)
+            try reactor.waitFor(timeout: hangGuard) { () }
+            if ran.load(ordering: .sequentiallyConsistent) {
+                #expect(cancelled.wait(timeout: .now() + .seconds(30)) == .success)
+            }
         }
     }
 
@@ -40,23 +50,39 @@ struct WaitForTests {
     func timeoutCancelsAsyncTask() throws {
         try withReactor { reactor throws in
             let cancelled = DispatchSemaphore(value: 0)
+            let ran = Atomic<Bool>(false)
             #expect(throws: ReactorError.timedOut(after: .milliseconds(50))) {
                 try reactor.waitFor(timeout: .milliseconds(50)) { () async throws -> Int in
+                    ran.store(true, ordering: .sequentiallyConsistent)
                     do { try await Task.sleep(for: .seconds(3600)) } catch { cancelled.signal() }
                     return 0
                 }
             }
-            #expect(cancelled.wait(timeout: .now() + .seconds(30)) == .success)
+            // The task was created, but its first job may not have run yet: wait for the loop twice.
+            try reactor.waitFor(timeout: hangGuard) { () }
+            try reactor.waitFor(timeout: hangGuard) { () }
+            if ran.load(ordering: .sequentiallyConsistent) {
+                #expect(cancelled.wait(timeout: .now() + .seconds(30)) == .success)
+            }
         }
     }
 
     @Test("A timeout leaves the tracked result cancelled, not pending")
     func timeoutLeavesResultCancelled() throws {
         try withReactor { reactor throws in
-            let deferred = reactor.makeDeferred(of: Int.self)
-            #expect(throws: ReactorError.self) { try reactor.waitFor(timeout: .milliseconds(10)) { deferred } }
-            #expect(eventually { deferred.isSettled })
+            let made = NIOLockedValueBox<Deferred<Int>?>(nil)
+            #expect(throws: ReactorError.self) {
+                try reactor.waitFor(timeout: .milliseconds(10)) {
+                    let deferred = reactor.makeDeferred(of: Int.self)
+                    made.withLockedValue { $0 = deferred }
+                    return deferred
+                }
+            }
             #expect(reactor.trackedResults().isEmpty)
+            try reactor.waitFor(timeout: hangGuard) { () }
+            if let deferred = made.withLockedValue({ $0 }) {
+                #expect(eventually { deferred.isSettled })
+            }
         }
     }
 
