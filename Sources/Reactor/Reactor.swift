@@ -126,8 +126,8 @@ public final class Reactor: Sendable {
     /// the work behind the pending results is called off as cancelling would (a ``Deferred``'s
     /// canceller runs and the deferred fails with ``ReactorError/cancelled``, an `async` body's
     /// task is cancelled), then the shutdown hooks run; then the reactor's own thread ends (an
-    /// attached host loop keeps running). Called on the reactor thread, it does the same but cannot wait for its own thread
-    /// to end. Calling it again does nothing.
+    /// attached host loop keeps running). Called on the reactor thread, it does the same but
+    /// cannot wait for its own thread to end. Calling it again does nothing.
     public func stop(timeout: Duration = .seconds(5)) {
         // Closing the gate happens once: it is what makes a second `stop` do nothing.
         guard gate.close() else { return }
