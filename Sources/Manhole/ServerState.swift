@@ -102,7 +102,10 @@ final class ServerState: Sendable {
 
     /// The failed logins on record for a peer address, and the delay its next failure would wait.
     func throttle(of address: String) -> (failures: Int, nextDelay: TimeAmount) {
-        state.withLockedValue { ($0.throttle.failures(of: address), $0.throttle.delay(afterFailures: $0.throttle.failures(of: address) + 1)) }
+        state.withLockedValue { state in
+            let failures = state.throttle.failures(of: address)
+            return (failures, state.throttle.delay(afterFailures: failures + 1))
+        }
     }
 
     /// Refuses new connections and returns the open ones, so the caller can say goodbye.

@@ -122,26 +122,30 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Sets the outcome if none is set yet, wakes waiters and runs callbacks; returns the
     /// canceller that was installed (or a no-op) when this call set the outcome, `nil` otherwise.
     private func settle(_ newOutcome: Outcome<T>) -> (@Sendable () -> Void)? {
-        var settled: (cancelBody: @Sendable () -> Void, pending: [@Sendable (Outcome<T>) -> Void])?
-        let setOutcome = {
-            self.condition.lock()
-            guard self.outcome == nil else {
-                self.condition.unlock()
-                return false
-            }
-            self.outcome = newOutcome
-            settled = (self.canceller ?? {}, self.callbacks)
-            self.canceller = nil
-            self.callbacks = []
-            if case .failure = newOutcome, settled?.pending.isEmpty == false { self.failureObserved = true }
-            self.isDone.store(true, ordering: .releasing)
-            self.condition.unlock(withValue: 1)
-            return true
-        }
-        if let store { store.finish(id: id, settle: setOutcome) } else { _ = setOutcome() }
+        let settled = if let store { store.finish(id: id) { publish(newOutcome) } } else { publish(newOutcome) }
         guard let settled else { return nil }
-        for callback in settled.pending { callback(newOutcome) }
-        return settled.cancelBody
+        for callback in settled.callbacks { callback(newOutcome) }
+        return settled.canceller
+    }
+
+    /// Sets the outcome under the result's lock and wakes the waiters; returns the canceller (or a
+    /// no-op) and the callbacks to run, or `nil` if an outcome was already set.
+    private func publish(_ newOutcome: Outcome<T>)
+        -> (canceller: @Sendable () -> Void, callbacks: [@Sendable (Outcome<T>) -> Void])?
+    {
+        condition.lock()
+        guard outcome == nil else {
+            condition.unlock()
+            return nil
+        }
+        outcome = newOutcome
+        let taken = (canceller: canceller ?? {}, callbacks: callbacks)
+        canceller = nil
+        callbacks = []
+        if case .failure = newOutcome, !taken.callbacks.isEmpty { failureObserved = true }
+        isDone.store(true, ordering: .releasing)
+        condition.unlock(withValue: 1)
+        return taken
     }
 
     /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).

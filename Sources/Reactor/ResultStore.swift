@@ -35,17 +35,18 @@ final class ResultStore: Sendable {
         }
     }
 
-    /// Runs `settle` (which sets a result's outcome under the result's own lock and returns whether it
-    /// did) under the store's lock, and forgets the result then unless it is stashed. Holding the store's
-    /// lock means nobody sees the result complete while it is still tracked (a waiter woken by the
-    /// outcome could list it), and ``retrieve(id:as:)`` sees either a pending result or a finished
-    /// one, never one in between.
-    func finish(id: Int, settle: () -> Bool) {
+    /// Runs `settle` (which sets a result's outcome under the result's own lock and returns what it
+    /// took, or `nil` when the outcome was already set) under the store's lock, and forgets the
+    /// result then unless it is stashed. Holding the store's lock means nobody sees the result
+    /// complete while it is still tracked (a waiter woken by the outcome could list it), and
+    /// ``retrieve(id:as:)`` sees either a pending result or a finished one, never one in between.
+    func finish<Settled>(id: Int, settle: () -> Settled?) -> Settled? {
         state.withLockedValue { state in
-            guard settle() else { return }
+            guard let settled = settle() else { return nil }
             if state.entries.value(id: id)?.isStashed == false {
                 state.entries.remove(id: id)
             }
+            return settled
         }
     }
 
