@@ -22,13 +22,18 @@ struct HostBenchmarkCommand: ParsableCommand {
     @Option(help: "The child server's shell share of the reactor thread (default: the library's).")
     var shellShare: Double?
 
+    @Option(help: "What the sessions send: full (the verified mix) or expensive (the costliest commands against million-element objects).")
+    var workload = WorkloadName.full
+
     func run() throws {
-        let child = try ServerProcess.launch(hostWork: true, shellShare: shellShare)
+        let expensive = workload == .expensive
+        let child = try ServerProcess.launch(hostWork: true, shellShare: shellShare, bigObjects: expensive)
         defer { child.stop() }
         let endpoint = ServerEndpoint(host: "127.0.0.1", port: child.port, user: ServeCommand.user, password: child.password, child: child)
-        let runner = LoadRunner(endpoint: endpoint, workload: .full)
-        print("# host throughput alone and under manhole load (\(ProcessInfo.processInfo.activeProcessorCount) cores, \(sessions) sessions, \(phase) s phases)")
+        let runner = LoadRunner(endpoint: endpoint, workload: expensive ? .expensive : .full)
+        print("# host throughput alone and under manhole load (\(ProcessInfo.processInfo.activeProcessorCount) cores, \(sessions) sessions, \(phase) s phases, \(workload.rawValue) commands)")
         Thread.sleep(forTimeInterval: 2)  // warm-up
+        if expensive { try ExpensiveCommandTimes.measure(endpoint) }
         var alone = Throughput()
         var loaded = Throughput()
         var commands = 0
@@ -58,6 +63,12 @@ struct HostBenchmarkCommand: ParsableCommand {
         print(String(format: "host jobs/s: alone %.1f, under load %.1f, ratio %.3f (goal ≥ 0.95); %d commands served, %d errors",
             alone.rate, loaded.rate, loaded.rate / alone.rate, commands, errors))
     }
+}
+
+/// The workloads `host-benchmark` can apply.
+enum WorkloadName: String, ExpressibleByArgument, CaseIterable {
+    case full
+    case expensive
 }
 
 /// Jobs over time, summed over phases.

@@ -25,6 +25,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The shell's share of the reactor thread (Manhole.Configuration.shellShare).")
     var shellShare: Double?
 
+    @Flag(help: "Register huge objects (big, bigset, bigarray, bigints: a million elements each) for the expensive workload.")
+    var bigObjects = false
+
     @Option(help: "Maximum logged-in sessions.")
     var maxSessions = 128
 
@@ -40,9 +43,11 @@ struct ServeCommand: ParsableCommand {
         configuration.logger.logLevel = .warning
         if let shellShare { configuration.shellShare = shellShare }
         let work = HostWork(reactor: reactor)
+        var namespace: [String: any Sendable] = ["load": LoadObjects(), "host": work.counter]
+        if bigObjects { namespace.merge(BigObjects.namespace()) { $1 } }
         let manhole = try Manhole.start(
             accounts: [Account(name: Self.user, password: password)],
-            namespace: ["load": LoadObjects(), "host": work.counter],
+            namespace: namespace,
             configuration: configuration, reactor: reactor)
         try manhole.addCommand("echo", usage: "echo WORDS", help: "Replies with its arguments.", readOnly: true) {
             $0.argumentText

@@ -17,13 +17,14 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts `manhole-load serve` with a fresh random password and waits until it listens.
-    static func launch(hostWork: Bool, shellShare: Double? = nil) throws -> ServerProcess {
+    static func launch(hostWork: Bool, shellShare: Double? = nil, bigObjects: Bool = false) throws -> ServerProcess {
         let password = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 36) }.joined(separator: "-")
         var environment = ProcessInfo.processInfo.environment
         environment["MANHOLE_PASSWORD"] = password
         let child = try ChildProcess.launch(
             URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
-            arguments: ["serve"] + (hostWork ? ["--host-work"] : []) + (shellShare.map { ["--shell-share", "\($0)"] } ?? []),
+            arguments: ["serve"] + (hostWork ? ["--host-work"] : []) + (shellShare.map { ["--shell-share", "\($0)"] } ?? [])
+                + (bigObjects ? ["--big-objects"] : []),
             environment: environment)
         guard let ready = child.nextLine(within: .seconds(60)), ready.hasPrefix("ready port="),
             let port = Int(ready.dropFirst("ready port=".count))

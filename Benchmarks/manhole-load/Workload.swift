@@ -7,9 +7,20 @@ enum Workload {
     case full
     /// Built-in commands only, for a manhole whose objects the tool does not know.
     case builtins
+    /// The most expensive commands a read-only user can send against huge host objects
+    /// (`serve --big-objects`): misses on a 1,000,000-key dictionary, first pages of a
+    /// 1,000,000-element set, completion over them. Replies may be errors (a miss is one);
+    /// what is checked is that each request gets its own reply, in order.
+    case expensive
 
     /// The command for step `step` of session `session`, and the check of its reply.
     func command(session: Int, step: Int, user: String) -> (line: String, check: (Frame) -> String?) {
+        if self == .expensive {
+            let line = Self.expensiveCommands[step % Self.expensiveCommands.count]
+            return (line, { frame in
+                [.ok, .error].contains(frame.kind) ? nil : "expected OK or ERR, got \(frame.kind.rawValue): \(frame.payload.prefix(200))"
+            })
+        }
         switch (self, step % 4) {
         case (.full, 0):
             let token = "s\(session)-c\(step)"
@@ -27,6 +38,21 @@ enum Workload {
             return ("whoami", { Self.expect($0, containing: "\(user) (") })
         }
     }
+
+    /// What `.expensive` sends, in turn: each one scans, sorts or completes over a million
+    /// elements unless the inspector bounds its work.
+    static let expensiveCommands = [
+        #"inspect big["nope"]"#,
+        "inspect big[-1]",
+        "inspect bigset",
+        "inspect bigset[999999]",
+        #"complete inspect big["zz"#,
+        "inspect bigarray[-1]",
+        "inspect big",
+        "complete inspect bigset[",
+        #"inspect bigints["x"]"#,
+        "inspect bigints",
+    ]
 
     /// `nil` when `frame` is an `OK` in `format` whose payload is `payload` or holds `containing`;
     /// otherwise what is wrong with it.

@@ -1,0 +1,33 @@
+import BenchmarkSupport
+import Foundation
+import Manhole
+
+/// The latency of each expensive command, one session alone: an upper bound on the reactor
+/// time the command holds (the rest is the loopback round trip, about 0.1 ms here).
+enum ExpensiveCommandTimes {
+    /// Runs every command of ``Workload/expensiveCommands`` `repeats` times and prints its
+    /// median and maximum, then the slowest.
+    static func measure(_ endpoint: ServerEndpoint, repeats: Int = 9) throws {
+        let connection = try ManholeConnection(host: endpoint.host, port: endpoint.port, timeout: .seconds(60))
+        defer { connection.close() }
+        try connection.login(user: endpoint.user, password: endpoint.password)
+        print("# each expensive command alone, \(repeats) runs: median / max round trip")
+        var slowest = (line: "", nanoseconds: 0)
+        for line in Workload.expensiveCommands {
+            var samples = Samples(capacity: repeats)
+            var outcome = ""
+            for _ in 0..<repeats {
+                let began = now()
+                let frame = try connection.run(line)
+                samples.append(now() - began)
+                outcome = "\(frame.kind.rawValue): \(frame.payload.prefix(70).split(separator: "\n").first ?? "")"
+            }
+            let maximum = samples.percentile(100)
+            if maximum > slowest.nanoseconds { slowest = (line, maximum) }
+            let times = String(format: "%9.3f / %9.3f ms", Double(samples.percentile(50)) / 1e6, Double(maximum) / 1e6)
+            print("  " + line.padding(toLength: 30, withPad: " ", startingAt: 0) + times + "   " + outcome)
+        }
+        print("slowest: \(slowest.line) " + String(format: "%.3f ms", Double(slowest.nanoseconds) / 1e6)
+            + " (goal: no command holds the reactor more than 5 ms)")
+    }
+}
