@@ -211,7 +211,8 @@ public final class Manhole: Sendable {
         return address
     }
 
-    /// Checks the address the listener actually got; closes it and throws if it is not loopback.
+    /// Checks the address the listener actually got (after the resolved one was checked, so a
+    /// second look); throws if it is not loopback, and the caller closes the listener.
     private static func checkBoundAddress(_ address: SocketAddress?, _ configuration: Configuration) throws {
         guard let address else { throw ManholeError.bindFailed("\(configuration.host): the listener has no address") }
         try checkLoopback(address, configuration, warn: true)

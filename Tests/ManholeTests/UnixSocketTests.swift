@@ -100,6 +100,10 @@ struct UnixSocketTests {
         let connection = try ManholeConnection(socketPath: socketPath)
         try connection.login(user: "admin", password: adminPassword)
         #expect(server.manhole.sessions.map(\.peer) == ["uid:\(getuid())"])
+        // Failed logins over the socket are throttled per uid (the socket has no IP address).
+        let guesser = try ManholeConnection(socketPath: socketPath)
+        #expect(throws: ManholeConnection.LoginFailure.self) { try guesser.login(user: "admin", password: "wrong password") }
+        #expect(server.manhole.environment.state.throttle(of: "uid:\(getuid())").failures == 1)
     }
 
     @Test("A directory open to group or others is refused at start",
@@ -165,7 +169,9 @@ extension UnixSocketTests {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(socketPath.utf8)) }
-        mkdir(String(socketPath.dropLast("/m.sock".count)), 0o700)
+        let directory = String(socketPath.dropLast("/m.sock".count))
+        mkdir(directory, 0o700)
+        defer { rmdir(directory) }
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
