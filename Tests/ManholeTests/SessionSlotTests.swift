@@ -96,6 +96,17 @@ struct SessionSlotTests {
         #expect(try admin.run("whoami").kind == .ok)
     }
 
+    @Test("kick also ends a connection still logging in, which can then not log in")
+    func kickPendingLogin() throws {
+        let server = try TestServer(configure: productionSlots)
+        let admin = try server.connect()
+        let pending = try server.raw()
+        let pendingID = try #require(server.manhole.sessions.first { $0.user == nil }?.id)
+        #expect(try admin.run("kick \(pendingID)").payload == "kicked session \(pendingID) (still logging in)\n")
+        #expect(throws: (any Error).self) { try pending.login(user: "admin", password: adminPassword) }
+        #expect(server.manhole.sessions.map(\.id) == [try sessionID(of: admin)])
+    }
+
     @Test("A read-only user cannot kick: the target keeps its session")
     func readOnlyCannotKick() throws {
         let server = try TestServer(configure: productionSlots)
