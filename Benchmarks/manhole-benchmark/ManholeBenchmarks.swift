@@ -19,6 +19,7 @@ enum ManholeBenchmarks {
         var configuration = Manhole.Configuration()
         configuration.port = 0
         configuration.maxSessions = 64
+        configuration.maxSessionsPerUser = 64
         configuration.logger.logLevel = .warning
         let manhole = try Manhole.start(
             accounts: [Account(name: "bench", password: password)], namespace: ["app": Items()],

@@ -39,6 +39,7 @@ struct ServeCommand: ParsableCommand {
         var configuration = Manhole.Configuration()
         configuration.port = port
         configuration.maxSessions = maxSessions
+        configuration.maxSessionsPerUser = maxSessions
         configuration.maxPendingLogins = maxSessions
         configuration.logger.logLevel = .warning
         if let shellShare { configuration.shellShare = shellShare }

@@ -18,17 +18,21 @@ public import Reactor
 /// socket), throttled failures, bounded lines, replies, sessions and time. See docs/guide.md and
 /// docs/protocol.md.
 public final class Manhole: Sendable {
-    /// The address the listener is bound to.
+    /// The address the TCP listener is bound to (the Unix-domain socket's address when TCP is off).
     public let localAddress: SocketAddress
+    /// The Unix-domain socket the manhole also listens on, if any (see
+    /// ``Configuration/unixSocketPath``).
+    public let unixSocketPath: String?
     /// The objects the shell can inspect: register more at any time.
     public let inspector: Inspector
     /// The reactor the listener and every session run on.
     public let reactor: Reactor
 
-    private let serverChannel: any Channel
+    private let listeners: [any Channel]
+    private let socketDirectory: UnixSocketDirectory?
     let environment: ShellEnvironment
 
-    /// The TCP port the listener is bound to (useful with port 0).
+    /// The TCP port the listener is bound to (useful with port 0); 0 when TCP is off.
     public var port: Int { localAddress.port ?? 0 }
 
     /// The connections right now: logged in, and still logging in.
@@ -57,7 +61,9 @@ public final class Manhole: Sendable {
     ///
     /// Call it from an ordinary thread, not the reactor's: the accounts' keys are derived here
     /// (PBKDF2, tens of milliseconds per user) so that no login ever runs key stretching on the
-    /// event loop. The listener is then bound through `runInReactor`.
+    /// event loop. The listeners are then bound through `runInReactor`: TCP (the host is resolved
+    /// first, and both the resolved and the bound address must be loopback unless
+    /// ``Configuration/allowNonLoopback`` is set), and the Unix-domain socket if one is configured.
     /// - Parameters:
     ///   - accounts: The users; at least one, each with a password of at least 8 characters.
     ///   - namespace: Objects to register at once, by name (read on the reactor thread).
@@ -69,8 +75,10 @@ public final class Manhole: Sendable {
         reactor: Reactor = .setup(), inspector: Inspector? = nil
     ) throws -> Manhole {
         if reactor.isReactorThread { throw ManholeError.startedOnReactorThread }
-        try checkAddress(configuration)
+        guard configuration.listenOnTCP || configuration.unixSocketPath != nil else { throw ManholeError.noListener }
+        let tcpAddress: SocketAddress? = try configuration.listenOnTCP ? resolveAddress(configuration) : nil
         let credentials = try CredentialStore(accounts: accounts, iterations: configuration.pbkdf2Iterations)
+        let socketDirectory = try configuration.unixSocketPath.map { try UnixSocketDirectory.prepare(socketPath: $0) }
         let inspector = inspector ?? Inspector(reactor: reactor)
         for (name, value) in namespace { inspector.register(name, value) }
         let state = ServerState(throttle: LoginThrottle(
@@ -81,50 +89,55 @@ public final class Manhole: Sendable {
             budget: LoopBudget(
                 eventLoop: reactor.eventLoop, share: configuration.shellShare, window: .milliseconds(10),
                 slice: configuration.shellSlice))
-        let makeBootstrap = { @Sendable in ServerBootstrap(group: reactor.eventLoop)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            // A client that shuts down its sending side still gets the replies to what it sent.
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1_024, high: 128 * 1_024))
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(LineDecoder(maximumLength: configuration.maxLineLength)),
-                        SessionHandler(environment: environment, credentials: credentials),
-                    ])
-                }
-            }
-        }
-        let channel: any Channel
+        let factory = Listeners(environment: environment, credentials: credentials)
+        var channels: [any Channel] = []
         do {
-            channel = try reactor.waitFor(timeout: .seconds(30)) {
-                makeBootstrap().bind(host: configuration.host, port: configuration.port)
+            if let tcpAddress {
+                let channel = try bind("\(configuration.host):\(configuration.port)", reactor: reactor) {
+                    factory.tcpBootstrap().bind(to: tcpAddress)
+                }
+                channels.append(channel)
+                try checkBoundAddress(channel.localAddress, configuration)
+            }
+            if let socketDirectory {
+                let channel = try bind(socketDirectory.socketPath, reactor: reactor) {
+                    factory.unixBootstrap().bind(unixDomainSocketPath: socketDirectory.socketPath, cleanupExistingSocketFile: true)
+                }
+                channels.append(channel)
+                try socketDirectory.restrictSocket()
             }
         } catch {
-            throw ManholeError.bindFailed("\(configuration.host):\(configuration.port): \(error)")
+            for channel in channels { channel.close(promise: nil) }
+            socketDirectory?.remove()
+            throw error
         }
-        let manhole = Manhole(channel: channel, environment: environment)
-        // The hook holds the listener and the session table, not the Manhole: a host that no
+        let listeners = channels
+        let manhole = Manhole(listeners: listeners, socketDirectory: socketDirectory, environment: environment)
+        // The hook holds the listeners and the session table, not the Manhole: a host that no
         // longer holds its Manhole (started in a function that returned, as a `main` that returns
-        // does) still has the listener closed and every session told goodbye at reactor stop.
+        // does) still has the listeners closed and every session told goodbye at reactor stop.
         reactor.addShutdownHook(name: "manhole") { [state = environment.state] in
-            channel.close(promise: nil)
+            for channel in listeners { channel.close(promise: nil) }
+            socketDirectory?.remove()
             closeSessions(of: state, reason: "the process is shutting down")
         }
         configuration.logger.info(
             "manhole listening",
-            metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "users": "\(accounts.count)"])
+            metadata: [
+                "address": "\(listeners[0].localAddress.map { "\($0)" } ?? "?")", "users": "\(accounts.count)",
+                "unixSocket": "\(configuration.unixSocketPath ?? "-")",
+            ])
         return manhole
     }
 
-    private init(channel: any Channel, environment: ShellEnvironment) {
-        self.serverChannel = channel
+    private init(listeners: [any Channel], socketDirectory: UnixSocketDirectory?, environment: ShellEnvironment) {
+        self.listeners = listeners
+        self.socketDirectory = socketDirectory
+        self.unixSocketPath = socketDirectory?.socketPath
         self.environment = environment
         self.inspector = environment.inspector
         self.reactor = environment.reactor
-        self.localAddress = channel.localAddress!
+        self.localAddress = listeners[0].localAddress!
     }
 
     /// Adds a command to the shell, listed by `help`. The handler runs on the reactor thread (an
@@ -151,13 +164,18 @@ public final class Manhole: Sendable {
         })
     }
 
-    /// Stops listening and closes every session with a goodbye. Sessions' pending work is
-    /// dropped. Waits (at most 5 seconds, and not on the reactor thread) for the listener to close.
+    /// Stops listening (TCP and the Unix-domain socket, whose file is removed) and closes every
+    /// session with a goodbye. Sessions' pending work is dropped. Waits (at most 5 seconds, and
+    /// not on the reactor thread) for the listeners to close.
     /// Does nothing once the reactor has stopped: stopping the reactor closed everything already.
     public func stop() {
         guard !reactor.isStopped else { return }
         let closed = DispatchSemaphore(value: 0)
-        serverChannel.close().whenComplete { _ in closed.signal() }
+        let all = EventLoopFuture.andAllComplete(listeners.map { $0.close() }, on: reactor.eventLoop)
+        all.whenComplete { [socketDirectory] _ in
+            socketDirectory?.remove()
+            closed.signal()
+        }
         Self.closeSessions(of: environment.state, reason: "the manhole is stopping")
         if !reactor.isReactorThread { _ = closed.wait(timeout: .now() + .seconds(5)) }
     }
@@ -169,13 +187,57 @@ public final class Manhole: Sendable {
         }
     }
 
-    private static func checkAddress(_ configuration: Configuration) throws {
+    /// Binds one listener through the reactor; a failure becomes ``ManholeError/bindFailed(_:)``.
+    private static func bind(
+        _ what: String, reactor: Reactor, _ bind: @escaping @Sendable () -> EventLoopFuture<any Channel>
+    ) throws -> any Channel {
+        do {
+            return try reactor.waitFor(timeout: .seconds(30)) { bind() }
+        } catch {
+            throw ManholeError.bindFailed("\(what): \(error)")
+        }
+    }
+
+    /// Resolves the configured host and checks the address before anything is bound, so that no
+    /// listener ever opens on a wide address by mistake, whatever the host name looks like.
+    private static func resolveAddress(_ configuration: Configuration) throws -> SocketAddress {
+        let address: SocketAddress
+        do {
+            address = try SocketAddress.makeAddressResolvingHost(configuration.host, port: configuration.port)
+        } catch {
+            throw ManholeError.bindFailed("\(configuration.host):\(configuration.port): cannot resolve the host: \(error)")
+        }
+        try checkLoopback(address, configuration, warn: false)
+        return address
+    }
+
+    /// Checks the address the listener actually got (after the resolved one was checked, so a
+    /// second look); throws if it is not loopback, and the caller closes the listener.
+    private static func checkBoundAddress(_ address: SocketAddress?, _ configuration: Configuration) throws {
+        guard let address else { throw ManholeError.bindFailed("\(configuration.host): the listener has no address") }
+        try checkLoopback(address, configuration, warn: true)
+    }
+
+    /// Refuses an address outside 127.0.0.0/8 and ::1, or, with `allowNonLoopback`, lets it
+    /// pass (with a warning logged if `warn`).
+    private static func checkLoopback(_ address: SocketAddress, _ configuration: Configuration, warn: Bool) throws {
+        guard !isLoopback(address) else { return }
         let host = configuration.host
-        let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
-        guard !loopback else { return }
-        guard configuration.allowNonLoopback else { throw ManholeError.nonLoopbackAddress(host) }
+        let shown = address.ipAddress.map { $0 == host ? host : "\(host) (\($0))" } ?? host
+        guard configuration.allowNonLoopback else { throw ManholeError.nonLoopbackAddress(shown) }
+        guard warn else { return }
         configuration.logger.warning(
             "manhole listening on a non-loopback address: anyone who reaches it can try to log in",
-            metadata: ["host": "\(host)"])
+            metadata: ["host": "\(shown)"])
+    }
+
+    /// Whether `address` is a loopback address: 127.0.0.0/8, ::1, or IPv4-mapped 127.0.0.0/8.
+    /// Reads the numeric form the kernel's address gives (`inet_ntop`), never a host name.
+    package static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4: address.ipAddress?.hasPrefix("127.") == true
+        case .v6: address.ipAddress == "::1" || address.ipAddress?.hasPrefix("::ffff:127.") == true
+        case .unixDomainSocket: false
+        }
     }
 }

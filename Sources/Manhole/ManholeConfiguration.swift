@@ -46,6 +46,29 @@ extension Manhole {
         /// Where sessions, commands and refusals are logged. Pass the host's logger.
         public var logger: Logger = Logger(label: "manhole")
 
+        // MARK: Session slots and the Unix-domain socket listener
+
+        /// The most sessions one user may hold at once (a further login of that user is refused
+        /// with a goodbye), so that one leaked account cannot take every slot.
+        public var maxSessionsPerUser: Int = 4
+        /// How many of the ``maxSessions`` slots only admins may take: read-only users together
+        /// hold at most `maxSessions - adminReservedSessions` sessions, so an admin can always log
+        /// in to look and `kick`.
+        public var adminReservedSessions: Int = 2
+        /// Whether to listen on TCP (``host``:``port``). Turn it off to offer only the Unix-domain
+        /// socket (``unixSocketPath``).
+        public var listenOnTCP: Bool = true
+        /// A Unix-domain socket to listen on as well, e.g. `/run/myapp-manhole/manhole.sock`; none by
+        /// default. Its directory is created with mode 0700 if missing; the manhole refuses to start
+        /// if the directory is a symbolic link, belongs to another user or is open to group or
+        /// others. The socket is created with mode 0600 and removed by `stop()`. A peer whose uid
+        /// is not in ``unixSocketAllowedUIDs`` is told goodbye before the greeting; the others log
+        /// in with SCRAM as over TCP, sharing the session limits.
+        public var unixSocketPath: String?
+        /// The uids that may connect to ``unixSocketPath`` (checked with `SO_PEERCRED` on Linux,
+        /// `LOCAL_PEERCRED` on macOS); `nil` (the default) means the process's own uid only.
+        public var unixSocketAllowedUIDs: Set<UInt32>?
+
         /// Creates a configuration with the defaults; set fields to change them.
         public init() {}
     }

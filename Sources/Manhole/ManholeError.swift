@@ -14,6 +14,11 @@ public enum ManholeError: Error, Sendable, Hashable, CustomStringConvertible {
     case bindFailed(String)
     /// A host command's name is empty, has spaces, or is a built-in command's name.
     case invalidCommandName(String)
+    /// The Unix-domain socket's path or directory is unsafe or unusable (see
+    /// ``Manhole/Configuration/unixSocketPath``).
+    case unsafeSocketDirectory(path: String, reason: String)
+    /// Neither TCP nor a Unix-domain socket is configured: there would be nothing to connect to.
+    case noListener
 
     /// A one-line explanation.
     public var description: String {
@@ -25,6 +30,8 @@ public enum ManholeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .startedOnReactorThread: "Manhole.start must not be called on the reactor thread"
         case .bindFailed(let reason): "could not listen: \(reason)"
         case .invalidCommandName(let name): "cannot add command \"\(name)\": empty, has spaces, or is a built-in"
+        case .unsafeSocketDirectory(let path, let reason): "refusing the Unix-domain socket \(path): \(reason)"
+        case .noListener: "nothing to listen on: listenOnTCP is off and no unixSocketPath is set"
         }
     }
 }

@@ -58,15 +58,39 @@ final class ServerState: Sendable {
         }
     }
 
-    /// Marks a session as logged in; fails when the authenticated-session limit is reached.
-    func authenticate(id: Int, user: String, role: Role, maxSessions: Int) -> Bool {
+    /// Marks a session as logged in, or says which session limit refuses it: every session is
+    /// taken, the user already holds ``Manhole/Configuration/maxSessionsPerUser``, or a read-only
+    /// user would take one of the ``Manhole/Configuration/adminReservedSessions`` slots.
+    func authenticate(id: Int, user: String, role: Role, configuration: Manhole.Configuration) -> SessionRefusal? {
         state.withLockedValue { state in
-            let authenticated = state.sessions.values.filter { $0.user != nil }.count
-            guard authenticated < maxSessions else { return false }
+            // Kicked (or closed) while its proof was checked: it may not come back.
+            guard state.sessions[id] != nil else { return .closed }
+            let authenticated = state.sessions.values.filter { $0.user != nil }
+            if authenticated.count >= configuration.maxSessions { return .tooManySessions(configuration.maxSessions) }
+            let perUser = max(1, configuration.maxSessionsPerUser)
+            if authenticated.count(where: { $0.user == user }) >= perUser { return .tooManySessionsForUser(user, perUser) }
+            if role == .readOnly {
+                let reserved = min(max(0, configuration.adminReservedSessions), configuration.maxSessions)
+                if authenticated.count(where: { $0.role == .readOnly }) >= configuration.maxSessions - reserved {
+                    return .readOnlySlotsTaken(configuration.maxSessions - reserved, reserved: reserved)
+                }
+            }
             state.sessions[id]?.user = user
             state.sessions[id]?.role = role
             state.loginFailures[id] = nil
-            return true
+            return nil
+        }
+    }
+
+    /// Takes session `id` out of the table (its slot is free at once) and returns its channel and
+    /// what it was, so that the caller can say goodbye; `nil` if there is no such session.
+    func kick(id: Int) -> (channel: any Channel, session: SessionInfo)? {
+        state.withLockedValue { state in
+            guard let session = state.sessions[id], let channel = state.channels[id] else { return nil }
+            state.sessions[id] = nil
+            state.channels[id] = nil
+            state.loginFailures[id] = nil
+            return (channel, session)
         }
     }
 
@@ -128,6 +152,25 @@ enum AdmissionRefusal: Error, Sendable, CustomStringConvertible {
         case .tooManySessions(let limit): "too many sessions (the limit is \(limit)); try again later"
         case .tooManyPendingLogins(let limit): "too many connections logging in at once (the limit is \(limit))"
         case .stopping: "the manhole is stopping"
+        }
+    }
+}
+
+/// Why a login with the right password was still refused: a session limit.
+enum SessionRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    case tooManySessions(Int)
+    case tooManySessionsForUser(String, Int)
+    case readOnlySlotsTaken(Int, reserved: Int)
+    case closed
+
+    var description: String {
+        switch self {
+        case .tooManySessions(let limit): "too many sessions (the limit is \(limit)); try again later"
+        case .tooManySessionsForUser(let user, let limit):
+            "too many sessions for user '\(user)' (the limit is \(limit) per user); close one or try again later"
+        case .readOnlySlotsTaken(let limit, let reserved):
+            "every session open to read-only users is taken (\(limit); \(reserved) more are kept for admins); try again later"
+        case .closed: "the session was closed"
         }
     }
 }

@@ -45,10 +45,13 @@ final class SessionHandler: ChannelInboundHandler {
     /// answered every complete line it received.
     private var inputClosed = false
     private var context: ChannelHandlerContext?
+    /// Who the peer is when the socket has no IP address: `uid:N` on the Unix-domain socket.
+    private let source: String?
 
-    init(environment: ShellEnvironment, credentials: CredentialStore) {
+    init(environment: ShellEnvironment, credentials: CredentialStore, source: String? = nil) {
         self.environment = environment
         self.credentials = credentials
+        self.source = source
         self.logger = environment.configuration.logger
     }
 
@@ -59,7 +62,7 @@ final class SessionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelActive(context: ChannelHandlerContext) {
-        peer = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        peer = source ?? context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         switch environment.state.admit(peer: peer, channel: context.channel, configuration: configuration) {
         case .failure(let refusal):
             logger.warning("connection refused", metadata: ["peer": "\(peer)", "reason": "\(refusal)"])
@@ -243,9 +246,9 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     private func loggedIn(user: String, role: Role, signature: String) {
-        guard environment.state.authenticate(id: id, user: user, role: role, maxSessions: configuration.maxSessions) else {
-            logger.warning("login refused: session limit", metadata: ["user": "\(user)"])
-            closeWithGoodbye("too many sessions (the limit is \(configuration.maxSessions)); try again later", level: .warning)
+        if let refusal = environment.state.authenticate(id: id, user: user, role: role, configuration: configuration) {
+            logger.warning("login refused: session limit", metadata: ["user": "\(user)", "reason": "\(refusal)"])
+            closeWithGoodbye(refusal.description, level: .warning)
             return
         }
         loginTimer?.cancel()
@@ -282,7 +285,7 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private var peerAddress: String { String(peer.split(separator: ":").dropLast().joined(separator: ":")) }
+    private var peerAddress: String { source ?? String(peer.split(separator: ":").dropLast().joined(separator: ":")) }
 
     // MARK: - Commands
 

@@ -27,6 +27,7 @@ struct ManholeClient: ParsableCommand {
 
             EXAMPLES
               manhole-client -p 5022
+              manhole-client --socket /run/myapp-manhole/manhole.sock
               MANHOLE_PASSWORD=… manhole-client -p 5022 -c ls -c 'inspect app.config'
               manhole-client -p 5022 --json -c timers < /dev/null | jq .
             """)
@@ -34,8 +35,11 @@ struct ManholeClient: ParsableCommand {
     @Option(name: [.customShort("H"), .long], help: "The manhole's host.")
     var host = "127.0.0.1"
 
-    @Option(name: .shortAndLong, help: "The manhole's TCP port.")
-    var port = 5022
+    @Option(name: .shortAndLong, help: "The manhole's TCP port (default: 5022).")
+    var port: Int?
+
+    @Option(name: .customLong("socket"), help: ArgumentHelp("The manhole's Unix-domain socket, instead of TCP.", valueName: "path"))
+    var socketPath: String?
 
     @Option(name: .shortAndLong, help: "The user name (default: $USER).")
     var user: String?
@@ -55,6 +59,13 @@ struct ManholeClient: ParsableCommand {
     @Option(help: "Seconds to wait for a reply before giving up.")
     var timeout = 30
 
+    func validate() throws {
+        if socketPath != nil, port != nil { throw ValidationError("--socket and -p/--port are mutually exclusive") }
+    }
+
+    /// Where the client connects, as the prompt and messages show it.
+    private var target: String { socketPath ?? "\(host):\(port ?? 5022)" }
+
     mutating func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let sink = StandardStreams()
@@ -71,7 +82,7 @@ struct ManholeClient: ParsableCommand {
         do {
             password = try PasswordSource.resolve(
                 fromStandardInput: passwordStdin, environment: environment, input: input,
-                promptLabel: "\(user)@\(host):\(port)")
+                promptLabel: "\(user)@\(target)")
         } catch {
             printer.problem("\(error)")
             throw ExitCode(ClientExitStatus.connectionFailed.rawValue)
@@ -80,7 +91,8 @@ struct ManholeClient: ParsableCommand {
         let connection: ManholeConnection
         let welcome: String
         do {
-            connection = try ManholeConnection(host: host, port: port, timeout: .seconds(max(1, timeout)))
+            connection = try socketPath.map { try ManholeConnection(socketPath: $0, timeout: .seconds(max(1, timeout))) }
+                ?? ManholeConnection(host: host, port: port ?? 5022, timeout: .seconds(max(1, timeout)))
             welcome = try connection.login(user: user, password: password)
         } catch {
             printer.problem("\(error)")
@@ -108,7 +120,7 @@ struct ManholeClient: ParsableCommand {
             }, uniquingKeysWith: { $1 })
         let who = fields["user"] ?? "?"
         printer.info(
-            "connected to \(host):\(port) as \(who) (\(fields["role"] ?? "?")), session \(fields["session"] ?? "?")."
+            "connected to \(target) as \(who) (\(fields["role"] ?? "?")), session \(fields["session"] ?? "?")."
                 + " Type help; Tab completes; Ctrl-D quits.")
         let prompt = printer.colorOutput
             ? "\u{1}\u{1B}[36m\u{1}\(who)@manhole\u{1}\u{1B}[0m\u{1}> " : "\(who)@manhole> "

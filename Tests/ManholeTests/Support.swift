@@ -29,6 +29,9 @@ final class TestServer: Sendable {
         // production share (20 %) would make the many-command tests crawl. ShellBudgetTests
         // checks the budget itself.
         configuration.shellShare = 1
+        // Many tests open more sessions of one user than production allows (4);
+        // SessionSlotTests sets the cap back and checks it.
+        configuration.maxSessionsPerUser = 1_000
         configure(&configuration)
         manhole = try Manhole.start(
             accounts: [

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A blocking TCP connection with a receive timeout and buffered line reads: all a command-line
+/// A blocking TCP or Unix-domain connection with a receive timeout and buffered line reads: all a command-line
 /// client needs, without an event loop. Not thread-safe: one thread uses it at a time.
 public final class BlockingSocket {
     /// Why a socket operation failed.
@@ -13,6 +13,8 @@ public final class BlockingSocket {
         case unknownHost(String)
         /// `connect` failed (the server is not there, or refused).
         case connectFailed(host: String, port: Int, reason: String)
+        /// `connect` to a Unix-domain socket failed (no such socket, no permission, nobody listening).
+        case socketConnectFailed(path: String, reason: String)
         /// The peer closed the connection.
         case closed
         /// Nothing arrived within the timeout.
@@ -25,6 +27,7 @@ public final class BlockingSocket {
             switch self {
             case .unknownHost(let host): "unknown host \(host)"
             case .connectFailed(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
+            case .socketConnectFailed(let path, let reason): "cannot connect to \(path): \(reason)"
             case .closed: "the server closed the connection"
             case .timedOut: "no answer from the server in time"
             case .system(let reason): reason
@@ -64,6 +67,38 @@ public final class BlockingSocket {
         guard descriptor >= 0 else { throw Failure.connectFailed(host: host, port: port, reason: lastError) }
         var one: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        setTimeout(timeout)
+    }
+
+    /// Connects to the Unix-domain socket at `path`; reads give up after `timeout`.
+    public convenience init(path: String, timeout: Duration = .seconds(30)) throws {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw Failure.socketConnectFailed(path: path, reason: "the path is empty or too long for a socket address")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        #if canImport(Glibc)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw Failure.system(String(cString: strerror(errno))) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            closeDescriptor(fd)
+            throw Failure.socketConnectFailed(path: path, reason: reason)
+        }
+        self.init(connected: fd, timeout: timeout)
+    }
+
+    /// Takes over a connected socket.
+    private init(connected descriptor: Int32, timeout: Duration) {
+        self.descriptor = descriptor
         setTimeout(timeout)
     }
 

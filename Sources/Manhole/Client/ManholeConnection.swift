@@ -29,8 +29,20 @@ public final class ManholeConnection {
     public private(set) var welcome: String?
 
     /// Connects and reads the greeting.
-    public init(host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(30)) throws {
-        socket = try BlockingSocket(host: host, port: port, timeout: timeout)
+    public convenience init(host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(30)) throws {
+        try self.init(socket: BlockingSocket(host: host, port: port, timeout: timeout))
+    }
+
+    /// Connects to a manhole's Unix-domain socket (see `Manhole.Configuration.unixSocketPath`) and
+    /// reads the greeting. A server that does not allow this process's uid says goodbye instead
+    /// (``LoginFailure/refused(_:)``).
+    public convenience init(socketPath: String, timeout: Duration = .seconds(30)) throws {
+        try self.init(socket: BlockingSocket(path: socketPath, timeout: timeout))
+    }
+
+    /// Reads the greeting on a connected socket.
+    private init(socket: BlockingSocket) throws {
+        self.socket = socket
         let hello = try Self.readFrame(from: socket)
         guard hello.kind == .hello else {
             throw LoginFailure.refused(hello.payload.trimmingTrailingNewline)

@@ -1,7 +1,7 @@
 /// The commands every manhole has.
 enum BuiltinCommands {
     static let all: [ShellCommand] = [
-        SessionCommands.help, SessionCommands.whoami, SessionCommands.sessions, SessionCommands.quit,
+        SessionCommands.help, SessionCommands.whoami, SessionCommands.sessions, SessionCommands.kick, SessionCommands.quit,
         InspectionCommands.list, InspectionCommands.inspect, InspectionCommands.complete,
         ResultCommands.results, ResultCommands.result, ResultCommands.cancel,
         TimerCommands.timers, TimerCommands.cancelTimer,

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 
-/// `help`, `whoami`, `sessions`, `quit`.
+/// `help`, `whoami`, `sessions`, `kick`, `quit`.
 enum SessionCommands {
     static let help = ShellCommand(
         name: "help", aliases: ["?"], usage: "help [COMMAND]",
@@ -46,6 +46,38 @@ enum SessionCommands {
             ])
         }
         return environment.reply(Reply(text: alignedTable(rows) + "* this session\n", encoding: all))
+    }
+
+    static let kick = ShellCommand(
+        name: "kick", usage: "kick SESSION", summary: "Close another session (its slot is free at once).",
+        details: """
+            The session (an id from 'sessions', logged in or still logging in) is told goodbye \
+            ("kicked by admin (session N)", N being yours) and closed; the kick is logged. \
+            Your own session cannot be kicked: use quit.
+            """,
+        isReadOnly: false
+    ) { invocation, environment in
+        environment.withID(invocation, usage: "kick SESSION") { id in
+            guard id != invocation.sessionID else {
+                return environment.fail("session \(id) is your own: use quit to end it")
+            }
+            guard let kicked = environment.state.kick(id: id) else {
+                return environment.fail("no session \(id) (see 'sessions')")
+            }
+            let (channel, session) = kicked
+            let reason = "kicked by admin (session \(invocation.sessionID))"
+            environment.configuration.logger.notice(
+                "session kicked",
+                metadata: [
+                    "session": "\(invocation.sessionID)", "user": "\(invocation.user)", "kicked": "\(id)",
+                    "kickedUser": "\(session.user ?? "-")", "kickedPeer": "\(session.peer)",
+                ])
+            channel.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: reason))
+            let who = session.user.map { "user \($0)" } ?? "still logging in"
+            return environment.reply(Reply(
+                text: "kicked session \(id) (\(who))\n",
+                encoding: ["kicked": "\(id)", "user": session.user ?? ""]))
+        }
     }
 
     static let quit = ShellCommand(

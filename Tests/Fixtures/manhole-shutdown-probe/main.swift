@@ -28,6 +28,7 @@ func runProbe() throws {
     // The fewest iterations a client accepts (ScramClientExchange's minimum): fast logins.
     configuration.pbkdf2Iterations = 4_096
     configuration.maxSessions = 128
+    configuration.maxSessionsPerUser = 128
     configuration.maxPendingLogins = 128
     configuration.logger.logLevel = .error
     let manhole = try Manhole.start(
