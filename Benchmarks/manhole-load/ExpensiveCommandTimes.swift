@@ -22,9 +22,9 @@ enum ExpensiveCommandTimes {
                 samples.append(now() - began)
                 outcome = "\(frame.kind.rawValue): \(frame.payload.prefix(70).split(separator: "\n").first ?? "")"
             }
-            let maximum = samples.percentile(100)
+            let maximum = samples.percentile(1)
             if maximum > slowest.nanoseconds { slowest = (line, maximum) }
-            let times = String(format: "%9.3f / %9.3f ms", Double(samples.percentile(50)) / 1e6, Double(maximum) / 1e6)
+            let times = String(format: "%9.3f / %9.3f ms", Double(samples.median) / 1e6, Double(maximum) / 1e6)
             print("  " + line.padding(toLength: 30, withPad: " ", startingAt: 0) + times + "   " + outcome)
         }
         print("slowest: \(slowest.line) " + String(format: "%.3f ms", Double(slowest.nanoseconds) / 1e6)

@@ -46,10 +46,10 @@ enum Workload {
         "inspect big[-1]",
         "inspect bigset",
         "inspect bigset[999999]",
-        #"complete inspect big["zz"#,
+        "complete inspect big[",
         "inspect bigarray[-1]",
         "inspect big",
-        "complete inspect bigset[",
+        "complete inspect bigints[",
         #"inspect bigints["x"]"#,
         "inspect bigints",
     ]
