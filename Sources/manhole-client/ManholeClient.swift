@@ -23,7 +23,8 @@ struct ManholeClient: ParsableCommand {
             EXIT CODES
               0  every command succeeded
               1  a command failed (the server answered with an error; the others still ran)
-              2  no connection: server unreachable, login failed, no password, or connection lost
+              2  no connection: server unreachable, login failed or refused (weak server
+                 parameters), no password, connection lost, or a reply too large
 
             EXAMPLES
               manhole-client -p 5022

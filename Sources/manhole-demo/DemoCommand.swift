@@ -51,14 +51,20 @@ struct DemoCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
 
         let adminFile = passwordFile ?? GeneratedPassword.defaultPath(environment: environment, admin: true, user: user)
-        var accounts: [Account]
+        var accounts: [Account] = []
+        // The password files written (no terminal), removed at a clean stop: the passwords die with the demo.
+        var passwordFiles: [String] = []
+        defer { for path in passwordFiles { unlink(path) } }
         do {
-            accounts = [Account(name: user, password: try Self.password(from: environment["MANHOLE_PASSWORD"], for: user, file: adminFile), role: .admin)]
+            let admin = try Self.password(from: environment["MANHOLE_PASSWORD"], for: user, file: adminFile)
+            passwordFiles += admin.file.map { [$0] } ?? []
+            accounts.append(Account(name: user, password: admin.password, role: .admin))
             if let viewerUser {
                 let file = passwordFile.map { "\($0)-\(viewerUser)" }
                     ?? GeneratedPassword.defaultPath(environment: environment, admin: false, user: viewerUser)
-                let password = try Self.password(from: environment["MANHOLE_VIEWER_PASSWORD"], for: viewerUser, file: file)
-                accounts.append(Account(name: viewerUser, password: password, role: .readOnly))
+                let viewer = try Self.password(from: environment["MANHOLE_VIEWER_PASSWORD"], for: viewerUser, file: file)
+                passwordFiles += viewer.file.map { [$0] } ?? []
+                accounts.append(Account(name: viewerUser, password: viewer.password, role: .readOnly))
             }
         } catch {
             logger.error("cannot hand over the generated password", metadata: ["error": "\(error)"])
@@ -118,14 +124,15 @@ struct DemoCommand: ParsableCommand {
 
     /// The password from the environment, or a generated one (never a default) shown once on
     /// the terminal or written to `file` (see ``GeneratedPassword``); only the file's path is
-    /// printed.
-    static func password(from value: String?, for user: String, file: String) throws -> String {
-        if let value, !value.isEmpty { return value }
+    /// printed. Returns the password, and the file when one was written.
+    static func password(from value: String?, for user: String, file: String) throws -> (password: String, file: String?) {
+        if let value, !value.isEmpty { return (value, nil) }
         let password = GeneratedPassword.make()
-        if let path = try GeneratedPassword.deliver(password, for: user, fileIfNoTerminal: file) {
-            say("manhole-demo: no terminal: the generated password for \(user) is in \(path) (mode 0600)")
+        let written = try GeneratedPassword.deliver(password, for: user, fileIfNoTerminal: file)
+        if let written {
+            say("manhole-demo: no terminal: the generated password for \(user) is in \(written) (mode 0600, removed at exit)")
         }
-        return password
+        return (password, written)
     }
 
     /// Stashes a few results for `results` to list: two pending (a deferred nobody settles yet,

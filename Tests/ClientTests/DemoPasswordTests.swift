@@ -7,7 +7,7 @@ import Testing
 /// (where logs collect it), but in a new 0600 file whose path is printed.
 @Suite("The demo's generated password")
 struct DemoPasswordTests {
-    @Test("Without MANHOLE_PASSWORD and a terminal, the password goes to a 0600 file that logs in, and never to stdout or stderr")
+    @Test("Without MANHOLE_PASSWORD and a terminal, the password goes to a 0600 file that logs in (removed at exit), never to stdout or stderr")
     func passwordInPrivateFile() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -34,5 +34,6 @@ struct DemoPasswordTests {
         demo.kill()
         _ = demo.waitForExit(within: .seconds(30))
         #expect(!demo.output.contains(password), "the password reached stdout or stderr: \(demo.output)")
+        #expect(!FileManager.default.fileExists(atPath: path), "a clean stop removes the file")
     }
 }
