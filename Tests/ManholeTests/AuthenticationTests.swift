@@ -101,7 +101,7 @@ struct AuthenticationTests {
         let connection = try server.raw()
         try connection.socket.write(first)
         let challenge = try connection.readFrame().payload.trimmingTrailingNewline
-        let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword)) + "\n"
+        let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: 4_096)) + "\n"
         try connection.socket.write(proof)
         #expect(try connection.readFrame().kind == .welcome)
         let sent = first + proof
