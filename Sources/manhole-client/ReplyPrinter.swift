@@ -96,17 +96,18 @@ final class ReplyPrinter {
     }
 
     /// One JSON object for a reply: `{"command":"ls","ok":true,"reply":<payload>}`. A JSON
-    /// payload is embedded as it is (on one line); a text payload (a line the server refused
-    /// before parsing) becomes `{"text":…}`; an empty one `null`. Control, C1 and bidi characters
-    /// anywhere in the line are written `\uXXXX` (``TerminalText/jsonLine(_:)``).
+    /// payload is embedded on one line; a text payload (a line the server refused before
+    /// parsing), or one that claims to be JSON but is not, becomes `{"text":…}`; an empty one
+    /// `null`. Control, C1 and bidi characters anywhere in the line are written `\uXXXX`
+    /// (``TerminalText/jsonLine(_:)``), so the line is always valid JSON and safe on a terminal.
     static func jsonLine(command: String, ok: Bool, payload: String, isJSON: Bool) -> String {
         let reply: String
         let trimmed = payload.trimmingWhitespace
+        let json = isJSON ? TerminalText.jsonLine(trimmed) : ""
         if trimmed.isEmpty {
             reply = "null"
-        } else if isJSON {
-            // Newlines in JSON are whitespace outside strings; inside strings they are escaped.
-            reply = trimmed
+        } else if isJSON, (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)) != nil {
+            reply = json
         } else {
             reply = "{\"text\":\(jsonString(payload))}"
         }
