@@ -78,6 +78,13 @@ final class FakePeer {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Keeps the kernel's send buffer small (64 KiB), so that what a client did not read cannot
+    /// hide in it.
+    func limitSendBuffer() {
+        var size: Int32 = 65_536
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// Sends raw bytes; returns how many went out before the client hung up.
     @discardableResult
     func send(_ bytes: [UInt8]) -> Int {

@@ -12,6 +12,7 @@ struct OversizedReplyTests {
             let sequence = try peer.logIn()
             guard peer.readLine() == "whoami" else { throw SupportError("no command") }
             // The whole payload, as fast as the client takes it: a client that read it would take all.
+            peer.limitSendBuffer()
             var sent = peer.send(Array("OK \(sequence) \(length) text\n".utf8))
             let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 16)
             while sent < length {
