@@ -19,7 +19,9 @@ echo "== building manhole-demo and manhole-client (release; the first build take
 swift build -c release --product manhole-demo
 swift build -c release --product manhole-client
 
-# A fresh password for this run only; the client reads it from the same variable.
+# A fresh password for this run only; the client reads it from the same variable. (Without it
+# manhole-demo would generate one and show it on the terminal, or without one write it to a 0600
+# file whose path it prints: never to its output, which goes to the log here.)
 MANHOLE_PASSWORD="$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
 export MANHOLE_PASSWORD
 # The client's default user is $USER; give the demo host's admin the same name.

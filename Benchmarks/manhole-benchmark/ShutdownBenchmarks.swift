@@ -78,7 +78,7 @@ enum ShutdownBenchmarks {
             Thread.detachNewThread {
                 defer { sessionsDone.leave() }
                 guard let connection = try? ManholeConnection(port: port, timeout: .seconds(20)),
-                    (try? connection.login(user: "admin", password: password)) != nil
+                    (try? connection.login(user: "admin", password: password, minimumIterations: 4_096)) != nil
                 else { return }
                 var count = 0
                 var goodbye = false

@@ -55,7 +55,7 @@ private func clientSide(_ input: ArraySlice<UInt8>) {
     {
         return
     }
-    guard (try? exchange.proof(forChallenge: challenge, password: "pencil", minimumIterations: 1)) != nil,
+    guard (try? exchange.proof(forChallenge: challenge, password: "pencil", minimumIterations: 1, minimumSaltLength: 0)) != nil,
         messages.count > 1
     else { return }
     // The fuzzer cannot forge the server's signature either.
@@ -95,7 +95,7 @@ private func roundTrip(_ input: ArraySlice<UInt8>) {
     }
     guard server.user == user else { fatalError("server reads user \(server.user) from \(first)") }
     do {
-        let proof = try client.proof(forChallenge: server.challenge, password: password, minimumIterations: 1)
+        let proof = try client.proof(forChallenge: server.challenge, password: password, minimumIterations: 1, minimumSaltLength: 0)
         let signature = try server.verify(clientFinal: Substring(proof))
         try client.verifyServer(signature)
     } catch {

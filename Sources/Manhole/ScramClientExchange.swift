@@ -9,8 +9,11 @@ public struct ScramClientExchange: Sendable {
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         /// The challenge was malformed, or its nonce does not extend ours.
         case badChallenge
-        /// The server asked for fewer iterations than the client accepts.
-        case weakIterations(Int)
+        /// The server asked for fewer iterations than the client accepts (`minimum`): a proof
+        /// computed with them would be cheap to crack offline by whoever holds the port.
+        case weakIterations(Int, minimum: Int)
+        /// The server's salt is shorter than the client accepts (`minimum` bytes).
+        case weakSalt(length: Int, minimum: Int)
         /// The server asked for more iterations than the client will compute (a hostile server
         /// could otherwise keep the client busy for hours).
         case excessiveIterations(Int)
@@ -21,7 +24,10 @@ public struct ScramClientExchange: Sendable {
         public var description: String {
             switch self {
             case .badChallenge: "the server's challenge is malformed"
-            case .weakIterations(let count): "the server asked for only \(count) PBKDF2 iterations"
+            case .weakIterations(let count, let minimum):
+                "the server asked for only \(count) PBKDF2 iterations, fewer than the \(minimum) this client requires"
+            case .weakSalt(let length, let minimum):
+                "the server's salt is \(length) bytes, shorter than the \(minimum) this client requires"
             case .excessiveIterations(let count):
                 "the server asked for \(count) PBKDF2 iterations, more than the \(ScramClientExchange.maximumIterations) this client computes"
             case .serverNotAuthenticated: "the server could not prove it knows the password"
@@ -32,6 +38,15 @@ public struct ScramClientExchange: Sendable {
     /// The most PBKDF2 iterations a client computes: 10,000,000, about a second here (the
     /// server's default is 210,000).
     public static let maximumIterations = 10_000_000
+
+    /// The fewest PBKDF2 iterations a client accepts unless told otherwise: 210,000, the
+    /// server's default (OWASP's figure for PBKDF2-HMAC-SHA-256). A server asking for fewer may
+    /// be an impostor that bound the port, collecting proofs to crack offline.
+    public static let defaultMinimumIterations = 210_000
+
+    /// The shortest salt, in bytes, a client accepts unless told otherwise: 16, what the server
+    /// generates. An empty or short salt lets one precomputation serve many proofs.
+    public static let defaultMinimumSaltLength = 16
 
     private let user: String
     private let clientNonce: String
@@ -50,17 +65,25 @@ public struct ScramClientExchange: Sendable {
     private var clientFirstBare: String { "n=\(ScramAttributes.encodeUsername(user)),r=\(clientNonce)" }
 
     /// Answers the server's challenge with the proof (`c=biws,r=NONCE,p=PROOF`). Runs PBKDF2:
-    /// tens of milliseconds.
-    /// - Parameter minimumIterations: The fewest PBKDF2 iterations the client accepts.
+    /// tens of milliseconds. Weak parameters are refused before any work, so no proof exists.
+    /// - Parameters:
+    ///   - minimumIterations: The fewest PBKDF2 iterations the client accepts (never fewer than 1).
+    ///     Lower it below ``defaultMinimumIterations`` only for a server known to use fewer (tests).
+    ///   - minimumSaltLength: The shortest salt, in bytes, the client accepts.
     public mutating func proof(
-        forChallenge challenge: String, password: String, minimumIterations: Int = 4_096
+        forChallenge challenge: String, password: String,
+        minimumIterations: Int = defaultMinimumIterations, minimumSaltLength: Int = defaultMinimumSaltLength
     ) throws -> String {
         guard let attributes = ScramAttributes(parsing: Substring(challenge)),
             let nonce = attributes["r"], nonce.hasPrefix(clientNonce), nonce.count > clientNonce.count,
             let saltText = attributes["s"], let salt = Data(base64Encoded: saltText),
             let iterationsText = attributes["i"], let iterations = Int(iterationsText)
         else { throw Failure.badChallenge }
-        guard iterations >= minimumIterations else { throw Failure.weakIterations(iterations) }
+        let floor = max(1, minimumIterations)
+        guard iterations >= floor else { throw Failure.weakIterations(iterations, minimum: floor) }
+        guard salt.count >= minimumSaltLength else {
+            throw Failure.weakSalt(length: salt.count, minimum: minimumSaltLength)
+        }
         guard iterations <= Self.maximumIterations else { throw Failure.excessiveIterations(iterations) }
         let salted = try ScramCredential.saltedPassword(password, salt: Array(salt), iterations: iterations)
         let clientKey = HMAC<SHA256>.authenticationCode(for: Data("Client Key".utf8), using: salted)

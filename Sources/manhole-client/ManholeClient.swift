@@ -23,7 +23,8 @@ struct ManholeClient: ParsableCommand {
             EXIT CODES
               0  every command succeeded
               1  a command failed (the server answered with an error; the others still ran)
-              2  no connection: server unreachable, login failed, no password, or connection lost
+              2  no connection: server unreachable, login failed or refused (weak server
+                 parameters), no password, connection lost, or a reply too large
 
             EXAMPLES
               manhole-client -p 5022
@@ -59,8 +60,17 @@ struct ManholeClient: ParsableCommand {
     @Option(help: "Seconds to wait for a reply before giving up.")
     var timeout = 30
 
-    func validate() throws {
+    @Flag(help: ArgumentHelp(
+        "Log in even if the server asks for fewer than 210,000 PBKDF2 iterations or a salt under 16 bytes.",
+        discussion: "Only for a test server known to use weak parameters: an impostor on the port would get a proof cheap to crack offline."))
+    var allowWeakServerParameters = false
+
+    @Option(help: "The largest reply, in bytes, the client reads; a server announcing more ends the connection (exit 2).")
+    var maxReplyBytes = ManholeConnection.defaultMaximumPayloadBytes
+
+    mutating func validate() throws {
         if socketPath != nil, port != nil { throw ValidationError("--socket and -p/--port are mutually exclusive") }
+        guard maxReplyBytes > 0 else { throw ValidationError("--max-reply-bytes must be positive") }
     }
 
     /// Where the client connects, as the prompt and messages show it.
@@ -93,9 +103,9 @@ struct ManholeClient: ParsableCommand {
         do {
             connection = try socketPath.map { try ManholeConnection(socketPath: $0, timeout: .seconds(max(1, timeout))) }
                 ?? ManholeConnection(host: host, port: port ?? 5022, timeout: .seconds(max(1, timeout)))
-            welcome = try connection.login(user: user, password: password)
+            welcome = try logIn(connection, user: user, password: password)
         } catch {
-            printer.problem("\(error)")
+            printer.problem(FailureText.explain(error))
             throw ExitCode(ClientExitStatus.connectionFailed.rawValue)
         }
         defer { connection.close() }
@@ -112,13 +122,22 @@ struct ManholeClient: ParsableCommand {
         if session.status != .success { throw ExitCode(session.status.rawValue) }
     }
 
+    /// Logs in with this run's limits: the reply cap, and the server parameters it accepts.
+    private func logIn(_ connection: ManholeConnection, user: String, password: String) throws -> String {
+        connection.maximumPayloadBytes = maxReplyBytes
+        return try connection.login(
+            user: user, password: password,
+            minimumIterations: allowWeakServerParameters ? 1 : ScramClientExchange.defaultMinimumIterations,
+            minimumSaltLength: allowWeakServerParameters ? 0 : ScramClientExchange.defaultMinimumSaltLength)
+    }
+
     private func runInteractive(session: Session, printer: ReplyPrinter, welcome: String) {
         let fields = Dictionary(
             welcome.split(separator: " ").compactMap { field -> (String, String)? in
                 let parts = field.split(separator: "=", maxSplits: 1)
                 return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
             }, uniquingKeysWith: { $1 })
-        let who = fields["user"] ?? "?"
+        let who = TerminalText.visible(fields["user"] ?? "?")
         printer.info(
             "connected to \(target) as \(who) (\(fields["role"] ?? "?")), session \(fields["session"] ?? "?")."
                 + " Type help; Tab completes; Ctrl-D quits.")

@@ -1,7 +1,8 @@
 import Foundation
 /// Shows the server's replies: text as the server aligned it (tables included), errors on
 /// standard error with the server's message, colour only where it was asked for; or, with
-/// `--json`, one JSON object per reply per line for scripts.
+/// `--json`, one JSON object per reply per line for scripts. Text that comes from the server
+/// passes ``TerminalText`` first: only the printer's own colour sequences reach the terminal.
 final class ReplyPrinter {
     /// How replies are written.
     enum Mode: Sendable {
@@ -50,9 +51,10 @@ final class ReplyPrinter {
             sink.output(Self.jsonLine(command: command, ok: ok, payload: payload, isJSON: isJSON) + "\n")
         case .text:
             if ok {
-                sink.output(styledTable(payload.isEmpty || payload.hasSuffix("\n") ? payload : payload + "\n"))
+                let text = TerminalText.visible(payload)
+                sink.output(styledTable(text.isEmpty || text.hasSuffix("\n") ? text : text + "\n"))
             } else {
-                var message = payload
+                var message = TerminalText.visible(payload)
                 while message.hasSuffix("\n") { message.removeLast() }
                 sink.error(Self.styled("error:", .red, enabled: colorError) + " " + message + "\n")
             }
@@ -62,16 +64,16 @@ final class ReplyPrinter {
     /// A notice for the user on standard error (`manhole-client: …`), such as a failed login or
     /// a lost connection.
     func problem(_ message: String) {
-        sink.error(Self.styled("manhole-client:", .bold, enabled: colorError) + " " + message + "\n")
+        sink.error(Self.styled("manhole-client:", .bold, enabled: colorError) + " " + TerminalText.visible(message) + "\n")
     }
 
     /// A line of information for the interactive user, dimmed on a terminal.
     func info(_ message: String) {
-        sink.output(Self.styled(message, .dim, enabled: colorOutput) + "\n")
+        sink.output(Self.styled(TerminalText.visible(message), .dim, enabled: colorOutput) + "\n")
     }
 
     /// Plain text to standard output (completion lists, a newline after Ctrl-D).
-    func raw(_ text: String) { sink.output(text) }
+    func raw(_ text: String) { sink.output(TerminalText.visible(text)) }
 
     /// The reply text with a table's heading in bold, when colour is on: a first line that
     /// ``looksLikeHeading(_:)``, followed by at least one row.
@@ -94,20 +96,22 @@ final class ReplyPrinter {
     }
 
     /// One JSON object for a reply: `{"command":"ls","ok":true,"reply":<payload>}`. A JSON
-    /// payload is embedded as it is (on one line); a text payload (a line the server refused
-    /// before parsing) becomes `{"text":…}`; an empty one `null`.
+    /// payload is embedded on one line; a text payload (a line the server refused before
+    /// parsing), or one that claims to be JSON but is not, becomes `{"text":…}`; an empty one
+    /// `null`. Control, C1 and bidi characters anywhere in the line are written `\uXXXX`
+    /// (``TerminalText/jsonLine(_:)``), so the line is always valid JSON and safe on a terminal.
     static func jsonLine(command: String, ok: Bool, payload: String, isJSON: Bool) -> String {
         let reply: String
         let trimmed = payload.trimmingWhitespace
+        let json = isJSON ? TerminalText.jsonLine(trimmed) : ""
         if trimmed.isEmpty {
             reply = "null"
-        } else if isJSON {
-            // Newlines in JSON are whitespace outside strings; inside strings they are escaped.
-            reply = String(trimmed.filter { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
+        } else if isJSON, (try? JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed)) != nil {
+            reply = json
         } else {
             reply = "{\"text\":\(jsonString(payload))}"
         }
-        return "{\"command\":\(jsonString(command)),\"ok\":\(ok),\"reply\":\(reply)}"
+        return TerminalText.jsonLine("{\"command\":\(jsonString(command)),\"ok\":\(ok),\"reply\":\(reply)}")
     }
 
     /// `text` as a JSON string literal (Foundation's encoder does the escaping).

@@ -39,7 +39,7 @@ final class Session {
         do {
             frame = try transport.send(command, json: wantsJSON && !command.hasPrefix("@json"))
         } catch {
-            return connectionLost("\(error)")
+            return connectionLost(FailureText.explain(error))
         }
         switch frame.kind {
         case .ok:
@@ -74,13 +74,15 @@ final class Session {
         do {
             frame = try transport.send("complete " + lineBeforeCursor, json: false)
         } catch {
-            lostReason = "\(error)"
+            lostReason = FailureText.explain(error)
             status = .connectionFailed
             return .connectionLost
         }
         switch frame.kind {
         case .ok:
-            let candidates = frame.payload.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+            // Shown in lists and inserted into the line: nothing a terminal would act on.
+            let candidates = frame.payload.split(separator: "\n").map { TerminalText.visible(String($0)) }
+                .filter { !$0.isEmpty }
             return Completion.plan(lineBeforeCursor: lineBeforeCursor, candidates: candidates)
         case .bye:
             lostReason = "the server ended the session: \(frame.payload.trimmingWhitespace)"

@@ -16,7 +16,10 @@ struct DemoCommand: ParsableCommand {
         abstract: "A demo service with a manhole: blocking jobs on the main thread, background work on the reactor.",
         discussion: """
             The password for --user comes from MANHOLE_PASSWORD; without it one is generated and \
-            printed once. There is no default password. The manhole listens on 127.0.0.1 only.
+            shown once on the terminal (/dev/tty), or, without a terminal, written to a new file \
+            of mode 0600 whose path is printed (never the password itself on stdout or stderr, \
+            where logs collect it). There is no default password. The manhole listens on \
+            127.0.0.1 only.
             Connect with: manhole-client -p PORT -u USER
             """)
 
@@ -28,6 +31,11 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Also create this read-only user (password from MANHOLE_VIEWER_PASSWORD, or generated).")
     var viewerUser: String?
+
+    @Option(help: ArgumentHelp(
+        "Where to write a generated admin password when there is no terminal (default: $TMPDIR/manhole-demo-password-PID).",
+        discussion: "Created with mode 0600; an existing file is not overwritten. A generated viewer password goes to the same path followed by -USER."))
+    var passwordFile: String?
 
     @Option(help: "The minimum log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
@@ -42,10 +50,25 @@ struct DemoCommand: ParsableCommand {
         let logger = Logger(label: "manhole-demo")
         let environment = ProcessInfo.processInfo.environment
 
-        var accounts = [Account(name: user, password: Self.password(from: environment["MANHOLE_PASSWORD"], for: user), role: .admin)]
-        if let viewerUser {
-            let password = Self.password(from: environment["MANHOLE_VIEWER_PASSWORD"], for: viewerUser)
-            accounts.append(Account(name: viewerUser, password: password, role: .readOnly))
+        let adminFile = passwordFile ?? GeneratedPassword.defaultPath(environment: environment, admin: true, user: user)
+        var accounts: [Account] = []
+        // The password files written (no terminal), removed at a clean stop: the passwords die with the demo.
+        var passwordFiles: [String] = []
+        defer { for path in passwordFiles { unlink(path) } }
+        do {
+            let admin = try Self.password(from: environment["MANHOLE_PASSWORD"], for: user, file: adminFile)
+            passwordFiles += admin.file.map { [$0] } ?? []
+            accounts.append(Account(name: user, password: admin.password, role: .admin))
+            if let viewerUser {
+                let file = passwordFile.map { "\($0)-\(viewerUser)" }
+                    ?? GeneratedPassword.defaultPath(environment: environment, admin: false, user: viewerUser)
+                let viewer = try Self.password(from: environment["MANHOLE_VIEWER_PASSWORD"], for: viewerUser, file: file)
+                passwordFiles += viewer.file.map { [$0] } ?? []
+                accounts.append(Account(name: viewerUser, password: viewer.password, role: .readOnly))
+            }
+        } catch {
+            logger.error("cannot hand over the generated password", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
         }
 
         let stop = StopSignal()
@@ -99,14 +122,17 @@ struct DemoCommand: ParsableCommand {
         // Returning from main stops the reactor (its exit hook): pending results are interrupted.
     }
 
-    /// The password from the environment, or a generated one printed once (never a default).
-    static func password(from value: String?, for user: String) -> String {
-        if let value, !value.isEmpty { return value }
-        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        let password = String((0..<20).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] })
-        say("password for \(user): \(password)")
-        return password
+    /// The password from the environment, or a generated one (never a default) shown once on
+    /// the terminal or written to `file` (see ``GeneratedPassword``); only the file's path is
+    /// printed. Returns the password, and the file when one was written.
+    static func password(from value: String?, for user: String, file: String) throws -> (password: String, file: String?) {
+        if let value, !value.isEmpty { return (value, nil) }
+        let password = GeneratedPassword.make()
+        let written = try GeneratedPassword.deliver(password, for: user, fileIfNoTerminal: file)
+        if let written {
+            say("manhole-demo: no terminal: the generated password for \(user) is in \(written) (mode 0600, removed at exit)")
+        }
+        return (password, written)
     }
 
     /// Stashes a few results for `results` to list: two pending (a deferred nobody settles yet,

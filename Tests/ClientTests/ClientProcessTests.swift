@@ -128,7 +128,7 @@ struct ClientProcessTests {
         let input = Pipe()
         let process = Process()
         process.executableURL = try clientExecutable()
-        process.arguments = ["-p", "\(server.port)", "-u", "admin"]
+        process.arguments = ["-p", "\(server.port)", "-u", "admin", allowWeakServerParameters]
         process.environment = clientEnvironment()
         process.standardInput = input
         process.standardOutput = try FileHandle(forWritingTo: outputURL)

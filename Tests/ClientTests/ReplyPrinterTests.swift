@@ -68,6 +68,15 @@ struct ReplyPrinterTests {
         #expect(try JSONSerialization.jsonObject(with: Data(multiline.utf8)) is [String: Any])
     }
 
+    @Test("A payload that claims to be JSON but is not is wrapped as text, so every line stays valid JSON")
+    func invalidJSONWrapped() throws {
+        let line = ReplyPrinter.jsonLine(command: "ls", ok: true, payload: "{\"a\": [1, \u{1B}[31m}\n", isJSON: true)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        #expect((object["reply"] as? [String: Any])?["text"] as? String == "{\"a\": [1, \u{1B}[31m}\n")
+        #expect(!line.contains("\u{1B}"))
+        #expect(ReplyPrinter.jsonLine(command: "n", ok: true, payload: "42\n", isJSON: true) == #"{"command":"n","ok":true,"reply":42}"#)
+    }
+
     @Test("JSON strings escape quotes, backslashes and control characters")
     func jsonStrings() {
         #expect(ReplyPrinter.jsonString("a\"b\\c\td\u{1}") == #""a\"b\\c\td\u0001""#)

@@ -33,8 +33,8 @@ final class TestServer: Sendable {
         reactor = Reactor()
         var configuration = Manhole.Configuration()
         configuration.port = 0
-        // Fewer iterations than production (210,000) keep each login fast in tests; the
-        // client accepts down to 4,096.
+        // Fewer iterations than production (210,000) keep each login fast in tests; the client
+        // accepts them only with --allow-weak-server-parameters (runClient passes it).
         configuration.pbkdf2Iterations = 4_096
         configuration.failureDelay = .milliseconds(1)
         configuration.maxFailureDelay = .milliseconds(20)
@@ -100,8 +100,17 @@ func clientEnvironment(password: String? = adminPassword, home: URL? = nil, extr
     return environment
 }
 
+/// The flag that lets the client log in to a server with weak parameters, as ``TestServer``'s
+/// 4,096 PBKDF2 iterations are.
+let allowWeakServerParameters = "--allow-weak-server-parameters"
+
 /// Runs the real client binary to completion (60 s hang guard), `input` as its standard input.
-func runClient(_ arguments: [String], input: String = "", environment: [String: String] = clientEnvironment()) throws -> ClientRun {
+/// Unless `allowingWeakServerParameters` is false, ``allowWeakServerParameters`` is added to the
+/// arguments, since ``TestServer`` uses 4,096 iterations.
+func runClient(
+    _ arguments: [String], input: String = "", environment: [String: String] = clientEnvironment(),
+    allowingWeakServerParameters: Bool = true
+) throws -> ClientRun {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let inputURL = directory.appendingPathComponent("stdin")
@@ -113,7 +122,7 @@ func runClient(_ arguments: [String], input: String = "", environment: [String: 
 
     let process = Process()
     process.executableURL = try clientExecutable()
-    process.arguments = arguments
+    process.arguments = arguments + (allowingWeakServerParameters ? [allowWeakServerParameters] : [])
     process.environment = environment
     process.standardInput = try FileHandle(forReadingFrom: inputURL)
     process.standardOutput = try FileHandle(forWritingTo: outputURL)

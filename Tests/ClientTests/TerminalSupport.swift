@@ -110,5 +110,5 @@ final class TmuxTerminal {
 /// on exit, so it can still be read).
 func interactiveClientCommand(port: Int, user: String = "admin") throws -> String {
     let client = try clientExecutable().path
-    return "'\(client)' -p \(port) -u \(user); echo \"CLIENT-EXITED $?\""
+    return "'\(client)' -p \(port) -u \(user) \(allowWeakServerParameters); echo \"CLIENT-EXITED $?\""
 }

@@ -10,7 +10,7 @@ struct AuthenticationTests {
         let server = try TestServer()
         let connection = try server.raw()
         #expect(connection.greeting == "manhole/1 scram-sha-256")
-        let welcome = try connection.login(user: "admin", password: adminPassword)
+        let welcome = try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         #expect(welcome.hasPrefix("user=admin role=admin session="))
         let reply = try connection.run("whoami")
         #expect(reply.kind == .ok)
@@ -22,7 +22,7 @@ struct AuthenticationTests {
         let server = try TestServer()
         let connection = try server.raw()
         #expect(throws: ManholeConnection.LoginFailure.denied("authentication failed")) {
-            try connection.login(user: "admin", password: "not the password")
+            try connection.login(user: "admin", password: "not the password", minimumIterations: 4_096)
         }
     }
 
@@ -46,7 +46,7 @@ struct AuthenticationTests {
         #expect(ghost.salt.count == (try challenge(for: "admin")).salt.count)
         let connection = try server.raw()
         #expect(throws: ManholeConnection.LoginFailure.denied("authentication failed")) {
-            try connection.login(user: "ghost", password: adminPassword)
+            try connection.login(user: "ghost", password: adminPassword, minimumIterations: 4_096)
         }
     }
 
@@ -55,9 +55,9 @@ struct AuthenticationTests {
         let server = try TestServer()
         let connection = try server.raw()
         for _ in 0..<2 {
-            #expect(throws: ManholeConnection.LoginFailure.self) { try connection.login(user: "admin", password: "wrong password") }
+            #expect(throws: ManholeConnection.LoginFailure.self) { try connection.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
         }
-        #expect(throws: (any Error).self) { try connection.login(user: "admin", password: "wrong password") }
+        #expect(throws: (any Error).self) { try connection.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
         let rest = framesUntilClosed(connection)
         #expect(rest.last?.kind == .bye)
         #expect(rest.last?.payload == "too many failed logins\n")
@@ -101,7 +101,7 @@ struct AuthenticationTests {
         let connection = try server.raw()
         try connection.socket.write(first)
         let challenge = try connection.readFrame().payload.trimmingTrailingNewline
-        let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword)) + "\n"
+        let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: 4_096)) + "\n"
         try connection.socket.write(proof)
         #expect(try connection.readFrame().kind == .welcome)
         let sent = first + proof

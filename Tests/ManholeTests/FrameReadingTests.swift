@@ -41,7 +41,7 @@ struct FrameReadingTests {
     // Found by fuzz-frame: the length plus its newline overflowed and trapped.
     @Test("A header claiming Int.max bytes fails instead of trapping")
     func largestLength() {
-        #expect(throws: BytesSource.Closed.self) {
+        #expect(throws: OversizedReply(length: Int.max, limit: ManholeConnection.defaultMaximumPayloadBytes)) {
             try ManholeConnection.readFrame(source: BytesSource("OK 1 \(Int.max) text\nabc\n"))
         }
     }

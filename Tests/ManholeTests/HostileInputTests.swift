@@ -31,7 +31,7 @@ struct HostileInputTests {
             let denied = try stranger.readFrame()
             #expect(denied.kind == .denied)
             #expect(denied.payload == "line too long (the limit is 4096 bytes); it was discarded\n")
-            try stranger.login(user: "admin", password: adminPassword)
+            try stranger.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         }
     }
 
@@ -96,7 +96,7 @@ struct HostileInputTests {
             let denied = try stranger.readFrame()
             #expect(denied.kind == .denied, sourceLocation: sourceLocation)
             #expect(denied.payload == message, sourceLocation: sourceLocation)
-            try stranger.login(user: "admin", password: adminPassword)
+            try stranger.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         }
     }
 
@@ -307,9 +307,9 @@ struct HostileInputTests {
             #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 3)")) {
                 try server.raw()
             }
-            try newcomer.login(user: "admin", password: adminPassword)
-            try second.login(user: "admin", password: adminPassword)
-            try quiet.login(user: "admin", password: adminPassword)
+            try newcomer.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try second.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try quiet.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
             #expect(try quiet.run("whoami").kind == .ok)
         }
     }
@@ -374,7 +374,7 @@ struct HostileInputTests {
             let hello = "AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n"
             try first.socket.write(hello)
             let challenge = try first.readFrame().payload.trimmingTrailingNewline
-            let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword)) + "\n"
+            let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: 4_096)) + "\n"
             try first.socket.write(proof)
             #expect(try first.readFrame().kind == .welcome)
             // Replay them byte for byte, three times over, as one write each.

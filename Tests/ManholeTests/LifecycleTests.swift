@@ -27,7 +27,7 @@ struct LifecycleTests {
         #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 1)")) {
             try server.raw()
         }
-        try waiting.login(user: "admin", password: adminPassword)
+        try waiting.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         #expect(try server.connect().run("whoami").kind == .ok)
     }
 

@@ -15,7 +15,7 @@ struct LoggingTests {
         _ = try connection.run("whoami")
         _ = try connection.run("inspect nothing")
         let wrong = try server.raw()
-        _ = try? wrong.login(user: "admin", password: "wrong password")
+        _ = try? wrong.login(user: "admin", password: "wrong password", minimumIterations: 4_096)
         connection.close()
         #expect(eventually { capture.lines.contains { $0.contains("session closed") } })
         let lines = capture.lines

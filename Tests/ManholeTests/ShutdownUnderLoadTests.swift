@@ -98,7 +98,7 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
     let connection: ManholeConnection
     do {
         connection = try ManholeConnection(port: port, timeout: .seconds(20))
-        try connection.login(user: "admin", password: ShutdownProbe.password)
+        try connection.login(user: "admin", password: ShutdownProbe.password, minimumIterations: 4_096)
     } catch {
         outcome.problems.append("login: \(error)")
         return outcome

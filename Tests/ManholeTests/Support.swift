@@ -51,7 +51,7 @@ final class TestServer: Sendable {
     /// A logged-in connection.
     func connect(user: String = "admin", password: String = adminPassword) throws -> ManholeConnection {
         let connection = try ManholeConnection(port: port, timeout: .seconds(30))
-        try connection.login(user: user, password: password)
+        try connection.login(user: user, password: password, minimumIterations: 4_096)
         return connection
     }
 

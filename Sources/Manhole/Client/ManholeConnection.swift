@@ -51,15 +51,30 @@ public final class ManholeConnection {
     }
 
     /// Logs in; returns the welcome line (`user=… role=… session=…`).
+    ///
+    /// The server's parameters are checked before any proof is computed or sent: fewer PBKDF2
+    /// iterations than `minimumIterations` or a salt shorter than `minimumSaltLength` bytes end
+    /// the login with ``ScramClientExchange/Failure/weakIterations(_:minimum:)`` or
+    /// ``ScramClientExchange/Failure/weakSalt(length:minimum:)``: whoever bound the port gets no
+    /// proof it could crack cheaply offline.
+    /// - Parameters:
+    ///   - minimumIterations: Lower it only for a server known to use fewer (tests use 4,096).
+    ///   - minimumSaltLength: The shortest salt accepted, in bytes.
     @discardableResult
-    public func login(user: String, password: String) throws -> String {
+    public func login(
+        user: String, password: String,
+        minimumIterations: Int = ScramClientExchange.defaultMinimumIterations,
+        minimumSaltLength: Int = ScramClientExchange.defaultMinimumSaltLength
+    ) throws -> String {
         var exchange = ScramClientExchange(user: user)
         try socket.write("AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n")
-        let challenge = try Self.readFrame(from: socket)
+        let challenge = try readFrame()
         guard challenge.kind == .challenge else { throw Self.failure(from: challenge) }
-        let proof = try exchange.proof(forChallenge: challenge.payload.trimmingTrailingNewline, password: password)
+        let proof = try exchange.proof(
+            forChallenge: challenge.payload.trimmingTrailingNewline, password: password,
+            minimumIterations: minimumIterations, minimumSaltLength: minimumSaltLength)
         try socket.write("PROOF \(proof)\n")
-        let answer = try Self.readFrame(from: socket)
+        let answer = try readFrame()
         guard answer.kind == .welcome else { throw Self.failure(from: answer) }
         let fields = answer.payload.trimmingTrailingNewline.split(separator: " ", maxSplits: 1)
         guard let signature = fields.first else { throw LoginFailure.protocolError("empty welcome") }
@@ -73,26 +88,49 @@ public final class ManholeConnection {
     /// server closed the session instead).
     public func run(_ command: String, json: Bool = false) throws -> Frame {
         try socket.write((json ? "@json " : "") + command + "\n")
-        return try Self.readFrame(from: socket)
+        return try readFrame()
     }
 
-    /// Reads the next frame.
-    public func readFrame() throws -> Frame { try Self.readFrame(from: socket) }
+    /// The largest payload a frame may announce: 16 MiB by default, far above the server's
+    /// 256 KiB reply limit. A header announcing more ends the connection with ``OversizedReply``
+    /// before anything is allocated or read for it.
+    public var maximumPayloadBytes = ManholeConnection.defaultMaximumPayloadBytes
+
+    /// The default of ``maximumPayloadBytes``: 16 MiB.
+    public static let defaultMaximumPayloadBytes = 16 << 20
+
+    /// Reads the next frame. A header announcing more than ``maximumPayloadBytes`` closes the
+    /// connection and throws ``OversizedReply``.
+    public func readFrame() throws -> Frame {
+        do {
+            return try Self.readFrame(source: socket, maximumPayload: maximumPayloadBytes)
+        } catch let error as OversizedReply {
+            socket.close()
+            throw error
+        }
+    }
 
     /// Closes the connection.
     public func close() { socket.close() }
 
     /// Reads one frame: the header line, the payload and its newline.
-    public static func readFrame(from socket: BlockingSocket) throws -> Frame {
-        try readFrame(source: socket)
+    /// - Parameter maximumPayload: The largest payload accepted (see ``OversizedReply``).
+    public static func readFrame(from socket: BlockingSocket, maximumPayload: Int = defaultMaximumPayloadBytes) throws -> Frame {
+        try readFrame(source: socket, maximumPayload: maximumPayload)
     }
 
     /// Reads one frame from any source of bytes: the header line, the payload and its newline.
-    package static func readFrame(source socket: some FrameSource) throws -> Frame {
+    /// A length above `maximumPayload` throws ``OversizedReply`` before the payload is read.
+    package static func readFrame(
+        source socket: some FrameSource, maximumPayload: Int = defaultMaximumPayloadBytes
+    ) throws -> Frame {
         let headerBytes = try socket.readLine(maximum: 256)
         let header = String(decoding: headerBytes, as: UTF8.self)
         guard let parsed = Frame.parseHeader(Substring(header)) else {
             throw LoginFailure.protocolError("bad frame header \"\(header.prefix(80))\"")
+        }
+        guard parsed.length <= maximumPayload else {
+            throw OversizedReply(length: parsed.length, limit: maximumPayload)
         }
         // The payload and its newline are read apart: `length + 1` would overflow for `Int.max`.
         let payload = try socket.read(exactly: parsed.length)
