@@ -56,7 +56,7 @@ struct ListenerAddressTests {
         defer { manhole.stop() }
         #expect(Manhole.isLoopback(manhole.localAddress))
         let connection = try ManholeConnection(host: manhole.localAddress.ipAddress!, port: manhole.port)
-        try connection.login(user: "admin", password: adminPassword)
+        try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         #expect(try connection.run("whoami").kind == .ok)
     }
 

@@ -46,7 +46,7 @@ struct UnixSocketTests {
 
         let connection = try ManholeConnection(socketPath: socketPath, timeout: .seconds(30))
         #expect(connection.greeting == "manhole/1 scram-sha-256")
-        try connection.login(user: "viewer", password: viewerPassword)
+        try connection.login(user: "viewer", password: viewerPassword, minimumIterations: 4_096)
         #expect(try connection.run("whoami").kind == .ok)
         // TCP still works beside it, and both share one session table.
         let tcp = try server.connect()
@@ -67,7 +67,7 @@ struct UnixSocketTests {
         defer { server.manhole.stop() }
         let first = try server.connect()
         let second = try ManholeConnection(socketPath: socketPath)
-        try second.login(user: "admin", password: adminPassword)
+        try second.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         #expect(throws: ManholeConnection.LoginFailure.refused("too many sessions (the limit is 2); try again later")) {
             try ManholeConnection(socketPath: socketPath)
         }
@@ -98,11 +98,11 @@ struct UnixSocketTests {
         let server = try TestServer { $0.unixSocketPath = socketPath }
         defer { server.manhole.stop() }
         let connection = try ManholeConnection(socketPath: socketPath)
-        try connection.login(user: "admin", password: adminPassword)
+        try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         #expect(server.manhole.sessions.map(\.peer) == ["uid:\(getuid())"])
         // Failed logins over the socket are throttled per uid (the socket has no IP address).
         let guesser = try ManholeConnection(socketPath: socketPath)
-        #expect(throws: ManholeConnection.LoginFailure.self) { try guesser.login(user: "admin", password: "wrong password") }
+        #expect(throws: ManholeConnection.LoginFailure.self) { try guesser.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
         #expect(server.manhole.environment.state.throttle(of: "uid:\(getuid())").failures == 1)
     }
 
@@ -145,7 +145,7 @@ struct UnixSocketTests {
         defer { server.manhole.stop() }
         #expect(server.port == 0)
         let connection = try ManholeConnection(socketPath: socketPath)
-        try connection.login(user: "admin", password: adminPassword)
+        try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         #expect(try connection.run("whoami").kind == .ok)
         #expect(throws: ManholeError.noListener) { try startAndStop { $0.listenOnTCP = false } }
     }
