@@ -92,6 +92,8 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .closing = phase else {
+            // Before login, a line is what keeps a pending connection's slot (see ServerState.admit).
+            if !loggedIn { environment.state.heard(id: id) }
             pending.append(unwrapInboundIn(data))
             processPending()
             pauseReadingIfBehind()
@@ -213,7 +215,6 @@ final class SessionHandler: ChannelInboundHandler {
     // MARK: - Login
 
     private func handleLogin(_ line: InboundLine) {
-        environment.state.heard(id: id)
         let answered = sequence
         guard case .line(let text) = line else {
             let reason = problem(of: line) ?? "bad input"

@@ -12,7 +12,7 @@ import Testing
 @Suite("Guessing against the verdict throttle")
 struct GuessingTests {
     /// What the guessers saw, over all threads.
-    private struct Tally: Sendable {
+    fileprivate struct Tally: Sendable {
         var rightAttempts = 0
         /// Right passwords that got no verdict within the guesser's patience.
         var rightWithheld = 0
