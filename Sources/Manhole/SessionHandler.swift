@@ -493,6 +493,16 @@ extension SessionHandler {
         if let goodbye = event as? GoodbyeEvent {
             closeWithGoodbye(goodbye.reason, level: .info)
         } else if let event = event as? ChannelEvent, event == .inputClosed {
+            if queuedJudgement != nil {
+                // A client that leaves while waiting for its login verdict gets none, and does not
+                // hold its source's turn: the verdict would only reach a closed socket.
+                queuedJudgement = nil
+                environment.state.leaveVerdictQueue(id: id, source: source)
+                logBeforeLogin(.info, "client closed its input before its login verdict", ["peer": "\(peer)"])
+                phase = .closing
+                context.close(promise: nil)
+                return
+            }
             // Lines read before the end of input are answered first (see readMoreIfIdle()).
             inputClosed = true
             readMoreIfIdle()

@@ -105,8 +105,8 @@ struct ShellBudgetTests {
         budget.charge(.microseconds(300))
         #expect(!budget.mayRun(), "the slice is spent, the bucket is not")
         var order: [String] = []
-        budget.waitForTurn { order.append("session") }
         loop.execute { order.append("host") }
+        budget.waitForTurn { order.append("session") }
         loop.run()
         #expect(order == ["host", "session"])
         try? loop.syncShutdownGracefully()
