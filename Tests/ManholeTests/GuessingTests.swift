@@ -69,7 +69,6 @@ struct GuessingTests {
         let welcomes = capture.lines.count { $0.hasPrefix("info logged in ") }
         let verdicts = failures + welcomes
         let bound = 3 + Int(runTime / .milliseconds(200)) + 2
-        print("GUESS", seen, failures, welcomes, bound, runTime)
         #expect(verdicts <= bound, "\(verdicts) verdicts (\(failures) denials, \(welcomes) welcomes) in \(runTime); at most \(bound) allowed")
         #expect(seen.quickWelcomes + seen.quickDenials <= verdicts)
 
