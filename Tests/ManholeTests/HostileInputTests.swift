@@ -289,7 +289,7 @@ struct HostileInputTests {
     func pendingLoginEviction() throws {
         let server = try TestServer {
             $0.maxPendingLogins = 3
-            $0.authTimeout = .seconds(2)
+            $0.authTimeout = .seconds(4)
         }
         try withBystander(server) {
             let quiet = try server.raw()
@@ -306,7 +306,7 @@ struct HostileInputTests {
             #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 3)")) {
                 try server.raw()
             }
-            usleep(300_000)
+            usleep(500_000)
             // Then the newcomer takes the slot of the connection silent longest: `quiet`.
             let newcomer = try server.raw()
             #expect(framesUntilClosed(quiet).map(\.payload) == ["evicted: too many connections logging in\n"])

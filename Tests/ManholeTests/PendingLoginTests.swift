@@ -10,7 +10,7 @@ struct PendingLoginTests {
         // Production: 32 slots, authTimeout 10 s (a connection silent for 1 s can be evicted).
         let server = try TestServer {
             $0.maxPendingLogins = 4
-            $0.authTimeout = .seconds(3)
+            $0.authTimeout = .seconds(6)
         }
         var silent = try (0..<3).map { _ in try server.raw() }
         // The fourth is logging in: it has its challenge and computes its proof.
@@ -20,7 +20,7 @@ struct PendingLoginTests {
         let challenge = try active.readFrame()
         #expect(challenge.kind == .challenge)
         // Silent for longer than a tenth of the login deadline.
-        usleep(400_000)
+        usleep(700_000)
         for round in 0..<3 {
             // A newcomer logs in: it takes the slot of the connection silent longest…
             let newcomer = try server.raw()
@@ -30,7 +30,7 @@ struct PendingLoginTests {
             #expect(framesUntilClosed(evicted).map(\.payload) == ["evicted: too many connections logging in\n"], "round \(round)")
             // …and the attacker reopens it at once: the slots are full again.
             silent.append(try server.raw())
-            usleep(400_000)
+            usleep(700_000)
         }
         // The connection that was logging in kept its slot all along.
         try active.socket.write("PROOF \(try exchange.proof(forChallenge: challenge.payload.trimmingTrailingNewline, password: adminPassword))\n")
