@@ -1,8 +1,10 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// What the listener and its sessions share: the live sessions, the login throttle, and the
-/// session ids. Touched from the reactor loop and from any thread that lists sessions.
+/// What the listener and its sessions share: the live sessions, the login throttle and the
+/// queues of connections waiting for their login verdict, the limits on what sources may log
+/// before login, and the session ids. Touched from the reactor loop and from any thread that
+/// lists sessions.
 final class ServerState: Sendable {
     private struct State: Sendable {
         var sessions: [Int: SessionInfo] = [:]
