@@ -86,6 +86,35 @@ struct GuessingTests {
         #expect(try server.connect().run("whoami").kind == .ok)
     }
 
+    @Test("A connection that closes while waiting for its verdict leaves the queue: it gets no verdict and the next one in line is judged in its place")
+    func closingLeavesTheQueue() throws {
+        let server = try TestServer {
+            $0.failureDelay = .milliseconds(300)
+            $0.maxFailureDelay = .milliseconds(300)
+        }
+        // One failure on record: the next verdict waits 300 ms.
+        let first = try server.raw()
+        try first.socket.write("hello\n")
+        #expect(try first.readFrame().kind == .denied)
+        first.close()
+        // A wrong proof waits in line, then its client closes (one with a reset, one with a FIN).
+        for leave in [{ (connection: ManholeConnection) in connection.socket.abort() }, { $0.close() }] {
+            let leaver = try server.raw()
+            var exchange = ScramClientExchange(user: "admin")
+            try leaver.socket.write("AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n")
+            let challenge = try leaver.readFrame().payload.trimmingTrailingNewline
+            _ = try exchange.proof(forChallenge: challenge, password: "not the password")
+            let nonce = challenge.split(separator: ",").first { $0.hasPrefix("r=") } ?? ""
+            try leaver.socket.write("PROOF c=biws,\(nonce),p=\(Data(repeating: 3, count: 32).base64EncodedString())\n")
+            leave(leaver)
+        }
+        // The right password, queued behind them, is the next verdict the source receives.
+        let patient = try server.raw()
+        try patient.login(user: "admin", password: adminPassword)
+        let verdicts = server.manhole.environment.state.recentVerdicts
+        #expect(verdicts.map(\.welcome) == [false, true], "\(verdicts.count) verdicts recorded")
+    }
+
     @Test("Connections from 127.0.0.2, 127.0.0.3 … share one throttle record: the loopback source")
     func loopbackAddressesAreOneSource() throws {
         let server = try TestServer {
