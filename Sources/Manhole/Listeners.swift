@@ -23,7 +23,7 @@ struct Listeners: Sendable {
     }
 
     /// The Unix-domain listener's bootstrap: a peer whose uid is allowed gets a session whose
-    /// throttle source is `uid:N`; any other peer is told goodbye before the greeting.
+    /// throttle source is its uid (``LoginSource/uid(_:)``); any other peer is told goodbye before the greeting.
     func unixBootstrap() -> ServerBootstrap {
         let environment = environment
         let credentials = credentials
@@ -31,7 +31,7 @@ struct Listeners: Sendable {
         return common().childChannelInitializer { channel in
             PeerCredentials.uid(of: channel).flatMapThrowing { uid in
                 if let uid, allowed.contains(uid) {
-                    try Self.addSession(to: channel, environment: environment, credentials: credentials, source: "uid:\(uid)")
+                    try Self.addSession(to: channel, environment: environment, credentials: credentials, source: .uid(uid))
                 } else {
                     try channel.pipeline.syncOperations.addHandler(
                         PeerRefusalHandler(uid: uid, logger: environment.configuration.logger))
@@ -50,7 +50,7 @@ struct Listeners: Sendable {
     }
 
     private static func addSession(
-        to channel: any Channel, environment: ShellEnvironment, credentials: CredentialStore, source: String?
+        to channel: any Channel, environment: ShellEnvironment, credentials: CredentialStore, source: LoginSource?
     ) throws {
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(LineDecoder(maximumLength: environment.configuration.maxLineLength)),

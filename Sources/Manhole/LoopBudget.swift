@@ -7,19 +7,24 @@ import NIOCore
 /// (login steps, commands, replies) and held to two limits:
 /// - a **slice**: after this much shell work in a row, waiting sessions continue only after the
 ///   work already queued on the loop (the host's calls go first);
-/// - a **share** of every window (e.g. 20 % of 10 ms): once spent, sessions wait for the next
-///   window.
+/// - a **share** of real time (e.g. 20 %), as a token bucket: the budget refills at `share` of
+///   the time that passes, holds at most one window's allowance (`share × window`), and every
+///   charge is taken in full, so it can go negative. Sessions run only while it is positive: a
+///   command that took 100 ms at a 20 % share is paid back by about 400 ms without shell work.
+///   Overspending is carried forward, never forgiven at a window's end.
 ///
 /// A session that must wait keeps its unread lines in the socket (it stops reading, see
 /// `SessionHandler`) and is resumed in turn, oldest first, so every session progresses. Loop
-/// confined: every method runs on the reactor's event loop.
+/// confined: every method runs on the reactor's event loop, whose clock (`EventLoop.now`) it reads.
 final class LoopBudget: @unchecked Sendable {
     private let eventLoop: any EventLoop
-    private let window: Int64
-    private let allowance: Int64
+    private let share: Double
+    /// The most the bucket holds, in nanoseconds of shell work.
+    private let capacity: Double
     private let slice: Int64
-    private var windowStart: NIODeadline
-    private var spentInWindow: Int64 = 0
+    /// What the shell may still spend, in nanoseconds; negative while it owes.
+    private var balance: Double
+    private var refilledAt: NIODeadline
     private var spentInSlice: Int64 = 0
     private var lastCharge: NIODeadline
     private var waiting: [() -> Void] = []
@@ -27,28 +32,37 @@ final class LoopBudget: @unchecked Sendable {
     private var measuring = false
     /// How many times a session had to wait for its turn (for `stats`-like views and tests).
     private(set) var waits = 0
+    /// How many times waiting sessions were resumed (for tests).
+    private(set) var turns = 0
 
     /// - Parameters:
-    ///   - share: The fraction of each window the shell may use (0 < share ≤ 1).
-    ///   - window: The accounting window.
+    ///   - share: The fraction of real time the shell may use (0 < share ≤ 1).
+    ///   - window: How much unused time the bucket keeps: it holds `share × window` at most.
     ///   - slice: The most shell work in a row before queued loop work goes first.
     init(eventLoop: any EventLoop, share: Double, window: Duration, slice: Duration) {
         self.eventLoop = eventLoop
-        self.window = TimeAmount(window).nanoseconds
-        self.allowance = max(1, Int64(Double(TimeAmount(window).nanoseconds) * min(1, max(0.001, share))))
+        self.share = min(1, max(0.001, share))
+        capacity = max(1, Double(TimeAmount(window).nanoseconds) * self.share)
         self.slice = TimeAmount(slice).nanoseconds
-        windowStart = .now()
-        lastCharge = windowStart
+        balance = capacity
+        refilledAt = eventLoop.now
+        lastCharge = refilledAt
+    }
+
+    /// What the shell may still spend, in nanoseconds (negative while it owes), as of now.
+    var balanceNanoseconds: Int64 {
+        refill(to: eventLoop.now)
+        return Int64(balance.rounded(.down))
     }
 
     /// Whether a session may handle a line now.
     func mayRun() -> Bool {
         eventLoop.assertInEventLoop()
-        let now = NIODeadline.now()
-        roll(to: now)
+        let now = eventLoop.now
+        refill(to: now)
         // A pause since the last charge (the loop did other work) starts a new slice.
         if (now - lastCharge).nanoseconds > slice { spentInSlice = 0 }
-        return spentInSlice < slice && spentInWindow < allowance
+        return spentInSlice < slice && balance > 0
     }
 
     /// Runs `body` and charges its time to the shell (once: a measured section inside another
@@ -56,17 +70,19 @@ final class LoopBudget: @unchecked Sendable {
     func measure(_ body: () -> Void) {
         guard !measuring else { return body() }
         measuring = true
-        let start = NIODeadline.now()
+        let start = eventLoop.now
         body()
         measuring = false
-        charge(since: start)
+        let now = eventLoop.now
+        charge(now - start, at: now)
     }
 
-    private func charge(since start: NIODeadline) {
-        let now = NIODeadline.now()
-        let spent = (now - start).nanoseconds
-        spentInWindow += spent
-        spentInSlice += spent
+    /// Charges `spent` of shell work that ended at `now` (``measure(_:)`` does; tests inject charges).
+    func charge(_ spent: TimeAmount, at now: NIODeadline? = nil) {
+        let now = now ?? eventLoop.now
+        refill(to: now)
+        balance -= Double(spent.nanoseconds)
+        spentInSlice += spent.nanoseconds
         lastCharge = now
     }
 
@@ -79,20 +95,23 @@ final class LoopBudget: @unchecked Sendable {
         scheduleWake()
     }
 
-    private func roll(to now: NIODeadline) {
-        let elapsed = (now - windowStart).nanoseconds
-        guard elapsed >= window else { return }
-        windowStart = now - .nanoseconds(elapsed % window)
-        spentInWindow = 0
+    private func refill(to now: NIODeadline) {
+        let elapsed = (now - refilledAt).nanoseconds
+        guard elapsed > 0 else { return }
+        balance = min(capacity, balance + Double(elapsed) * share)
+        refilledAt = now
     }
 
     private func scheduleWake() {
         guard !wakeScheduled, !waiting.isEmpty else { return }
         wakeScheduled = true
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        roll(to: .now())
-        if spentInWindow >= allowance {
-            eventLoop.scheduleTask(deadline: windowStart + .nanoseconds(window)) { bound.value.wake() }
+        let now = eventLoop.now
+        refill(to: now)
+        if balance <= 0 {
+            // The debt is paid back at `share` of real time; the budget is positive just after.
+            let owed = Int64(((-balance) / share).rounded(.up)) + 1
+            eventLoop.scheduleTask(deadline: now + .nanoseconds(owed)) { bound.value.wake() }
         } else {
             // Only the slice is spent: go on behind the work already queued on the loop.
             eventLoop.execute { bound.value.wake() }
@@ -109,6 +128,7 @@ final class LoopBudget: @unchecked Sendable {
             guard mayRun() else { break }
             resume()
             resumed += 1
+            turns += 1
         }
         // Those not reached keep their place ahead of sessions that queued again meanwhile.
         waiting = Array(turn[resumed...]) + waiting

@@ -82,7 +82,8 @@ public final class Manhole: Sendable {
         let inspector = inspector ?? Inspector(reactor: reactor)
         for (name, value) in namespace { inspector.register(name, value) }
         let state = ServerState(throttle: LoginThrottle(
-            base: configuration.failureDelay, maximum: configuration.maxFailureDelay, memory: configuration.failureMemory))
+            base: configuration.failureDelay, maximum: configuration.maxFailureDelay, memory: configuration.failureMemory,
+            capacity: configuration.maxThrottledSources))
         let environment = ShellEnvironment(
             reactor: reactor, inspector: inspector, state: state, commands: BuiltinCommands.table(),
             configuration: configuration, startedAt: .now(),

@@ -13,8 +13,9 @@ extension Manhole {
         /// The most authenticated sessions at once; further logins are refused with a message.
         public var maxSessions: Int = 16
         /// The most connections still logging in at once (a login flood stops here). When they are
-        /// all taken, a new connection takes the slot of the one with the most failed logins (which
-        /// gets a goodbye), and is refused only if none has failed.
+        /// all taken, a new connection takes the slot of the one that has been silent longest (which
+        /// gets a goodbye), once that one has sent nothing for a tenth of ``authTimeout``; it is
+        /// refused only if every pending connection spoke more recently.
         public var maxPendingLogins: Int = 32
         /// The longest line accepted, in bytes. A longer line gets an error reply and is discarded
         /// up to its newline; the session continues (before login it counts as a failed attempt).
@@ -27,16 +28,22 @@ extension Manhole {
         public var authTimeout: Duration = .seconds(10)
         /// Failed logins allowed per connection before it is closed.
         public var maxFailuresPerConnection: Int = 3
-        /// The delay before answering the first failed login from a peer address; it doubles with
-        /// every further failure from that address, up to ``maxFailureDelay``.
+        /// The least time between two login verdicts (welcome or denial) of a source with one
+        /// failed login on record; it doubles with every further failure, up to ``maxFailureDelay``.
+        /// A source is a peer address, all loopback addresses count as one. Logins that arrive
+        /// meanwhile wait in order; a source without failures is answered at once.
         public var failureDelay: Duration = .milliseconds(250)
-        /// The longest delay a failed login waits for its answer.
+        /// The longest time between two login verdicts of a source.
         public var maxFailureDelay: Duration = .seconds(8)
-        /// How long a peer's failures are remembered after its last one.
+        /// How long a source's failures are remembered after its last one.
         public var failureMemory: Duration = .seconds(15 * 60)
-        /// The largest fraction of the reactor thread's time the shell may use, measured over
-        /// 10 ms windows: beyond it, sessions' input waits (in the socket) for the next window, so
-        /// a flood of commands or logins cannot slow the host's own work on the reactor.
+        /// The most sources whose failures are remembered; beyond it, the one that failed least
+        /// recently is forgotten first.
+        public var maxThrottledSources: Int = 1_024
+        /// The largest fraction of the reactor thread's time the shell may use: sessions draw on a
+        /// budget refilled at this share of real time (holding at most one 10 ms window's worth), and work
+        /// beyond it is owed: sessions' input waits (in the socket) until the debt is paid, so a
+        /// flood of commands or logins, or one long command, cannot slow the host's own work.
         public var shellShare: Double = 0.2
         /// The most shell work in a row on the reactor thread; then the host's queued calls and
         /// timers run before the next session line.

@@ -36,12 +36,11 @@ package struct ScramCredential: Sendable {
         self.serverKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Data("Server Key".utf8), using: saltedPassword))
     }
 
-    /// A credential for a user that does not exist: the salt is derived from the name and a
-    /// server secret (stable across attempts, like a real user's), the keys are random, so the
-    /// exchange looks and costs the same and always fails.
-    init(decoyFor user: String, secret: SymmetricKey, iterations: Int) {
-        let salt = Array(HMAC<SHA256>.authenticationCode(for: Data("salt:\(user)".utf8), using: secret)).prefix(16)
-        self.init(salt: Array(salt), iterations: iterations, saltedPassword: SymmetricKey(size: .bits256))
+    /// The salt of a decoy credential for a user that does not exist: derived from the name and a
+    /// server secret, so it is stable across attempts like a real user's. With random keys
+    /// (see `CredentialStore`), the exchange looks and costs the same and always fails.
+    static func decoySalt(for user: String, secret: SymmetricKey) -> [UInt8] {
+        Array(Array(HMAC<SHA256>.authenticationCode(for: Data("salt:\(user)".utf8), using: secret)).prefix(16))
     }
 
     /// PBKDF2-HMAC-SHA256 of the password (`Hi()` in RFC 5802). Iteration counts below swift-crypto's

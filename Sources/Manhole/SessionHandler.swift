@@ -29,7 +29,13 @@ final class SessionHandler: ChannelInboundHandler {
     private var phase = Phase.greeting
     private var id = 0
     private var peer = "?"
+    /// Who the connection counts as for the login throttle and the log limit.
+    private var source = LoginSource.address("?")
     private var failures = 0
+    /// Whether the connection has logged in (its logs are no longer limited per source).
+    private var loggedIn = false
+    /// The judgement of a login line, waiting for the source's verdict turn (see ``judgeInTurn(_:)``).
+    private var queuedJudgement: ((SessionHandler) -> Void)?
     private var sequence = 0
     private var pending: [InboundLine] = []
     private var pendingHead = 0
@@ -45,13 +51,14 @@ final class SessionHandler: ChannelInboundHandler {
     /// answered every complete line it received.
     private var inputClosed = false
     private var context: ChannelHandlerContext?
-    /// Who the peer is when the socket has no IP address: `uid:N` on the Unix-domain socket.
-    private let source: String?
+    /// The source the listener already knows (a Unix-domain peer's uid); otherwise it is taken
+    /// from the peer's address.
+    private let knownSource: LoginSource?
 
-    init(environment: ShellEnvironment, credentials: CredentialStore, source: String? = nil) {
+    init(environment: ShellEnvironment, credentials: CredentialStore, source: LoginSource? = nil) {
         self.environment = environment
         self.credentials = credentials
-        self.source = source
+        self.knownSource = source
         self.logger = environment.configuration.logger
     }
 
@@ -62,22 +69,23 @@ final class SessionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelActive(context: ChannelHandlerContext) {
-        peer = source ?? context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        peer = knownSource.map { "\($0)" } ?? context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        source = knownSource ?? LoginSource(context.remoteAddress)
         switch environment.state.admit(peer: peer, channel: context.channel, configuration: configuration) {
         case .failure(let refusal):
-            logger.warning("connection refused", metadata: ["peer": "\(peer)", "reason": "\(refusal)"])
+            logBeforeLogin(.warning, "connection refused", ["peer": "\(peer)", "reason": "\(refusal)"])
             phase = .closing
             say(Frame(.bye, sequence: 0, payload: refusal.description + "\n"), thenClose: true)
             return
         case .success(let admission):
             self.id = admission.id
             if let evicted = admission.evicted {
-                logger.warning("pending login evicted to make room", metadata: ["peer": "\(peer)"])
+                logBeforeLogin(.warning, "pending login evicted to make room", ["peer": "\(peer)"])
                 evicted.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: "evicted: too many connections logging in"))
             }
         }
         logger[metadataKey: "session"] = "\(id)"
-        logger.info("connection accepted", metadata: ["peer": "\(peer)"])
+        logBeforeLogin(.info, "connection accepted", ["peer": "\(peer)"])
         say(Frame(.hello, sequence: 0, payload: "manhole/1 scram-sha-256\n"))
         let timeout = configuration.authTimeout
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -88,6 +96,8 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .closing = phase else {
+            // Before login, a line is what keeps a pending connection's slot (see ServerState.admit).
+            if !loggedIn { environment.state.heard(id: id) }
             pending.append(unwrapInboundIn(data))
             processPending()
             pauseReadingIfBehind()
@@ -105,9 +115,13 @@ final class SessionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         loginTimer?.cancel()
         idleTimer?.cancel()
+        if queuedJudgement != nil {
+            queuedJudgement = nil
+            environment.state.leaveVerdictQueue(id: id, source: source)
+        }
         if id != 0 {
             environment.state.remove(id: id)
-            logger.info("session closed", metadata: ["peer": "\(peer)"])
+            logBeforeLogin(.info, "session closed", ["peer": "\(peer)"])
         }
         phase = .closing
         context.fireChannelInactive()
@@ -169,7 +183,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     /// Closes once the replies written so far are flushed (the client shut down its input).
     private func closeAfterLastReply(_ context: ChannelHandlerContext) {
-        logger.info("client closed its input; closing after the last reply", metadata: ["peer": "\(peer)"])
+        logBeforeLogin(.info, "client closed its input; closing after the last reply", ["peer": "\(peer)"])
         phase = .closing
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete {
             [channel = context.channel] _ in channel.close(promise: nil)
@@ -205,11 +219,13 @@ final class SessionHandler: ChannelInboundHandler {
     // MARK: - Login
 
     private func handleLogin(_ line: InboundLine) {
+        let answered = sequence
         guard case .line(let text) = line else {
-            return loginFailed(reason: problem(of: line) ?? "bad input", malformed: true)
+            let reason = problem(of: line) ?? "bad input"
+            return judgeInTurn { $0.loginFailed(reason: reason, malformed: true, sequence: answered) }
         }
         if HTTPDetector.looksLikeHTTP(text) {
-            logger.warning("HTTP request on the manhole port refused", metadata: ["peer": "\(peer)"])
+            logBeforeLogin(.warning, "HTTP request on the manhole port refused", ["peer": "\(peer)"])
             phase = .closing
             context?.close(promise: nil)
             return
@@ -217,7 +233,9 @@ final class SessionHandler: ChannelInboundHandler {
         switch phase {
         case .greeting:
             guard text.hasPrefix("AUTH SCRAM-SHA-256 ") else {
-                return loginFailed(reason: "log in first: AUTH SCRAM-SHA-256 n,,n=USER,r=NONCE", malformed: true)
+                return judgeInTurn {
+                    $0.loginFailed(reason: "log in first: AUTH SCRAM-SHA-256 n,,n=USER,r=NONCE", malformed: true, sequence: answered)
+                }
             }
             do {
                 let exchange = try ScramServerExchange(
@@ -225,67 +243,105 @@ final class SessionHandler: ChannelInboundHandler {
                 phase = .challenged(exchange)
                 say(Frame(.challenge, sequence: sequence, payload: exchange.challenge + "\n"))
             } catch {
-                loginFailed(reason: "malformed login message: \(error)", malformed: true)
+                judgeInTurn { $0.loginFailed(reason: "malformed login message: \(error)", malformed: true, sequence: answered) }
             }
         case .challenged(let exchange):
             guard text.hasPrefix("PROOF ") else {
                 phase = .greeting
-                return loginFailed(reason: "expected PROOF c=biws,r=NONCE,p=PROOF", malformed: true)
+                return judgeInTurn {
+                    $0.loginFailed(reason: "expected PROOF c=biws,r=NONCE,p=PROOF", malformed: true, sequence: answered)
+                }
             }
-            do {
-                let signature = try exchange.verify(clientFinal: text.dropFirst("PROOF ".count))
-                guard let role = credentials.role(of: exchange.user) else { throw ScramServerExchange.Failure.wrongProof }
-                loggedIn(user: exchange.user, role: role, signature: signature)
-            } catch {
-                phase = .greeting
-                loginFailed(reason: "authentication failed", malformed: false, user: exchange.user)
-            }
+            judgeInTurn { $0.judgeProof(text.dropFirst("PROOF ".count), of: exchange, sequence: answered) }
         case .authenticated, .closing:
             return
         }
     }
 
-    private func loggedIn(user: String, role: Role, signature: String) {
+    /// Runs `judgement` (which answers with a welcome or a denial) when the connection's source
+    /// may receive its next verdict: at once with no failures on record and nobody of the source
+    /// waiting, otherwise in turn, after the source's throttle delay (see ``LoginThrottle``). The
+    /// connection reads no further line meanwhile, and leaves the queue if it closes.
+    private func judgeInTurn(_ judgement: @escaping (SessionHandler) -> Void) {
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        let turn = environment.state.verdictTurn(id: id, source: source, eventLoop: environment.eventLoop) {
+            loopBound.value.deliverVerdict()
+        }
+        switch turn {
+        case .now:
+            judgement(self)
+        case .queued:
+            busy = true
+            queuedJudgement = judgement
+        }
+    }
+
+    /// The source's turn has come: judges the queued line and goes on with the session.
+    private func deliverVerdict() {
+        guard let judgement = queuedJudgement else { return }
+        queuedJudgement = nil
+        guard context != nil else { return }
+        if case .closing = phase { return }
+        busy = false
+        environment.budget.measure { judgement(self) }
+        processPending()
+        readMoreIfIdle()
+    }
+
+    private func judgeProof(_ clientFinal: Substring, of exchange: ScramServerExchange, sequence answered: Int) {
+        do {
+            let signature = try exchange.verify(clientFinal: clientFinal)
+            guard let role = credentials.role(of: exchange.user) else { throw ScramServerExchange.Failure.wrongProof }
+            logIn(user: exchange.user, role: role, signature: signature, sequence: answered)
+        } catch {
+            phase = .greeting
+            loginFailed(reason: "authentication failed", malformed: false, user: exchange.user, sequence: answered)
+        }
+    }
+
+    private func logIn(user: String, role: Role, signature: String, sequence answered: Int) {
+        environment.state.recordSuccess(from: source)
         if let refusal = environment.state.authenticate(id: id, user: user, role: role, configuration: configuration) {
-            logger.warning("login refused: session limit", metadata: ["user": "\(user)", "reason": "\(refusal)"])
+            logBeforeLogin(.warning, "login refused: session limit", ["user": "\(user)", "reason": "\(refusal)"])
             closeWithGoodbye(refusal.description, level: .warning)
             return
         }
         loginTimer?.cancel()
+        loggedIn = true
         phase = .authenticated(user: user, role: role)
         logger[metadataKey: "user"] = "\(user)"
         logger.info("logged in", metadata: ["role": "\(role.rawValue)", "peer": "\(peer)"])
-        say(Frame(.welcome, sequence: sequence, payload: "\(signature) user=\(user) role=\(role.rawValue) session=\(id)\n"))
+        say(Frame(.welcome, sequence: answered, payload: "\(signature) user=\(user) role=\(role.rawValue) session=\(id)\n"))
         resetIdleTimer()
     }
 
-    /// Answers a failed login after the peer's throttle delay, and closes after too many.
-    private func loginFailed(reason: String, malformed: Bool, user: String? = nil) {
+    /// Denies a login (its turn has come, see ``judgeInTurn(_:)``), and closes after too many.
+    private func loginFailed(reason: String, malformed: Bool, user: String? = nil, sequence answered: Int) {
         failures += 1
-        let delay = environment.state.recordFailure(id: id, from: peerAddress)
-        logger.notice(
-            "login failed",
-            metadata: ["peer": "\(peer)", "user": "\(user ?? "-")", "reason": "\(reason)", "failures": "\(failures)"])
-        busy = true
-        let answered = sequence
-        let payload = (malformed ? reason : "authentication failed") + "\n"
-        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
-        environment.eventLoop.scheduleTask(in: delay) {
-            let this = loopBound.value
-            guard this.context != nil else { return }
-            if case .closing = this.phase { return }
-            this.say(Frame(.denied, sequence: answered, payload: payload))
-            if this.failures >= this.configuration.maxFailuresPerConnection {
-                this.closeWithGoodbye("too many failed logins", level: .warning)
-                return
-            }
-            this.busy = false
-            this.processPending()
-            this.readMoreIfIdle()
+        environment.state.recordFailure(id: id, from: source)
+        logBeforeLogin(
+            .notice, "login failed",
+            [
+                "peer": "\(peer)", "user": "\(user.map { LogText.escaped($0) } ?? "-")",
+                "reason": "\(LogText.escaped(reason))", "failures": "\(failures)",
+            ])
+        say(Frame(.denied, sequence: answered, payload: (malformed ? reason : "authentication failed") + "\n"))
+        if failures >= configuration.maxFailuresPerConnection {
+            closeWithGoodbye("too many failed logins", level: .warning)
         }
     }
 
-    private var peerAddress: String { source ?? String(peer.split(separator: ":").dropLast().joined(separator: ":")) }
+    /// Logs what happens before login: at most ``LogLimiter``'s rate per source, with a count of
+    /// what was dropped. After login, logs as usual.
+    private func logBeforeLogin(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata) {
+        guard !loggedIn else { return logger.log(level: level, message, metadata: metadata) }
+        guard logger.logLevel <= level else { return }
+        let (log, dropped) = environment.state.mayLogBeforeLogin(from: source)
+        if dropped > 0 {
+            logger.notice("log lines before login dropped", metadata: ["source": "\(source)", "dropped": "\(dropped)"])
+        }
+        if log { logger.log(level: level, message, metadata: metadata) }
+    }
 
     // MARK: - Commands
 
@@ -425,7 +481,7 @@ final class SessionHandler: ChannelInboundHandler {
     /// Says goodbye with a reason, then closes.
     func closeWithGoodbye(_ reason: String, level: Logger.Level) {
         if case .closing = phase { return }
-        logger.log(level: level, "closing session", metadata: ["reason": "\(reason)"])
+        logBeforeLogin(level, "closing session", ["reason": "\(reason)"])
         phase = .closing
         say(Frame(.bye, sequence: 0, payload: reason + "\n"), thenClose: true)
     }
@@ -441,6 +497,16 @@ extension SessionHandler {
         if let goodbye = event as? GoodbyeEvent {
             closeWithGoodbye(goodbye.reason, level: .info)
         } else if let event = event as? ChannelEvent, event == .inputClosed {
+            if queuedJudgement != nil {
+                // A client that leaves while waiting for its login verdict gets none, and does not
+                // hold its source's turn: the verdict would only reach a closed socket.
+                queuedJudgement = nil
+                environment.state.leaveVerdictQueue(id: id, source: source)
+                logBeforeLogin(.info, "client closed its input before its login verdict", ["peer": "\(peer)"])
+                phase = .closing
+                context.close(promise: nil)
+                return
+            }
             // Lines read before the end of input are answered first (see readMoreIfIdle()).
             inputClosed = true
             readMoreIfIdle()

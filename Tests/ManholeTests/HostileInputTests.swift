@@ -285,42 +285,46 @@ struct HostileInputTests {
         }
     }
 
-    @Test("When every pending-login slot is taken, a new connection evicts the one with the most failures; with no failures it is refused")
+    @Test("When every pending-login slot is taken, a new connection evicts the one silent longest once it has been silent a tenth of the login deadline; before that it is refused")
     func pendingLoginEviction() throws {
-        let server = try TestServer { $0.maxPendingLogins = 3 }
+        let server = try TestServer {
+            $0.maxPendingLogins = 3
+            $0.authTimeout = .seconds(4)
+        }
         try withBystander(server) {
             let quiet = try server.raw()
             let once = try server.raw()
             let twice = try server.raw()
+            // Failures do not matter; silence does: `twice` and `once` speak, `quiet` does not.
             for (connection, failures) in [(once, 1), (twice, 2)] {
                 for _ in 0..<failures {
                     try connection.socket.write("hello\n")
                     #expect(try connection.readFrame().kind == .denied)
                 }
             }
-            // The slots are full: the newcomer takes the slot of the connection that failed twice.
-            let newcomer = try server.raw()
-            #expect(framesUntilClosed(twice).map(\.payload) == ["evicted: too many connections logging in\n"])
-            // Then of the one that failed once; then nobody has failed, and the next is refused.
-            let second = try server.raw()
-            #expect(framesUntilClosed(once).map(\.payload) == ["evicted: too many connections logging in\n"])
+            // Everyone spoke (or connected) within the grace: the next one is refused.
             #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 3)")) {
                 try server.raw()
             }
+            usleep(500_000)
+            // Then the newcomer takes the slot of the connection silent longest: `quiet`.
+            let newcomer = try server.raw()
+            #expect(framesUntilClosed(quiet).map(\.payload) == ["evicted: too many connections logging in\n"])
             try newcomer.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-            try second.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-            try quiet.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-            #expect(try quiet.run("whoami").kind == .ok)
+            try once.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try twice.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            #expect(try twice.run("whoami").kind == .ok)
         }
     }
 
     // MARK: - Guessing and replaying
 
-    @Test("10,000 wrong passwords (2,000 under a sanitizer) from 16 connections at a time: each denied alike, 3 per connection, delays grow per address, and the right user still logs in")
+    @Test("10,000 wrong passwords (2,000 under a sanitizer) from 16 connections at a time: each denied alike, 3 per connection, verdicts spaced per source, and the right user still logs in")
     func passwordStorm() throws {
+        // Verdicts are serialized per source (all loopback is one): at most one per 100 µs here.
         let server = try TestServer {
             $0.failureDelay = .microseconds(50)
-            $0.maxFailureDelay = .microseconds(500)
+            $0.maxFailureDelay = .microseconds(100)
         }
         let total = runningUnderSanitizer ? 2_000 : 10_000
         let claimed = NIOLockedValueBox(0)
@@ -361,7 +365,7 @@ struct HostileInputTests {
         #expect(rightLogins == 3)
         let throttle = server.manhole.environment.state.throttle(of: "127.0.0.1")
         #expect(throttle.failures >= total)
-        #expect(throttle.nextDelay == .microseconds(500))
+        #expect(throttle.nextDelay == .microseconds(100))
     }
 
     @Test("A captured successful login replayed on a new connection gets a fresh challenge and is denied")

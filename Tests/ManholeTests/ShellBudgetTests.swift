@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOEmbedded
 import Reactor
 import Testing
 @testable import Manhole
@@ -64,5 +65,52 @@ struct ShellBudgetTests {
             return promise.futureResult
         }
         #expect(order == [0, 1, 2])
+    }
+
+    @Test("Overspending is carried forward: after a 100 ms charge at a 20 % share, sessions wait ~490 ms of refill, then resume")
+    func overspendIsOwed() {
+        let loop = EmbeddedEventLoop()
+        let budget = LoopBudget(eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250))
+        #expect(budget.mayRun())
+        #expect(budget.balanceNanoseconds == 2_000_000, "a full bucket holds one window's allowance: 2 ms")
+        // One command held the loop for 100 ms: 98 ms more than the bucket held.
+        budget.charge(.milliseconds(100))
+        #expect(budget.balanceNanoseconds == -98_000_000)
+        var resumed = 0
+        budget.waitForTurn { resumed += 1 }
+        #expect(budget.waits == 1)
+        // Paid back at 20 % of real time: 98 ms / 0.2 = 490 ms without a turn.
+        for step in 1...48 {
+            loop.advanceTime(by: .milliseconds(10))
+            guard resumed == 0, !budget.mayRun() else {
+                Issue.record("the session ran again \(step * 10) ms after a 100 ms overspend")
+                break
+            }
+        }
+        #expect(budget.balanceNanoseconds == -2_000_000)
+        #expect(budget.turns == 0)
+        loop.advanceTime(by: .milliseconds(11))
+        #expect(resumed == 1)
+        #expect(budget.turns == 1)
+        #expect(budget.balanceNanoseconds > 0)
+        #expect(budget.mayRun())
+        // A long pause refills the bucket only up to its capacity: no credit to overspend later.
+        loop.advanceTime(by: .seconds(10))
+        #expect(budget.balanceNanoseconds == 2_000_000)
+        try? loop.syncShutdownGracefully()
+    }
+
+    @Test("Within the budget, a spent slice lets the loop's queued work go first, and the session resumes on the next turn")
+    func sliceYields() {
+        let loop = EmbeddedEventLoop()
+        let budget = LoopBudget(eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250))
+        budget.charge(.microseconds(300))
+        #expect(!budget.mayRun(), "the slice is spent, the bucket is not")
+        var order: [String] = []
+        loop.execute { order.append("host") }
+        budget.waitForTurn { order.append("session") }
+        loop.run()
+        #expect(order == ["host", "session"])
+        try? loop.syncShutdownGracefully()
     }
 }

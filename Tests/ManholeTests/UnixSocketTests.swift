@@ -103,7 +103,7 @@ struct UnixSocketTests {
         // Failed logins over the socket are throttled per uid (the socket has no IP address).
         let guesser = try ManholeConnection(socketPath: socketPath)
         #expect(throws: ManholeConnection.LoginFailure.self) { try guesser.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
-        #expect(server.manhole.environment.state.throttle(of: "uid:\(getuid())").failures == 1)
+        #expect(server.manhole.environment.state.throttle(of: LoginSource.uid(getuid())).failures == 1)
     }
 
     @Test("A directory open to group or others is refused at start",
