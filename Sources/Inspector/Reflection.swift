@@ -43,6 +43,10 @@ struct Reflected {
                 self.init(value: character, shape: .text(String(character)), mirror: nil, knownCount: 0)
                 return
             }
+            if let summary = Opacity.summary(of: value) {
+                self.init(value: value, shape: .custom(OpaqueSummary(summary), children: []), mirror: nil, knownCount: 0)
+                return
+            }
             if let custom = value as? any InspectorRepresentable {
                 let children = custom.inspectorChildren
                 let mirror = children == nil ? Mirror(reflecting: custom) : nil
@@ -169,12 +173,14 @@ struct Reflected {
     }
 
     /// The first `limit` children in display order (dictionaries and sets in key order when they
-    /// are small enough and their keys `Comparable`).
-    func page(limit: Int, sortLimit: Int) -> Page {
+    /// are small enough and their keys `Comparable`, and sorting them fits in half of what is
+    /// left of `budget`; otherwise in storage order, with a note).
+    func page(limit: Int, sortLimit: Int, budget: WorkBudget) -> Page {
+        let limit = Swift.max(0, limit)
         switch shape {
         case .dictionary:
             if let dictionary = value as? any DictionaryReflecting {
-                let (entries, ordering) = dictionary.reflectedEntries(first: limit, sortLimit: sortLimit)
+                let (entries, ordering) = dictionary.reflectedEntries(first: limit, sortLimit: sortLimit, budget: budget)
                 let items = entries.map { (label: Self.keyLabel($0.key), value: $0.value) }
                 return Page(
                     items: items, hasMore: dictionary.reflectedCount > items.count, total: dictionary.reflectedCount,
@@ -182,7 +188,7 @@ struct Reflected {
             }
         case .set:
             if let set = value as? any SetReflecting {
-                let (members, ordering) = set.reflectedMembers(first: limit, sortLimit: sortLimit)
+                let (members, ordering) = set.reflectedMembers(first: limit, sortLimit: sortLimit, budget: budget)
                 let items = members.enumerated().map { (label: "[\($0.offset)]", value: $0.element) }
                 return Page(
                     items: items, hasMore: set.reflectedCount > items.count, total: set.reflectedCount,
@@ -193,7 +199,7 @@ struct Reflected {
         }
         var items: [(label: String, value: Any)] = []
         var hasMore = false
-        items.reserveCapacity(Swift.min(limit, knownCount ?? limit))
+        items.reserveCapacity(Swift.min(limit, knownCount ?? 0, 1_024))
         forEachChild { label, value in
             if items.count == limit {
                 hasMore = true
@@ -309,11 +315,20 @@ struct Reflected {
         "[\(keyText(key))]"
     }
 
-    /// A key as it appears between brackets.
+    /// A key as it appears between brackets (an opaque key, see ``InspectorOpaque``, by its type only).
     static func keyText(_ key: Any) -> String {
         if let string = key as? String { return Quoting.quote(string, maxLength: 80).text }
+        if Opacity.isOpaque(type(of: key)) { return "<" + Quoting.oneLine(String(describing: type(of: key))) + ">" }
         return Quoting.firstLine(String(describing: key), maxLength: 80)
     }
+}
+
+/// The summary shown for an opaque value (see ``InspectorOpaque``).
+private struct OpaqueSummary: InspectorRepresentable {
+    let inspectorSummary: String
+    var inspectorChildren: [(label: String, value: Any)]? { [] }
+
+    init(_ summary: String) { inspectorSummary = summary }
 }
 
 /// How the entries of a dictionary or set page were chosen.
@@ -321,79 +336,125 @@ enum EntryOrdering {
     case sorted
     case unsortable
     case tooLargeToSort
+    /// Sorting ran out of its share of the work budget.
+    case sortStopped
 
     func note(shown: Int, sortLimit: Int, noun: String) -> String? {
-        guard case .tooLargeToSort = self else { return nil }
-        return "first \(shown) in storage order: more than \(sortLimit) \(noun) to sort"
+        switch self {
+        case .sorted, .unsortable: nil
+        case .tooLargeToSort: "first \(shown) in storage order: more than \(sortLimit) \(noun) to sort"
+        case .sortStopped: "first \(shown) in storage order: sorting skipped (work limit)"
+        }
     }
 }
 
+/// What a budgeted lookup found.
+enum Lookup {
+    case found(Any)
+    /// Looked everywhere: there is none.
+    case missing
+    /// The work budget ran out after `scanned` keys or members.
+    case stopped(scanned: Int)
+}
+
 /// Typed access to a `Dictionary` behind `Any`: O(1) count and key lookup, and a page of
-/// entries in key order without sorting the whole dictionary.
+/// entries in key order without sorting the whole dictionary. Every scan is bounded by a
+/// ``WorkBudget``.
 protocol DictionaryReflecting {
     var reflectedCount: Int { get }
-    func reflectedEntries(first limit: Int, sortLimit: Int) -> (entries: [(key: Any, value: Any)], ordering: EntryOrdering)
-    /// The value for the key spelled `text` (`user:42` for a string key, `42` for an integer key).
-    func reflectedValue(forKeyText text: String) -> Any?
-    /// Up to `limit` keys, in storage order.
-    func reflectedKeys(limit: Int) -> [Any]
+    func reflectedEntries(first limit: Int, sortLimit: Int, budget: WorkBudget)
+        -> (entries: [(key: Any, value: Any)], ordering: EntryOrdering)
+    /// The value for the key spelled `text` (`user:42` for a string key, `42` for an integer
+    /// key): a hashed lookup when the key type can be made from text, else a scan of the keys.
+    func reflectedValue(forKeyText text: String, budget: WorkBudget) -> Lookup
+    /// Up to `limit` keys, in storage order, as many as `budget` allows.
+    func reflectedKeys(limit: Int, budget: WorkBudget) -> [Any]
     /// The bracketed spellings (``Reflected/keyText(_:)``) that start with `prefix`, among the
-    /// first `limit` keys, unsorted.
-    func reflectedKeyTexts(withPrefix prefix: String, limit: Int) -> [String]
+    /// first `limit` keys (fewer when `budget` runs out), unsorted.
+    func reflectedKeyTexts(withPrefix prefix: String, limit: Int, budget: WorkBudget) -> [String]
 }
 
 /// Typed access to a `Set` behind `Any`.
 protocol SetReflecting {
     var reflectedCount: Int { get }
-    func reflectedMembers(first limit: Int, sortLimit: Int) -> (members: [Any], ordering: EntryOrdering)
+    func reflectedMembers(first limit: Int, sortLimit: Int, budget: WorkBudget) -> (members: [Any], ordering: EntryOrdering)
+    /// The member at `index` (0 ≤ `index` < count) in display order: key order when the set is
+    /// sortable and at most `sortLimit` long, else storage order.
+    func reflectedMember(at index: Int, sortLimit: Int, budget: WorkBudget) -> Lookup
 }
 
 /// Dictionaries whose keys are `Comparable`, found by a dynamic cast.
 private protocol SortableDictionary {
-    func smallestEntries(_ limit: Int) -> [(key: Any, value: Any)]
+    func smallestEntries(_ limit: Int, budget: WorkBudget) -> [(key: Any, value: Any)]?
+}
+
+/// What a hashed lookup by text says.
+private enum TextLookup {
+    case found(Any)
+    /// The text makes a key that is not there, and no other key is spelled that way.
+    case missing
+    /// The text makes no key, or a key spelled differently: only a scan can tell.
+    case undecided
 }
 
 /// Dictionaries whose keys can be made from text, found by a dynamic cast.
 private protocol TextKeyedDictionary {
-    func value(forKeyText text: String) -> Any?
+    func value(forKeyText text: String) -> TextLookup
 }
 
 /// Sets whose members are `Comparable`, found by a dynamic cast.
 private protocol SortableSet {
-    func smallestMembers(_ limit: Int) -> [Any]
+    func smallestMembers(_ limit: Int, budget: WorkBudget) -> [Any]?
 }
 
 extension Dictionary: DictionaryReflecting {
     var reflectedCount: Int { count }
 
-    func reflectedEntries(first limit: Int, sortLimit: Int) -> (entries: [(key: Any, value: Any)], ordering: EntryOrdering) {
-        guard let sortable = self as Any as? any SortableDictionary else {
-            return (prefix(limit).map { (key: $0.key as Any, value: $0.value as Any) }, .unsortable)
+    func reflectedEntries(first limit: Int, sortLimit: Int, budget: WorkBudget)
+        -> (entries: [(key: Any, value: Any)], ordering: EntryOrdering)
+    {
+        let limit = Swift.max(0, limit)
+        let unsorted = { prefix(limit).map { (key: $0.key as Any, value: $0.value as Any) } }
+        guard let sortable = self as Any as? any SortableDictionary else { return (unsorted(), .unsortable) }
+        guard count <= sortLimit else { return (unsorted(), .tooLargeToSort) }
+        guard let entries = sortable.smallestEntries(limit, budget: budget.share(0.5)) else {
+            return (unsorted(), .sortStopped)
         }
-        guard count <= sortLimit else {
-            return (prefix(limit).map { (key: $0.key as Any, value: $0.value as Any) }, .tooLargeToSort)
-        }
-        return (sortable.smallestEntries(limit), .sorted)
+        return (entries, .sorted)
     }
 
-    func reflectedValue(forKeyText text: String) -> Any? {
-        if let keyed = self as Any as? any TextKeyedDictionary, let value = keyed.value(forKeyText: text) {
-            return value
+    func reflectedValue(forKeyText text: String, budget: WorkBudget) -> Lookup {
+        if let keyed = self as Any as? any TextKeyedDictionary {
+            switch keyed.value(forKeyText: text) {
+            case .found(let value): return .found(value)
+            case .missing: return .missing
+            case .undecided: break
+            }
         }
-        for (key, value) in self where Reflected.keyText(key) == text || String(describing: key) == text {
-            return value as Any
+        var scanned = 0
+        for (key, value) in self {
+            guard budget.spend() else { return .stopped(scanned: scanned) }
+            scanned += 1
+            if Reflected.keyText(key) == text || String(describing: key) == text { return .found(value as Any) }
         }
-        return nil
+        return .missing
     }
 
-    func reflectedKeys(limit: Int) -> [Any] {
-        keys.prefix(limit).map { $0 as Any }
+    func reflectedKeys(limit: Int, budget: WorkBudget) -> [Any] {
+        var keys: [Any] = []
+        for key in self.keys.prefix(Swift.max(0, limit)) {
+            guard budget.spend() else { break }
+            keys.append(key)
+        }
+        return keys
     }
 
-    func reflectedKeyTexts(withPrefix prefix: String, limit: Int) -> [String] {
+    func reflectedKeyTexts(withPrefix prefix: String, limit: Int, budget: WorkBudget) -> [String] {
         var texts: [String] = []
+        let limit = Swift.max(0, limit)
         guard let strings = keys as Any as? Dictionary<String, Value>.Keys else {
             for key in keys.prefix(limit) {
+                guard budget.spend() else { break }
                 let text = Reflected.keyText(key)
                 if text.hasPrefix(prefix) { texts.append(text) }
             }
@@ -402,7 +463,9 @@ extension Dictionary: DictionaryReflecting {
         // Quoting every key is the expensive part: the raw key rules most out first.
         let raw = prefix.hasPrefix("\"") ? String(prefix.dropFirst()) : prefix
         let quick = String(raw.prefix(while: { $0 != "\\" }))
-        for key in strings.prefix(limit) where key.hasPrefix(quick) {
+        for key in strings.prefix(limit) {
+            guard budget.spend() else { break }
+            guard key.hasPrefix(quick) else { continue }
             let text = Reflected.keyText(key)
             if text.hasPrefix(prefix) { texts.append(text) }
         }
@@ -411,43 +474,83 @@ extension Dictionary: DictionaryReflecting {
 }
 
 extension Dictionary: SortableDictionary where Key: Comparable {
-    fileprivate func smallestEntries(_ limit: Int) -> [(key: Any, value: Any)] {
-        Selection.smallest(limit, of: self) { $0.key < $1.key }.map { (key: $0.key as Any, value: $0.value as Any) }
+    fileprivate func smallestEntries(_ limit: Int, budget: WorkBudget) -> [(key: Any, value: Any)]? {
+        Selection.smallest(limit, of: self, budget: budget) { $0.key < $1.key }?
+            .map { (key: $0.key as Any, value: $0.value as Any) }
     }
 }
 
 extension Dictionary: TextKeyedDictionary where Key: LosslessStringConvertible {
-    fileprivate func value(forKeyText text: String) -> Any? {
-        guard let key = Key(text), let value = self[key] else { return nil }
-        return value as Any
+    fileprivate func value(forKeyText text: String) -> TextLookup {
+        guard let key = Key(text) else { return .undecided }
+        if let value = self[key] { return .found(value as Any) }
+        // Another key may be spelled `text` only when this one is spelled otherwise (`+5` is 5).
+        return String(describing: key) == text ? .missing : .undecided
     }
 }
 
 extension Set: SetReflecting {
     var reflectedCount: Int { count }
 
-    func reflectedMembers(first limit: Int, sortLimit: Int) -> (members: [Any], ordering: EntryOrdering) {
-        guard let sortable = self as Any as? any SortableSet else {
-            return (prefix(limit).map { $0 as Any }, .unsortable)
+    func reflectedMembers(first limit: Int, sortLimit: Int, budget: WorkBudget) -> (members: [Any], ordering: EntryOrdering) {
+        let limit = Swift.max(0, limit)
+        let unsorted = { prefix(limit).map { $0 as Any } }
+        guard let sortable = self as Any as? any SortableSet else { return (unsorted(), .unsortable) }
+        guard count <= sortLimit else { return (unsorted(), .tooLargeToSort) }
+        guard let members = sortable.smallestMembers(limit, budget: budget.share(0.5)) else {
+            return (unsorted(), .sortStopped)
         }
-        guard count <= sortLimit else { return (prefix(limit).map { $0 as Any }, .tooLargeToSort) }
-        return (sortable.smallestMembers(limit), .sorted)
+        return (members, .sorted)
+    }
+
+    func reflectedMember(at index: Int, sortLimit: Int, budget: WorkBudget) -> Lookup {
+        guard index >= 0, index < count else { return .missing }
+        if count <= sortLimit, let sortable = self as Any as? any SortableSet {
+            // index < count <= sortLimit, so index + 1 cannot overflow.
+            guard let members = sortable.smallestMembers(index + 1, budget: budget) else { return .stopped(scanned: 0) }
+            return index < members.count ? .found(members[index]) : .missing
+        }
+        var position = startIndex
+        for walked in 0..<index {
+            guard budget.spend() else { return .stopped(scanned: walked) }
+            formIndex(after: &position)
+        }
+        return .found(self[position] as Any)
     }
 }
 
 extension Set: SortableSet where Element: Comparable {
-    fileprivate func smallestMembers(_ limit: Int) -> [Any] {
-        Selection.smallest(limit, of: self, by: <).map { $0 as Any }
+    fileprivate func smallestMembers(_ limit: Int, budget: WorkBudget) -> [Any]? {
+        Selection.smallest(limit, of: self, budget: budget, by: <)?.map { $0 as Any }
     }
 }
 
-/// Partial selection: the `k` smallest elements in order, in one pass, without sorting everything.
+/// Partial selection: the `k` smallest elements in order, without sorting everything when `k`
+/// is small; every comparison is charged to a ``WorkBudget``.
 enum Selection {
-    static func smallest<S: Sequence>(_ k: Int, of elements: S, by less: (S.Element, S.Element) -> Bool) -> [S.Element] {
+    /// Up to this many kept elements, selection inserts into a short sorted array; above it, the
+    /// elements are merge-sorted (inserting into a long array would move too much).
+    static let insertionLimit = 64
+
+    /// The `k` smallest of `elements` in order, or `nil` when `budget` ran out first.
+    static func smallest<S: Sequence>(
+        _ k: Int, of elements: S, budget: WorkBudget, by less: (S.Element, S.Element) -> Bool
+    ) -> [S.Element]? {
         guard k > 0 else { return [] }
+        guard k <= insertionLimit else {
+            var all: [S.Element] = []
+            all.reserveCapacity(Swift.min(elements.underestimatedCount, 1 << 20))
+            for element in elements {
+                guard budget.spend() else { return nil }
+                all.append(element)
+            }
+            guard let sorted = mergeSorted(all, budget: budget, by: less) else { return nil }
+            return Array(sorted.prefix(k))
+        }
         var kept: [S.Element] = []
         kept.reserveCapacity(k)
         for element in elements {
+            guard budget.spend() else { return nil }
             if kept.count == k {
                 guard less(element, kept[k - 1]) else { continue }
                 kept.removeLast()
@@ -461,5 +564,55 @@ enum Selection {
             kept.insert(element, at: low)
         }
         return kept
+    }
+
+    /// The k smallest, with no work limit (tests and tools).
+    static func smallest<S: Sequence>(_ k: Int, of elements: S, by less: (S.Element, S.Element) -> Bool) -> [S.Element] {
+        smallest(k, of: elements, budget: .unlimited, by: less) ?? []
+    }
+
+    /// `items` sorted (stable, bottom-up merge sort), or `nil` when `budget` ran out first; one
+    /// step per comparison.
+    static func mergeSorted<T>(_ items: [T], budget: WorkBudget, by less: (T, T) -> Bool) -> [T]? {
+        let count = items.count
+        guard count > 1 else { return items }
+        var source = items
+        var target = items
+        var width = 1
+        while width < count {
+            var start = 0
+            while start < count {
+                let middle = Swift.min(start + width, count)
+                let end = Swift.min(middle + width, count)
+                var left = start
+                var right = middle
+                var out = start
+                while left < middle, right < end {
+                    guard budget.spend() else { return nil }
+                    if less(source[right], source[left]) {
+                        target[out] = source[right]
+                        right += 1
+                    } else {
+                        target[out] = source[left]
+                        left += 1
+                    }
+                    out += 1
+                }
+                while left < middle {
+                    target[out] = source[left]
+                    left += 1
+                    out += 1
+                }
+                while right < end {
+                    target[out] = source[right]
+                    right += 1
+                    out += 1
+                }
+                start = end
+            }
+            swap(&source, &target)
+            width = width > count / 2 ? count : width * 2
+        }
+        return source
     }
 }
