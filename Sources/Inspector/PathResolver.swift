@@ -42,6 +42,17 @@ enum PathResolver {
                 return payload
             }
             if !current.isContainer, let found = child(of: current, labelled: name, budget: budget) { return found }
+            if name == "count", case .text(let string) = current.shape, string.utf8.count > Quoting.characterCountLimit {
+                // Counting the characters of a long string walks all of them: within budget.
+                var counted = 0
+                var position = string.startIndex
+                while position < string.endIndex {
+                    if counted % 64 == 0, !budget.spend() { throw stopped(counted, of: nil, "characters") }
+                    string.formIndex(after: &position)
+                    counted += 1
+                }
+                return counted
+            }
             if name == "count", current.hasCountMember { return current.countMember }
             throw .noSuchMember(
                 member: name, at: at(), typeName: typeName, offset: segment.offset,

@@ -9,7 +9,8 @@
 /// storage order with a note, a rendering ends with ``RenderedNode/Truncation/work``, completion
 /// returns the candidates found so far.
 public struct WorkLimit: Sendable, Hashable, Codable {
-    /// How long one operation may run. Default 5 ms.
+    /// How long one operation may run. Default 5 ms. The clock is read only after the first
+    /// 1,024 steps, so a small operation does the same work however loaded the machine is.
     public var time: Duration
     /// How many steps (keys, members or names scanned, comparisons made) one operation may take.
     /// Default `Int.max`: only ``time`` bounds it. A count is what tests use, being the same on
@@ -30,17 +31,21 @@ public struct WorkLimit: Sendable, Hashable, Codable {
 }
 
 /// The work left to one operation: steps counted as scans run, the clock read every
-/// ``checkInterval`` steps. Used only on the thread that runs the operation.
+/// ``checkInterval`` steps once the first ``clockFreeSteps`` are taken. Used only on the thread
+/// that runs the operation.
 final class WorkBudget {
     /// How many steps pass between two readings of the clock.
     static let checkInterval = 256
+    /// Steps taken before the clock is first read: an operation this small does the same work
+    /// however loaded the machine is (a descheduled thread would otherwise find its time gone).
+    static let clockFreeSteps = 1_024
 
     let limit: WorkLimit
     private let start: ContinuousClock.Instant
     private let deadline: ContinuousClock.Instant
     /// Steps taken so far.
     private(set) var spent = 0
-    private var nextCheck = WorkBudget.checkInterval
+    private var nextCheck = WorkBudget.clockFreeSteps
     /// Whether the budget has run out; once it has, every ``spend(_:)`` returns `false`.
     private(set) var isExhausted = false
     private let parent: WorkBudget?
@@ -78,7 +83,7 @@ final class WorkBudget {
             isExhausted = true
             return false
         }
-        if checkingClock || spent >= nextCheck {
+        if spent >= nextCheck || (checkingClock && spent >= Self.clockFreeSteps) {
             nextCheck = spent > .max - Self.checkInterval ? .max : spent + Self.checkInterval
             if ContinuousClock.now >= deadline {
                 isExhausted = true
@@ -86,15 +91,6 @@ final class WorkBudget {
             }
         }
         return true
-    }
-
-    /// Whether any work is left (reads the clock).
-    var hasTimeLeft: Bool {
-        guard !isExhausted else { return false }
-        if ContinuousClock.now >= deadline || spent >= limit.steps || !(parent?.hasTimeLeft ?? true) {
-            isExhausted = true
-        }
-        return !isExhausted
     }
 
     /// A share of what is left (`fraction` of the remaining steps and time), for a part of the

@@ -54,5 +54,4 @@ struct OpacityTests {
         // Plain values of those modules are still shown.
         #expect(!Renderer().render(TimeAmount.seconds(3), label: "t").plainText.contains("not inspected"))
     }
-
 }

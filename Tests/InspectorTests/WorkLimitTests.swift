@@ -75,6 +75,15 @@ struct WorkLimitTests {
         #expect(try resolve(members, "s[999]", steps: 1_000, sortLimit: 10) is Int)
     }
 
+    @Test("Counting the characters of a long string stops at the work limit and says so")
+    func longStringCountStops() throws {
+        let text = String(repeating: "é", count: 1_000_000)
+        #expect(
+            throws: PathError.workLimitReached(at: "t", typeName: "String", offset: 1, scanned: 6_400, total: nil, noun: "characters")
+        ) { try resolve(text, "t.count", steps: 100) }
+        #expect(try resolve(text, "t.count", steps: .max) as? Int == 1_000_000)
+    }
+
     @Test("A sorted page whose sorting would overrun half the budget is shown in storage order, marked")
     func sortingSkipped() {
         let members = Set((0..<5_000).map { "member-\($0)" })
