@@ -73,7 +73,7 @@ nonisolated(unsafe) let liveRoots: [String: Any] = {
         "config": Config(),
         "cycle": first,
         "text": "hello\u{9B}\u{1B}[2J",
-        "large": Dictionary(uniqueKeysWithValues: (0..<2_000).map { (Point(x: $0, y: 0), $0) }),
+        "large": Dictionary(uniqueKeysWithValues: (0..<300).map { (Point(x: $0, y: 0), $0) }),
     ]
 }()
 

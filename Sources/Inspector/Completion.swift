@@ -7,8 +7,9 @@ extension Inspector {
     ///
     /// The value under completion is read in its entry's context, like ``inspect(_:options:)``;
     /// at most ``Configuration/completionScanLimit`` names are looked at (fewer when the work limit
-    /// of ``Configuration/renderOptions`` runs out first) and ``Configuration/maxCompletions`` returned. A partial path that does not resolve has no
-    /// completions. The future completes on the reactor's loop.
+    /// of ``Configuration/renderOptions`` runs out first) and ``Configuration/maxCompletions``
+    /// returned. A partial path that does not resolve has no completions. The future completes on
+    /// the reactor's loop.
     public func complete(_ partial: String) -> EventLoopFuture<[String]> {
         let loop = reactor.eventLoop
         let limit = configuration.maxCompletions
