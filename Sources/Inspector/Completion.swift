@@ -89,8 +89,9 @@ enum Completion {
                 .map { split.base + "[" + $0 + "]" }
         case .dictionary:
             guard let dictionary = value.value as? any DictionaryReflecting else { return [] }
+            // The scan leaves a quarter of the budget to sort what it found.
             let matches = dictionary.reflectedKeyTexts(
-                withPrefix: split.prefix, limit: configuration.completionScanLimit, budget: budget)
+                withPrefix: split.prefix, limit: configuration.completionScanLimit, budget: budget.share(0.75))
             return Array(matches.sorted().prefix(limit)).map { split.base + "[" + $0 + "]" }
         default:
             return []

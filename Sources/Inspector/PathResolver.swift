@@ -166,14 +166,16 @@ enum PathResolver {
             case .missing:
                 break
             }
-            let keys = dictionary.reflectedKeys(limit: scanLimit, budget: budget)
+            // Suggestions are a courtesy: a quarter of what is left.
+            let share = budget.share(0.25)
+            let keys = dictionary.reflectedKeys(limit: scanLimit, budget: share)
             var byText: [String: String] = [:]
             for key in keys {
-                guard budget.spend() else { break }
+                guard share.spend() else { break }
                 let text = String(describing: key)
                 if byText[text] == nil { byText[text] = Reflected.keyText(key) }
             }
-            let closest = Suggestions.closest(to: key, among: byText.keys.sorted(), budget: budget)
+            let closest = Suggestions.closest(to: key, among: byText.keys, budget: share)
             throw .noSuchKey(
                 key: written(segment), at: at, typeName: typeName, offset: segment.offset,
                 suggestions: closest.compactMap { byText[$0] })

@@ -405,6 +405,8 @@ private protocol TextKeyedDictionary {
 /// Sets whose members are `Comparable`, found by a dynamic cast.
 private protocol SortableSet {
     func smallestMembers(_ limit: Int, budget: WorkBudget) -> [Any]?
+    /// The member at `rank` (0 ≤ `rank` < count) in increasing order, or `nil` when `budget` ran out.
+    func member(ofRank rank: Int, budget: WorkBudget) -> Any?
 }
 
 extension Dictionary: DictionaryReflecting {
@@ -506,9 +508,10 @@ extension Set: SetReflecting {
     func reflectedMember(at index: Int, sortLimit: Int, budget: WorkBudget) -> Lookup {
         guard index >= 0, index < count else { return .missing }
         if count <= sortLimit, let sortable = self as Any as? any SortableSet {
-            // index < count <= sortLimit, so index + 1 cannot overflow.
-            guard let members = sortable.smallestMembers(index + 1, budget: budget) else { return .stopped(scanned: 0) }
-            return index < members.count ? .found(members[index]) : .missing
+            guard let member = sortable.member(ofRank: index, budget: budget) else {
+                return .stopped(scanned: Swift.min(budget.spent, count))
+            }
+            return .found(member)
         }
         var position = startIndex
         for walked in 0..<index {
@@ -522,6 +525,13 @@ extension Set: SetReflecting {
 extension Set: SortableSet where Element: Comparable {
     fileprivate func smallestMembers(_ limit: Int, budget: WorkBudget) -> [Any]? {
         Selection.smallest(limit, of: self, budget: budget, by: <)?.map { $0 as Any }
+    }
+
+    fileprivate func member(ofRank rank: Int, budget: WorkBudget) -> Any? {
+        guard rank >= Selection.insertionLimit else {
+            return Selection.smallest(rank + 1, of: self, budget: budget, by: <)?.last.map { $0 as Any }
+        }
+        return Selection.element(ofRank: rank, of: self, budget: budget, by: <).map { $0 as Any }
     }
 }
 
@@ -564,6 +574,53 @@ enum Selection {
             kept.insert(element, at: low)
         }
         return kept
+    }
+
+    /// The element at `rank` (0-based) in increasing order, by quickselect (about 3.4 comparisons
+    /// per element on average, against n·log n for a sort); `nil` when `rank` is out of range or
+    /// `budget` ran out first. Pivots come from a generator seeded by the count, so a run is
+    /// repeatable.
+    static func element<S: Sequence>(
+        ofRank rank: Int, of elements: S, budget: WorkBudget, by less: (S.Element, S.Element) -> Bool
+    ) -> S.Element? {
+        var items: [S.Element] = []
+        items.reserveCapacity(Swift.min(elements.underestimatedCount, 1 << 20))
+        for element in elements {
+            guard budget.spend() else { return nil }
+            items.append(element)
+        }
+        guard rank >= 0, rank < items.count else { return nil }
+        var generator = SplitMix(seed: UInt64(items.count))
+        var low = 0
+        var high = items.count - 1
+        while low < high {
+            items.swapAt(Int.random(in: low...high, using: &generator), high)
+            var store = low
+            for index in low..<high {
+                guard budget.spend() else { return nil }
+                if less(items[index], items[high]) {
+                    items.swapAt(index, store)
+                    store += 1
+                }
+            }
+            items.swapAt(store, high)
+            if rank == store { return items[store] }
+            if rank < store { high = store - 1 } else { low = store + 1 }
+        }
+        return items[rank]
+    }
+
+    /// A small, seedable generator for pivots (SplitMix64).
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 
     /// The k smallest, with no work limit (tests and tools).

@@ -9,8 +9,9 @@
 /// storage order with a note, a rendering ends with ``RenderedNode/Truncation/work``, completion
 /// returns the candidates found so far.
 public struct WorkLimit: Sendable, Hashable, Codable {
-    /// How long one operation may run. Default 5 ms. The clock is read only after the first
-    /// 1,024 steps, so a small operation does the same work however loaded the machine is.
+    /// How long one operation may run. Default 5 ms. Scans stop at 90 % of it, leaving the rest
+    /// to finish the reply. The clock is read only after the first 1,024 steps, so a small
+    /// operation does the same work however loaded the machine is.
     public var time: Duration
     /// How many steps (keys, members or names scanned, comparisons made) one operation may take.
     /// Default `Int.max`: only ``time`` bounds it. A count is what tests use, being the same on
@@ -35,7 +36,10 @@ public struct WorkLimit: Sendable, Hashable, Codable {
 /// that runs the operation.
 final class WorkBudget {
     /// How many steps pass between two readings of the clock.
-    static let checkInterval = 256
+    static let checkInterval = 64
+    /// The share of ``WorkLimit/time`` scans may use: the rest is left to finish the reply
+    /// (sorting what was found, rendering the nodes collected, building the error).
+    static let scanShareOfTime = 0.9
     /// Steps taken before the clock is first read: an operation this small does the same work
     /// however loaded the machine is (a descheduled thread would otherwise find its time gone).
     static let clockFreeSteps = 1_024
@@ -53,7 +57,7 @@ final class WorkBudget {
     init(_ limit: WorkLimit) {
         self.limit = limit
         start = .now
-        deadline = start.advanced(by: limit.time)
+        deadline = start.advanced(by: limit.time * Self.scanShareOfTime)
         parent = nil
     }
 

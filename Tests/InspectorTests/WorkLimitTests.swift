@@ -73,6 +73,15 @@ struct WorkLimitTests {
                 at: "s", typeName: "Set<Int>", offset: 1, scanned: 1_000, total: 100_000, noun: "members")
         ) { try resolve(members, "s[99999]", steps: 1_000, sortLimit: 10) }
         #expect(try resolve(members, "s[999]", steps: 1_000, sortLimit: 10) is Int)
+        // A sortable set is indexed in key order: a selection, charged per comparison.
+        let sorted = Set((0..<5_000).shuffled())
+        for rank in [0, 63, 64, 2_500, 4_321, 4_999] {
+            #expect(try resolve(sorted, "s[\(rank)]", steps: .max) as? Int == rank)
+        }
+        #expect(throws: PathError.self) { try resolve(sorted, "s[4321]", steps: 100) }
+        for rank in [0, 1, 17, 99] {
+            #expect(Selection.element(ofRank: rank, of: (0..<100).shuffled(), budget: .unlimited, by: <) == rank)
+        }
     }
 
     @Test("Counting the characters of a long string stops at the work limit and says so")
