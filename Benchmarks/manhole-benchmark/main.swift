@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole, shutdown (comma-separated) or all.")
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole, shutdown (comma-separated) or all; also hostile-inspector (not in all).")
     var sections = "all"
 
     func run() throws {
@@ -37,6 +37,7 @@ struct ManholeBenchmark: ParsableCommand {
             print("\n## Inspector")
             runInspectorBenchmarks()
         }
+        if wanted.contains("hostile-inspector") { runHostileInspectorBenchmarks() }
         if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
     }

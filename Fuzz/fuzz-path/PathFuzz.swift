@@ -7,6 +7,15 @@ import Inspector
 //   a combining or prepended mark that would fuse with a quote or an escape as `\u{…}` (this
 //   fuzzer found those keys: they are in the corpus).
 // A failed parse must point inside the path.
+//
+// A path that parses is then resolved against a corpus of live values (`LiveValues.swift`:
+// arrays, sets, dictionaries keyed by every kind of key, nested, optional, enums with payloads,
+// classes with cycles, hostile text), under a work limit counted in steps so that every run is
+// the same. What resolves is rendered, and:
+// - the rendering holds no terminal control but its newlines;
+// - every child it shows, its label appended to the path, parses and resolves to a value that
+//   renders with the same type and summary;
+// - every completion of the path, and of the path cut before its last segment, parses and resolves.
 
 /// `key` as a quoted path key, ASCII only: no character of it can merge with the quotes.
 private func canonicalKey(_ key: String) -> String {
@@ -63,5 +72,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for index in 0...path.segments.count { _ = path.prefix(before: index) }
     checkReparse(path, as: render(path, key: canonicalKey), how: "canonical")
     checkReparse(path, as: render(path) { Quoting.quote($0, maxLength: .max).text }, how: "Quoting")
+    checkLive(path)
     return 0
 }

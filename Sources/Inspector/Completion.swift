@@ -6,9 +6,10 @@ extension Inspector {
     /// the whole path, ready to replace the word being completed.
     ///
     /// The value under completion is read in its entry's context, like ``inspect(_:options:)``;
-    /// at most ``Configuration/completionScanLimit`` names are looked at and
-    /// ``Configuration/maxCompletions`` returned. A partial path that does not resolve has no
-    /// completions. The future completes on the reactor's loop.
+    /// at most ``Configuration/completionScanLimit`` names are looked at (fewer when the work limit
+    /// of ``Configuration/renderOptions`` runs out first) and ``Configuration/maxCompletions``
+    /// returned. A partial path that does not resolve has no completions. The future completes on
+    /// the reactor's loop.
     public func complete(_ partial: String) -> EventLoopFuture<[String]> {
         let loop = reactor.eventLoop
         let limit = configuration.maxCompletions
@@ -16,8 +17,8 @@ extension Inspector {
             return loop.makeSucceededFuture(Array(names.filter { $0.hasPrefix(partial) }.prefix(limit)))
         }
         let configuration = self.configuration
-        return resolving(split.base) { value, _ in
-            Completion.candidates(of: Reflected(value), split: split, configuration: configuration)
+        return resolving(split.base) { value, _, budget in
+            Completion.candidates(of: Reflected(value), split: split, configuration: configuration, budget: budget)
         }.flatMapErrorThrowing { error in
             if error is PathError { return [] }
             throw error
@@ -59,7 +60,9 @@ enum Completion {
             prefix: String(partial[partial.index(after: last)...]))
     }
 
-    static func candidates(of value: Reflected, split: Split, configuration: Inspector.Configuration) -> [String] {
+    static func candidates(
+        of value: Reflected, split: Split, configuration: Inspector.Configuration, budget: WorkBudget = .unlimited
+    ) -> [String] {
         let limit = configuration.maxCompletions
         if split.separator == "." {
             guard !split.prefix.contains("]") else { return [] }
@@ -67,6 +70,7 @@ enum Completion {
             var visited = 0
             if !value.isContainer {
                 value.forEachChild { label, _ in
+                    guard budget.spend() else { return false }
                     if !label.hasPrefix("["), label.hasPrefix(split.prefix) { names.append(label) }
                     visited += 1
                     return visited < configuration.completionScanLimit
@@ -85,7 +89,9 @@ enum Completion {
                 .map { split.base + "[" + $0 + "]" }
         case .dictionary:
             guard let dictionary = value.value as? any DictionaryReflecting else { return [] }
-            let matches = dictionary.reflectedKeyTexts(withPrefix: split.prefix, limit: configuration.completionScanLimit)
+            // The scan leaves a quarter of the budget to sort what it found.
+            let matches = dictionary.reflectedKeyTexts(
+                withPrefix: split.prefix, limit: configuration.completionScanLimit, budget: budget.share(0.75))
             return Array(matches.sorted().prefix(limit)).map { split.base + "[" + $0 + "]" }
         default:
             return []

@@ -53,9 +53,9 @@ public final class Inspector: Sendable {
             self.logger = logger
             self.renderOptions = renderOptions
             self.readTimeout = readTimeout
-            self.maxCompletions = maxCompletions
-            self.maxIndexCompletions = maxIndexCompletions
-            self.completionScanLimit = completionScanLimit
+            self.maxCompletions = max(0, maxCompletions)
+            self.maxIndexCompletions = max(0, maxIndexCompletions)
+            self.completionScanLimit = max(0, completionScanLimit)
         }
     }
 
@@ -147,9 +147,10 @@ public final class Inspector: Sendable {
     ///   read fails or times out, `ReactorError.stopped` once the reactor has stopped (callbacks on
     ///   it then run only if the loop itself still runs, as an attached host loop does).
     public func inspect(_ path: String, options: RenderOptions? = nil) -> EventLoopFuture<Rendering> {
-        let renderer = Renderer(options: options ?? configuration.renderOptions)
-        return resolving(path) { value, parsed in
-            renderer.render(value, label: parsed.text)
+        let options = options ?? configuration.renderOptions
+        let renderer = Renderer(options: options)
+        return resolving(path, options: options) { value, parsed, budget in
+            renderer.render(value, label: parsed.text, budget: budget)
         }
     }
 
@@ -176,9 +177,12 @@ public final class Inspector: Sendable {
         }
     }
 
-    /// Follows `path` in its entry's read context and applies `body` to the value reached there.
+    /// Follows `path` in its entry's read context and applies `body` to the value reached there,
+    /// with what is left of the operation's work budget (``RenderOptions/workLimit`` of `options`,
+    /// the configuration's by default), which starts when the read does.
     func resolving<R: Sendable>(
-        _ path: String, segmentCount: Int? = nil, _ body: @escaping @Sendable (Any, InspectorPath) throws -> R
+        _ path: String, segmentCount: Int? = nil, options: RenderOptions? = nil,
+        _ body: @escaping @Sendable (Any, InspectorPath, WorkBudget) throws -> R
     ) -> EventLoopFuture<R> {
         let loop = reactor.eventLoop
         let parsed: InspectorPath
@@ -191,10 +195,12 @@ public final class Inspector: Sendable {
             let suggestions = Suggestions.closest(to: parsed.entry, among: names)
             return loop.makeFailedFuture(PathError.unknownEntry(name: parsed.entry, suggestions: suggestions))
         }
-        let sortLimit = configuration.renderOptions.maxSortedEntries
+        let options = options ?? configuration.renderOptions
         return read(entry) { value in
-            let target = try PathResolver.resolve(value, path: parsed, segmentCount: segmentCount, sortLimit: sortLimit)
-            return try body(target, parsed)
+            let budget = WorkBudget(options.workLimit)
+            let target = try PathResolver.resolve(
+                value, path: parsed, segmentCount: segmentCount, sortLimit: options.maxSortedEntries, budget: budget)
+            return try body(target, parsed, budget)
         }
     }
 

@@ -8,8 +8,12 @@ public enum InspectorError: Error, Sendable, Hashable, Codable, CustomStringConv
     /// The reactor has no tracked (stashed or in-flight) result with this id.
     case noSuchResult(id: Int)
 
-    /// One line for the shell.
+    /// One line for the shell, its terminal controls escaped (``Quoting/terminalSafe(_:)``).
     public var description: String {
+        Quoting.terminalSafe(message)
+    }
+
+    private var message: String {
         switch self {
         case .readFailed(let entry, let message): "reading \(entry) failed: \(message)"
         case .readTimedOut(let entry, let after): "reading \(entry) did not finish within \(DurationFormat.string(after))"

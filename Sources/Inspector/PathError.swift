@@ -18,6 +18,9 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
     case notSubscriptable(segment: String, at: String, typeName: String, offset: Int)
     /// The value reached is `nil`, so the next segment has nothing to read.
     case nilValue(segment: String, at: String, typeName: String, offset: Int)
+    /// Following the segment needed a scan (of `noun`: keys, members, elements) that ran out of
+    /// its ``WorkLimit`` after `scanned` of `total` (when known).
+    case workLimitReached(at: String, typeName: String, offset: Int, scanned: Int, total: Int?, noun: String)
 
     /// Where in the path the failing part starts, in characters from 0.
     public var offset: Int {
@@ -25,7 +28,8 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
         case .syntax(_, let offset, _): offset
         case .unknownEntry: 0
         case .noSuchMember(_, _, _, let offset, _), .indexOutOfRange(_, _, _, _, let offset),
-            .noSuchKey(_, _, _, let offset, _), .notSubscriptable(_, _, _, let offset), .nilValue(_, _, _, let offset):
+            .noSuchKey(_, _, _, let offset, _), .notSubscriptable(_, _, _, let offset), .nilValue(_, _, _, let offset),
+            .workLimitReached(_, _, let offset, _, _, _):
             offset
         }
     }
@@ -40,8 +44,12 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
         }
     }
 
-    /// One line for the shell.
+    /// One line for the shell, its terminal controls escaped (``Quoting/terminalSafe(_:)``).
     public var description: String {
+        Quoting.terminalSafe(message)
+    }
+
+    private var message: String {
         switch self {
         case .syntax(let path, let offset, let message):
             return "syntax error in \(path) at column \(offset + 1): \(message)"
@@ -57,6 +65,10 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
             return "\(at) (\(typeName)) cannot be subscripted with \(segment)"
         case .nilValue(let segment, let at, let typeName, _):
             return "\(at) (\(typeName)) is nil; cannot read \(segment)"
+        case .workLimitReached(let at, let typeName, _, let scanned, let total, let noun):
+            let of = total.map { " of \($0)" } ?? ""
+            return "lookup in \(at) (\(typeName)) stopped after scanning \(scanned)\(of) \(noun) (work limit); "
+                + "use an index or a narrower path"
         }
     }
 

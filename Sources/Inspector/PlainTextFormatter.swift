@@ -42,6 +42,7 @@ public enum PlainTextFormatter {
         switch truncation {
         case .nodes: out += " (node budget reached)"
         case .bytes: out += " (byte budget reached)"
+        case .work: out += " (work limit reached)"
         case .children, .depth: break
         }
         out += "\n"

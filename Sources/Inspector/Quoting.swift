@@ -1,5 +1,11 @@
-/// Shortening and escaping of text for one-line display.
-package enum Quoting {
+/// Shortening and escaping of text for display on an operator's terminal.
+///
+/// Text from the host (descriptions, keys, labels, type names, error texts) must not drive the
+/// terminal: C0 controls (but the newline and tab a reply uses for layout), DEL, C1 controls
+/// (U+0080–U+009F: CSI, OSC…), bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+/// U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029) are written as `\u{…}`
+/// escapes (`\r` for a carriage return), in every rendering.
+public enum Quoting {
     /// Strings longer than this (in UTF-8 bytes) report their length in bytes, because counting
     /// their characters would walk all of them.
     static let characterCountLimit = 64 * 1024
@@ -25,16 +31,63 @@ package enum Quoting {
     }
 
     /// The first line of `text`, cut after `maxLength` characters with `…` when it is longer or
-    /// has more lines.
+    /// has more lines; controls in it escaped (a tab as `\t`, see ``Quoting``).
     static func firstLine(_ text: String, maxLength: Int) -> String {
         var out = ""
         var shown = 0
         for character in text {
             if character.isNewline || shown == maxLength { return out + "…" }
-            out.append(character)
+            if character.unicodeScalars.contains(where: { $0 == "\t" || isTerminalControl($0) }) {
+                for scalar in character.unicodeScalars { appendEscaped(scalar, to: &out, keepingLayout: false) }
+            } else {
+                out.append(character)
+            }
             shown += 1
         }
         return out
+    }
+
+    /// `text` with the characters that could drive a terminal escaped (see ``Quoting``), keeping
+    /// newlines and tabs: what every text reply may safely print. Escaped text is printable
+    /// ASCII, so applying this twice changes nothing more.
+    public static func terminalSafe(_ text: String) -> String {
+        escaped(text, keepingLayout: true)
+    }
+
+    /// `text` on one line: like ``terminalSafe(_:)``, with newlines and tabs escaped too
+    /// (`\n`, `\t`). For labels, type names and table cells.
+    package static func oneLine(_ text: String) -> String {
+        escaped(text, keepingLayout: false)
+    }
+
+    /// Whether `scalar` is a control a terminal may act on: C0 (all of it, layout included),
+    /// DEL, C1, a bidirectional control, or the line or paragraph separator.
+    package static func isTerminalControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    private static func escaped(_ text: String, keepingLayout: Bool) -> String {
+        let clean = text.utf8.allSatisfy { byte in
+            (byte >= 0x20 && byte < 0x7F) || (keepingLayout && (byte == 0x0A || byte == 0x09))
+        }
+        if clean { return text }
+        var out = ""
+        for scalar in text.unicodeScalars { appendEscaped(scalar, to: &out, keepingLayout: keepingLayout) }
+        return out
+    }
+
+    private static func appendEscaped(_ scalar: Unicode.Scalar, to out: inout String, keepingLayout: Bool) {
+        switch scalar {
+        case "\n" where keepingLayout, "\t" where keepingLayout: out.unicodeScalars.append(scalar)
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        default:
+            if isTerminalControl(scalar) { out += hexEscape(scalar) } else { out.unicodeScalars.append(scalar) }
+        }
     }
 
     /// Appends `character` escaped. The quoted form must parse back (`inspect app.cache["…"]`), and
@@ -73,7 +126,7 @@ package enum Quoting {
         case "\t": out += "\\t"
         case "\0": out += "\\0"
         default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
+            if isTerminalControl(scalar) {
                 out += hexEscape(scalar)
             } else {
                 out.unicodeScalars.append(scalar)

@@ -43,6 +43,10 @@ struct Reflected {
                 self.init(value: character, shape: .text(String(character)), mirror: nil, knownCount: 0)
                 return
             }
+            if let summary = Opacity.summary(of: value) {
+                self.init(value: value, shape: .custom(OpaqueSummary(summary), children: []), mirror: nil, knownCount: 0)
+                return
+            }
             if let custom = value as? any InspectorRepresentable {
                 let children = custom.inspectorChildren
                 let mirror = children == nil ? Mirror(reflecting: custom) : nil
@@ -169,12 +173,14 @@ struct Reflected {
     }
 
     /// The first `limit` children in display order (dictionaries and sets in key order when they
-    /// are small enough and their keys `Comparable`).
-    func page(limit: Int, sortLimit: Int) -> Page {
+    /// are small enough and their keys `Comparable`, and sorting them fits in half of what is
+    /// left of `budget`; otherwise in storage order, with a note).
+    func page(limit: Int, sortLimit: Int, budget: WorkBudget) -> Page {
+        let limit = Swift.max(0, limit)
         switch shape {
         case .dictionary:
             if let dictionary = value as? any DictionaryReflecting {
-                let (entries, ordering) = dictionary.reflectedEntries(first: limit, sortLimit: sortLimit)
+                let (entries, ordering) = dictionary.reflectedEntries(first: limit, sortLimit: sortLimit, budget: budget)
                 let items = entries.map { (label: Self.keyLabel($0.key), value: $0.value) }
                 return Page(
                     items: items, hasMore: dictionary.reflectedCount > items.count, total: dictionary.reflectedCount,
@@ -182,7 +188,7 @@ struct Reflected {
             }
         case .set:
             if let set = value as? any SetReflecting {
-                let (members, ordering) = set.reflectedMembers(first: limit, sortLimit: sortLimit)
+                let (members, ordering) = set.reflectedMembers(first: limit, sortLimit: sortLimit, budget: budget)
                 let items = members.enumerated().map { (label: "[\($0.offset)]", value: $0.element) }
                 return Page(
                     items: items, hasMore: set.reflectedCount > items.count, total: set.reflectedCount,
@@ -193,7 +199,7 @@ struct Reflected {
         }
         var items: [(label: String, value: Any)] = []
         var hasMore = false
-        items.reserveCapacity(Swift.min(limit, knownCount ?? limit))
+        items.reserveCapacity(Swift.min(limit, knownCount ?? 0, 1_024))
         forEachChild { label, value in
             if items.count == limit {
                 hasMore = true
@@ -309,157 +315,18 @@ struct Reflected {
         "[\(keyText(key))]"
     }
 
-    /// A key as it appears between brackets.
+    /// A key as it appears between brackets (an opaque key, see ``InspectorOpaque``, by its type only).
     static func keyText(_ key: Any) -> String {
         if let string = key as? String { return Quoting.quote(string, maxLength: 80).text }
+        if Opacity.isOpaque(type(of: key)) { return "<" + Quoting.oneLine(String(describing: type(of: key))) + ">" }
         return Quoting.firstLine(String(describing: key), maxLength: 80)
     }
 }
 
-/// How the entries of a dictionary or set page were chosen.
-enum EntryOrdering {
-    case sorted
-    case unsortable
-    case tooLargeToSort
+/// The summary shown for an opaque value (see ``InspectorOpaque``).
+private struct OpaqueSummary: InspectorRepresentable {
+    let inspectorSummary: String
+    var inspectorChildren: [(label: String, value: Any)]? { [] }
 
-    func note(shown: Int, sortLimit: Int, noun: String) -> String? {
-        guard case .tooLargeToSort = self else { return nil }
-        return "first \(shown) in storage order: more than \(sortLimit) \(noun) to sort"
-    }
-}
-
-/// Typed access to a `Dictionary` behind `Any`: O(1) count and key lookup, and a page of
-/// entries in key order without sorting the whole dictionary.
-protocol DictionaryReflecting {
-    var reflectedCount: Int { get }
-    func reflectedEntries(first limit: Int, sortLimit: Int) -> (entries: [(key: Any, value: Any)], ordering: EntryOrdering)
-    /// The value for the key spelled `text` (`user:42` for a string key, `42` for an integer key).
-    func reflectedValue(forKeyText text: String) -> Any?
-    /// Up to `limit` keys, in storage order.
-    func reflectedKeys(limit: Int) -> [Any]
-    /// The bracketed spellings (``Reflected/keyText(_:)``) that start with `prefix`, among the
-    /// first `limit` keys, unsorted.
-    func reflectedKeyTexts(withPrefix prefix: String, limit: Int) -> [String]
-}
-
-/// Typed access to a `Set` behind `Any`.
-protocol SetReflecting {
-    var reflectedCount: Int { get }
-    func reflectedMembers(first limit: Int, sortLimit: Int) -> (members: [Any], ordering: EntryOrdering)
-}
-
-/// Dictionaries whose keys are `Comparable`, found by a dynamic cast.
-private protocol SortableDictionary {
-    func smallestEntries(_ limit: Int) -> [(key: Any, value: Any)]
-}
-
-/// Dictionaries whose keys can be made from text, found by a dynamic cast.
-private protocol TextKeyedDictionary {
-    func value(forKeyText text: String) -> Any?
-}
-
-/// Sets whose members are `Comparable`, found by a dynamic cast.
-private protocol SortableSet {
-    func smallestMembers(_ limit: Int) -> [Any]
-}
-
-extension Dictionary: DictionaryReflecting {
-    var reflectedCount: Int { count }
-
-    func reflectedEntries(first limit: Int, sortLimit: Int) -> (entries: [(key: Any, value: Any)], ordering: EntryOrdering) {
-        guard let sortable = self as Any as? any SortableDictionary else {
-            return (prefix(limit).map { (key: $0.key as Any, value: $0.value as Any) }, .unsortable)
-        }
-        guard count <= sortLimit else {
-            return (prefix(limit).map { (key: $0.key as Any, value: $0.value as Any) }, .tooLargeToSort)
-        }
-        return (sortable.smallestEntries(limit), .sorted)
-    }
-
-    func reflectedValue(forKeyText text: String) -> Any? {
-        if let keyed = self as Any as? any TextKeyedDictionary, let value = keyed.value(forKeyText: text) {
-            return value
-        }
-        for (key, value) in self where Reflected.keyText(key) == text || String(describing: key) == text {
-            return value as Any
-        }
-        return nil
-    }
-
-    func reflectedKeys(limit: Int) -> [Any] {
-        keys.prefix(limit).map { $0 as Any }
-    }
-
-    func reflectedKeyTexts(withPrefix prefix: String, limit: Int) -> [String] {
-        var texts: [String] = []
-        guard let strings = keys as Any as? Dictionary<String, Value>.Keys else {
-            for key in keys.prefix(limit) {
-                let text = Reflected.keyText(key)
-                if text.hasPrefix(prefix) { texts.append(text) }
-            }
-            return texts
-        }
-        // Quoting every key is the expensive part: the raw key rules most out first.
-        let raw = prefix.hasPrefix("\"") ? String(prefix.dropFirst()) : prefix
-        let quick = String(raw.prefix(while: { $0 != "\\" }))
-        for key in strings.prefix(limit) where key.hasPrefix(quick) {
-            let text = Reflected.keyText(key)
-            if text.hasPrefix(prefix) { texts.append(text) }
-        }
-        return texts
-    }
-}
-
-extension Dictionary: SortableDictionary where Key: Comparable {
-    fileprivate func smallestEntries(_ limit: Int) -> [(key: Any, value: Any)] {
-        Selection.smallest(limit, of: self) { $0.key < $1.key }.map { (key: $0.key as Any, value: $0.value as Any) }
-    }
-}
-
-extension Dictionary: TextKeyedDictionary where Key: LosslessStringConvertible {
-    fileprivate func value(forKeyText text: String) -> Any? {
-        guard let key = Key(text), let value = self[key] else { return nil }
-        return value as Any
-    }
-}
-
-extension Set: SetReflecting {
-    var reflectedCount: Int { count }
-
-    func reflectedMembers(first limit: Int, sortLimit: Int) -> (members: [Any], ordering: EntryOrdering) {
-        guard let sortable = self as Any as? any SortableSet else {
-            return (prefix(limit).map { $0 as Any }, .unsortable)
-        }
-        guard count <= sortLimit else { return (prefix(limit).map { $0 as Any }, .tooLargeToSort) }
-        return (sortable.smallestMembers(limit), .sorted)
-    }
-}
-
-extension Set: SortableSet where Element: Comparable {
-    fileprivate func smallestMembers(_ limit: Int) -> [Any] {
-        Selection.smallest(limit, of: self, by: <).map { $0 as Any }
-    }
-}
-
-/// Partial selection: the `k` smallest elements in order, in one pass, without sorting everything.
-enum Selection {
-    static func smallest<S: Sequence>(_ k: Int, of elements: S, by less: (S.Element, S.Element) -> Bool) -> [S.Element] {
-        guard k > 0 else { return [] }
-        var kept: [S.Element] = []
-        kept.reserveCapacity(k)
-        for element in elements {
-            if kept.count == k {
-                guard less(element, kept[k - 1]) else { continue }
-                kept.removeLast()
-            }
-            var low = 0
-            var high = kept.count
-            while low < high {
-                let middle = (low + high) / 2
-                if less(element, kept[middle]) { high = middle } else { low = middle + 1 }
-            }
-            kept.insert(element, at: low)
-        }
-        return kept
-    }
+    init(_ summary: String) { inspectorSummary = summary }
 }

@@ -21,6 +21,9 @@ public struct RenderOptions: Sendable, Hashable, Codable {
     /// `Comparable`); larger ones show their first entries in storage order, with a note,
     /// because ordering them would cost more than a page is worth. Default 10,000.
     public var maxSortedEntries: Int
+    /// How much work one operation may do on the reading thread: resolving the path, sorting
+    /// pages, rendering, completing. Default 5 ms (see ``WorkLimit``).
+    public var workLimit: WorkLimit
 
     /// Creates render options; every budget has a default.
     /// - Parameters:
@@ -30,13 +33,15 @@ public struct RenderOptions: Sendable, Hashable, Codable {
     ///   - maxBytes: Approximate bytes of plain text in all.
     ///   - maxStringLength: Characters shown of a string or summary.
     ///   - maxSortedEntries: The largest dictionary or set shown in key order.
+    ///   - workLimit: The work one operation may do.
     public init(
         maxDepth: Int = 2,
         maxChildren: Int = 20,
         maxNodes: Int = 1_000,
         maxBytes: Int = 64 * 1024,
         maxStringLength: Int = 80,
-        maxSortedEntries: Int = 10_000
+        maxSortedEntries: Int = 10_000,
+        workLimit: WorkLimit = WorkLimit()
     ) {
         self.maxDepth = max(0, maxDepth)
         self.maxChildren = max(0, maxChildren)
@@ -44,5 +49,6 @@ public struct RenderOptions: Sendable, Hashable, Codable {
         self.maxBytes = max(1, maxBytes)
         self.maxStringLength = max(1, maxStringLength)
         self.maxSortedEntries = max(0, maxSortedEntries)
+        self.workLimit = workLimit
     }
 }

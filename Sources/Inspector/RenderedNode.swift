@@ -49,6 +49,8 @@ public struct RenderedNode: Sendable, Hashable, Codable {
         case nodes
         /// The rendering reached ``RenderOptions/maxBytes``.
         case bytes
+        /// The rendering used up its ``RenderOptions/workLimit``.
+        case work
     }
 
     /// A node that stands for an object already shown elsewhere in the same rendering.
@@ -113,7 +115,7 @@ public struct Rendering: Sendable, Hashable, Codable {
     public var nodeCount: Int
     /// The approximate size of ``plainText`` in bytes, as counted against ``RenderOptions/maxBytes``.
     public var byteCount: Int
-    /// The budget that stopped the rendering early (`.nodes` or `.bytes`), if one did.
+    /// The budget that stopped the rendering early (`.nodes`, `.bytes` or `.work`), if one did.
     public var exhaustedBudget: RenderedNode.Truncation?
 
     /// Creates a rendering.

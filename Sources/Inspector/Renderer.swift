@@ -19,11 +19,17 @@ public struct Renderer: Sendable {
 
     /// Renders `value` under `label` (usually the path it was reached by).
     ///
-    /// Runs on the calling thread, which must be allowed to read `value`.
+    /// Runs on the calling thread, which must be allowed to read `value`, for at most about
+    /// ``RenderOptions/workLimit``.
     public func render(_ value: Any, label: String) -> Rendering {
-        var walk = RenderWalk(options: options, rootPath: label)
+        render(value, label: label, budget: WorkBudget(options.workLimit))
+    }
+
+    /// Renders `value`, charging the work to `budget` (shared with the path resolution before it).
+    func render(_ value: Any, label: String, budget: WorkBudget) -> Rendering {
+        var walk = RenderWalk(options: options, rootPath: Quoting.oneLine(label), budget: budget)
         let root = walk.node(value, label: label, depth: 0, parent: -1) ?? RenderedNode(
-            label: label, typeName: String(describing: type(of: value)), kind: .value, summary: "")
+            label: label, typeName: Quoting.oneLine(String(describing: type(of: value))), kind: .value, summary: "")
         return Rendering(
             path: label, root: root, nodeCount: walk.nodeCount, byteCount: walk.byteCount,
             exhaustedBudget: walk.exhausted)
@@ -31,7 +37,7 @@ public struct Renderer: Sendable {
 
     /// The type name and one-line summary of `value`, without reading its children.
     func summarize(_ value: Any) -> (typeName: String, summary: String) {
-        var walk = RenderWalk(options: options, rootPath: "")
+        var walk = RenderWalk(options: options, rootPath: "", budget: WorkBudget(options.workLimit))
         let header = walk.header(Reflected(value))
         return (header.typeName, header.summary)
     }
@@ -41,6 +47,8 @@ public struct Renderer: Sendable {
 struct RenderWalk {
     let options: RenderOptions
     let rootPath: String
+    /// The work left; each node costs one step and a look at the clock.
+    let budget: WorkBudget
     private(set) var nodeCount = 0
     private(set) var byteCount = 0
     private(set) var exhausted: RenderedNode.Truncation?
@@ -50,13 +58,19 @@ struct RenderWalk {
     private var shownObjects: [ObjectIdentifier: Int] = [:]
     private var ancestors: Set<ObjectIdentifier> = []
 
-    init(options: RenderOptions, rootPath: String) {
+    init(options: RenderOptions, rootPath: String, budget: WorkBudget) {
         self.options = options
         self.rootPath = rootPath
+        self.budget = budget
     }
 
     /// Renders one node and, within budget, its children; `nil` when the budget is spent.
-    mutating func node(_ value: Any, label: String, depth: Int, parent: Int) -> RenderedNode? {
+    mutating func node(_ value: Any, label rawLabel: String, depth: Int, parent: Int) -> RenderedNode? {
+        if nodeCount > 0, !budget.spend(1, checkingClock: true) {
+            exhausted = .work
+            return nil
+        }
+        let label = Quoting.oneLine(rawLabel)
         let reflected = Reflected(value)
         let identity = reflected.objectIdentity
         if let identity, let shown = shownObjects[identity] {
@@ -84,7 +98,7 @@ struct RenderWalk {
             node.moreChildren = reflected.knownCount
             return node
         }
-        let page = reflected.page(limit: options.maxChildren, sortLimit: options.maxSortedEntries)
+        let page = reflected.page(limit: options.maxChildren, sortLimit: options.maxSortedEntries, budget: budget)
         node.note = page.note
         for item in page.items {
             guard exhausted == nil, let child = self.node(item.value, label: item.label, depth: depth + 1, parent: record)
@@ -126,7 +140,7 @@ struct RenderWalk {
                 if let described = reflected.value as? any CustomStringConvertible {
                     Quoting.firstLine(described.description, maxLength: maxLength)
                 } else {
-                    "." + (reflected.caseName ?? "")
+                    "." + Quoting.oneLine(reflected.caseName ?? "")
                 }
             return (typeName(of: reflected.value), .enumeration, summary)
         case .structure, .object:
@@ -172,7 +186,7 @@ struct RenderWalk {
                 exhausted = .nodes
                 return false
             }
-            if byteCount + cost > options.maxBytes {
+            if cost > options.maxBytes - byteCount {
                 exhausted = .bytes
                 return false
             }
@@ -186,7 +200,7 @@ struct RenderWalk {
         let type = type(of: value)
         let key = ObjectIdentifier(type)
         if let name = typeNames[key] { return name }
-        let name = String(describing: type)
+        let name = Quoting.oneLine(String(describing: type))
         typeNames[key] = name
         return name
     }

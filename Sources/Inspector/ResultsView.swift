@@ -12,6 +12,7 @@ extension Inspector {
     ///   - limit: The most rows; a note says how many were left out.
     ///   - now: The time ages are measured at.
     public func resultsTable(includeInFlight: Bool = false, limit: Int = 100, at now: NIODeadline = .now()) -> Table {
+        let limit = max(0, limit)
         let infos = includeInFlight ? reactor.trackedResults(limit: limit) : reactor.stashedResults(limit: limit)
         let counts = reactor.resultCounts
         let total = includeInFlight ? counts.tracked : counts.stashed
@@ -34,7 +35,8 @@ extension Inspector {
     /// One tracked result in detail, without retrieving it: its snapshot, and its value rendered
     /// or its failure with the context it happened in.
     ///
-    /// Looking counts as handling a failure (it is not logged as unhandled when released). The
+    /// Looking is not handling: a failure seen here is still logged as unhandled when its result
+    /// is released without being observed otherwise. The
     /// value is `Sendable`, so it is rendered on the calling thread; safe from any thread.
     /// - Throws: ``InspectorError/noSuchResult(id:)`` when the reactor tracks no result with `id`.
     public func resultDetail(id: Int, options: RenderOptions? = nil, at now: NIODeadline = .now()) throws(InspectorError)
@@ -44,9 +46,10 @@ extension Inspector {
         let info = peek.info
         let rendering = peek.value.map { Renderer(options: options ?? configuration.renderOptions).render($0, label: "value") }
         return ResultDetail(
-            id: info.id, valueType: info.valueType, state: info.state, age: DurationFormat.string(info.age(at: now)),
-            callSite: "\(info.callSite) in \(info.callSite.function)", isStashed: info.isStashed, waiters: info.waiters,
-            value: rendering, failure: peek.failure?.description)
+            id: info.id, valueType: Quoting.oneLine(info.valueType), state: info.state,
+            age: DurationFormat.string(info.age(at: now)),
+            callSite: Quoting.oneLine("\(info.callSite) in \(info.callSite.function)"), isStashed: info.isStashed,
+            waiters: info.waiters, value: rendering, failure: peek.failure.map { Quoting.terminalSafe($0.description) })
     }
 }
 

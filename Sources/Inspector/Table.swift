@@ -16,10 +16,11 @@ public struct Table: Sendable, Hashable, Codable {
     }
 
     /// The table with columns aligned: cells left-aligned, two spaces between columns, no
-    /// trailing spaces, headings on the first line; then the note. Lines end with `\n`.
+    /// trailing spaces, headings on the first line; then the note. Lines end with `\n`. Cells
+    /// are kept on one line and, like the note, have their terminal controls escaped (``Quoting``).
     public var plainText: String {
         var lines = columns.isEmpty ? rows : [columns] + rows
-        lines = lines.map { $0.map { $0.replacingNewlines() } }
+        lines = lines.map { $0.map { Quoting.oneLine($0.replacingNewlines()) } }
         let width = lines.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: width)
         for line in lines {
@@ -35,7 +36,7 @@ public struct Table: Sendable, Hashable, Codable {
             while text.last == " " { text.removeLast() }
             out += text + "\n"
         }
-        if let note { out += note + "\n" }
+        if let note { out += Quoting.oneLine(note.replacingNewlines()) + "\n" }
         return out
     }
 }

@@ -10,7 +10,7 @@ extension Inspector {
     ///   - limit: The most rows; a note says how many were left out.
     ///   - now: The time "due in" is measured from.
     public func timersTable(limit: Int = 100, at now: NIODeadline = .now()) -> Table {
-        let timers = reactor.timers(limit: limit)
+        let timers = reactor.timers(limit: max(0, limit))
         let total = reactor.timerCount
         let rows = timers.map { timer in
             [

@@ -22,7 +22,8 @@ extension Reactor {
     public var resultCounts: (tracked: Int, stashed: Int) { results.counts }
 
     /// A look at one tracked result without retrieving it: its snapshot, its value if it
-    /// succeeded, its failure if it failed (looking counts as handling the failure).
+    /// succeeded, its failure if it failed. Looking is not handling: a failure only peeked at is
+    /// still logged as unhandled when its result is released.
     public func peekResult(id: Int) -> ResultPeek? {
         guard let (result, isStashed) = results.lookup(id: id) else { return nil }
         let (value, failure) = result.peek()

@@ -14,7 +14,8 @@ protocol TrackedResult: AnyObject, Sendable {
     var id: Int { get }
     /// A snapshot for listings; `isStashed` comes from the registry that holds the entry.
     func info(isStashed: Bool) -> ResultInfo
-    /// The value if it succeeded, the failure if it failed; marks a failure as observed.
+    /// The value if it succeeded, the failure if it failed. Peeking does not count as handling:
+    /// a failure peeked at is still logged as unhandled if nobody else observes it.
     func peek() -> (value: (any Sendable)?, failure: ResultFailure?)
     /// Completes a pending result with `error` (used when the reactor stops); returns the
     /// canceller of the work behind it when it was still pending, for the caller to run on the
@@ -213,9 +214,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         locked {
             switch outcome {
             case .success(let value): return (value, nil)
-            case .failure(let failure):
-                failureObserved = true
-                return (nil, failure)
+            case .failure(let failure): return (nil, failure)
             case .cancelled, nil: return (nil, nil)
             }
         }

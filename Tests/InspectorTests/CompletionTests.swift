@@ -12,7 +12,8 @@ struct Wide: InspectorRepresentable, Sendable {
 /// An inspector with a few entries on a fresh reactor; the caller stops the reactor.
 private func shopInspector() -> (Reactor, Inspector) {
     let reactor = Reactor()
-    let inspector = Inspector(reactor: reactor)
+    // No work limit: these tests check what completion finds, not when it stops (WorkLimitTests).
+    let inspector = Inspector(reactor: reactor, configuration: .init(renderOptions: RenderOptions(workLimit: .unlimited)))
     inspector.register("shop", Shop())
     inspector.register("shopKeeper", "ada")
     inspector.register("wide", Wide(count: 10_000))

@@ -1,0 +1,28 @@
+public import Inspector
+
+// The manhole's own machinery is never looked inside by the Inspector, even when a host
+// registers its `Manhole` (or something that leads to it): credential stores hold the accounts'
+// stored keys and salts, sessions hold exchanges in progress. Every type of this module is
+// opaque to the Inspector anyway (by module); these conformances say so where it matters most,
+// and give the one-line summaries shown instead.
+
+extension Manhole: InspectorOpaque {
+    /// `manhole on port N (not inspected)`.
+    public var inspectorOpaqueSummary: String { "manhole on port \(port) (not inspected)" }
+}
+
+extension Account: InspectorOpaque {
+    /// The account's name and role only.
+    public var inspectorOpaqueSummary: String { "\(name) (\(role.rawValue)) (not inspected)" }
+}
+
+extension ScramClientExchange: InspectorOpaque {}
+extension ScramServerExchange: InspectorOpaque {}
+extension ScramCredential: InspectorOpaque {}
+extension CredentialStore: InspectorOpaque {}
+extension ServerState: InspectorOpaque {}
+extension SessionHandler: InspectorOpaque {}
+extension ShellEnvironment: InspectorOpaque {}
+extension LoopBudget: InspectorOpaque {}
+extension LoginThrottle: InspectorOpaque {}
+extension CommandTable: InspectorOpaque {}
