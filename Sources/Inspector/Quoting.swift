@@ -74,6 +74,9 @@ public enum Quoting {
             (byte >= 0x20 && byte < 0x7F) || (keepingLayout && (byte == 0x0A || byte == 0x09))
         }
         if clean { return text }
+        // Non-ASCII text (`…`, accents) is common in replies: copy only when something needs escaping.
+        let kept: (Unicode.Scalar) -> Bool = { keepingLayout && ($0 == "\n" || $0 == "\t") }
+        if !text.unicodeScalars.contains(where: { isTerminalControl($0) && !kept($0) }) { return text }
         var out = ""
         for scalar in text.unicodeScalars { appendEscaped(scalar, to: &out, keepingLayout: keepingLayout) }
         return out

@@ -1,3 +1,4 @@
+import Inspector
 import Logging
 import NIOCore
 import Reactor
@@ -466,8 +467,17 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     /// Writes one frame in one write.
+    /// A text payload leaves with every control a terminal could act on escaped (C0 but newline
+    /// and tab, DEL, C1, bidirectional controls): echoed input, host data in errors and goodbyes
+    /// cannot drive the operator's terminal (``Quoting/terminalSafe(_:)``); a JSON payload gets
+    /// the same characters as `\uXXXX` escapes (``JSONTerminalSafety``).
     private func say(_ frame: Frame, thenClose: Bool = false) {
         guard let context, context.channel.isActive else { return }
+        var frame = frame
+        switch frame.format {
+        case .text: frame.payload = Quoting.terminalSafe(frame.payload)
+        case .json: frame.payload = JSONTerminalSafety.escaped(frame.payload)
+        }
         let buffer = context.channel.allocator.buffer(string: frame.encoded)
         if thenClose {
             context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { [channel = context.channel] _ in

@@ -33,7 +33,7 @@ struct Boom: Error, CustomStringConvertible {
 }
 
 /// Whether `text` holds a scalar a terminal may act on, other than newline and tab.
-private func holdsTerminalControl(_ text: String) -> Bool {
+func holdsTerminalControl(_ text: String) -> Bool {
     text.unicodeScalars.contains { scalar in
         scalar != "\n" && scalar != "\t"
             && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x061C, 0x200E, 0x200F].contains(scalar.value)
