@@ -264,6 +264,15 @@ final class SessionHandler: ChannelInboundHandler {
     /// waiting, otherwise in turn, after the source's throttle delay (see ``LoginThrottle``). The
     /// connection reads no further line meanwhile, and leaves the queue if it closes.
     private func judgeInTurn(_ judgement: @escaping (SessionHandler) -> Void) {
+        if inputClosed {
+            // The client shut down its side before this line's turn came (the line waited for the
+            // shell's budget): like a client that leaves the queue, it gets no verdict and takes
+            // no turn of its source.
+            logBeforeLogin(.info, "client closed its input before its login verdict", ["peer": "\(peer)"])
+            phase = .closing
+            context?.close(promise: nil)
+            return
+        }
         let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
         let turn = environment.state.verdictTurn(id: id, source: source, eventLoop: environment.eventLoop) {
             loopBound.value.deliverVerdict()

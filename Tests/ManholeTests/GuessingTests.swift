@@ -88,11 +88,13 @@ struct GuessingTests {
 
     @Test("A connection that closes while waiting for its verdict leaves the queue: it gets no verdict and the next one in line is judged in its place")
     func closingLeavesTheQueue() throws {
+        // Long enough that both leavers' proofs arrive while the source waits for its next turn,
+        // even in a sanitizer build on a loaded machine (sooner, a proof would be judged at once).
         let server = try TestServer {
-            $0.failureDelay = .milliseconds(300)
-            $0.maxFailureDelay = .milliseconds(300)
+            $0.failureDelay = .seconds(2)
+            $0.maxFailureDelay = .seconds(2)
         }
-        // One failure on record: the next verdict waits 300 ms.
+        // One failure on record: the next verdict waits 2 s.
         let first = try server.raw()
         try first.socket.write("hello\n")
         #expect(try first.readFrame().kind == .denied)
@@ -112,7 +114,7 @@ struct GuessingTests {
         let patient = try server.raw()
         try patient.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
         let verdicts = server.manhole.environment.state.recentVerdicts
-        #expect(verdicts.map(\.welcome) == [false, true], "\(verdicts.count) verdicts recorded")
+        #expect(verdicts.map(\.welcome) == [false, true], "\(verdicts.count) verdicts recorded: \(verdicts)")
     }
 
     @Test("Connections from 127.0.0.2, 127.0.0.3 … share one throttle record: the loopback source")

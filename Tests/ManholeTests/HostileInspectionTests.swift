@@ -126,7 +126,7 @@ struct HostileInspectionTests {
         let id = reactor.runInReactor { () throws -> Int in throw Boom() }.stash()
         #expect(eventually { reactor.stashedResults().first?.state == .failed })
         let session = try ManholeConnection(port: manhole.port, timeout: .seconds(30))
-        try session.login(user: "viewer", password: viewerPassword)
+        try session.login(user: "viewer", password: viewerPassword, minimumIterations: 4_096)
         let peek = try session.run("result \(id)")
         #expect(peek.kind == .ok)
         #expect(peek.payload.contains("boom for the log"), "\(peek.payload)")
