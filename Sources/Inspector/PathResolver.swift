@@ -119,8 +119,14 @@ enum PathResolver {
             }
             throw .notSubscriptable(segment: segment.text, at: at(), typeName: typeName, offset: segment.offset)
         case .key(let key):
-            if case .dictionary = current.shape {
+            switch current.shape {
+            case .dictionary:
                 return try keyed(current, key: key, segment: segment, at: at(), typeName: typeName, budget: budget)
+            case .collection, .set:
+                // Their children have no labels: no key can name one, so there is nothing to scan.
+                throw .notSubscriptable(segment: segment.text, at: at(), typeName: typeName, offset: segment.offset)
+            default:
+                break
             }
             if let found = child(of: current, labelled: Reflected.keyLabel(key), budget: budget) { return found }
             if budget.isExhausted { throw stopped(budget.spent, of: current.knownCount, "children") }

@@ -49,6 +49,19 @@ struct WorkLimitTests {
         #expect(try resolve(big, "big[key-7]", steps: .max) as? Int == 7)
     }
 
+    @Test("A key or a negative index on an array or a set is refused at once: their children have no labels to scan")
+    func keyOnCollectionScansNothing() throws {
+        let array = Array(0..<100_000)
+        let set = Set(0..<100_000)
+        for (root, typeName) in [(array as Any, "Array<Int>"), (set as Any, "Set<Int>")] {
+            for segment in ["-1", "\"nope\"", "nope"] {
+                #expect(throws: PathError.notSubscriptable(segment: "[\(segment)]", at: "c", typeName: typeName, offset: 1)) {
+                    try resolve(root, "c[\(segment)]", steps: 0)
+                }
+            }
+        }
+    }
+
     @Test("A miss on a dictionary keyed by text-made keys is decided by hashing: no key is described")
     func textKeyMissScansNothing() throws {
         let big = Dictionary(uniqueKeysWithValues: (0..<10_000).map { (TextKey(name: "k\($0)"), $0) })
