@@ -13,6 +13,12 @@ import NIOCore
 ///   command that took 100 ms at a 20 % share is paid back by about 400 ms without shell work.
 ///   Overspending is carried forward, never forgiven at a window's end.
 ///
+/// Work longer than a slice is charged by the delay it causes, not only by its length: everything
+/// queued on the loop (the host's calls) waits for all of it, so ``measure(_:)`` charges such a
+/// stretch `spent × spent / slice`, at most ``maxSurcharge`` × `spent` (``cost(of:slice:)``). A
+/// 5 ms command (the Inspector's work limit) costs 100 ms of budget, about 0.5 s without shell
+/// work at a 20 % share; a stream of 100 µs commands costs what it takes.
+///
 /// A session that must wait keeps its unread lines in the socket (it stops reading, see
 /// `SessionHandler`) and is resumed in turn, oldest first, so every session progresses. Loop
 /// confined: every method runs on the reactor's event loop, whose clock (`EventLoop.now`) it reads.
@@ -74,7 +80,21 @@ final class LoopBudget: @unchecked Sendable {
         body()
         measuring = false
         let now = eventLoop.now
-        charge(now - start, at: now)
+        charge(Self.cost(of: now - start, slice: slice), at: now)
+    }
+
+    /// The most a stretch of work is multiplied by when it is charged.
+    static let maxSurcharge: Int64 = 20
+
+    /// What `spent` of shell work in one stretch costs the budget: itself up to a slice; beyond,
+    /// `spent × spent / slice` (a stretch of k slices held every queued call for all k of them),
+    /// at most ``maxSurcharge`` × `spent`.
+    static func cost(of spent: TimeAmount, slice: Int64) -> TimeAmount {
+        let nanoseconds = max(0, spent.nanoseconds)
+        guard slice > 0, nanoseconds > slice else { return .nanoseconds(nanoseconds) }
+        let factor = min(maxSurcharge, nanoseconds / slice)
+        let (cost, overflow) = nanoseconds.multipliedReportingOverflow(by: factor)
+        return .nanoseconds(overflow ? .max / 2 : cost)
     }
 
     /// Charges `spent` of shell work that ended at `now` (``measure(_:)`` does; tests inject charges).

@@ -38,6 +38,10 @@ final class TestServer: Sendable {
         configuration.pbkdf2Iterations = 4_096
         configuration.failureDelay = .milliseconds(1)
         configuration.maxFailureDelay = .milliseconds(20)
+        // Sanitizer builds run commands several times slower than release: the shell's budget
+        // (checked in ManholeTests) would only slow these tests down.
+        configuration.shellShare = 1
+        configuration.shellSlice = .seconds(1)
         var logger = Logger(label: "manhole-client-tests")
         logger.logLevel = .warning
         configuration.logger = logger

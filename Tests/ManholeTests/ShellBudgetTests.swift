@@ -11,7 +11,7 @@ struct ShellBudgetTests {
     @Test("Past its share, sessions wait their turn: every one is answered in order and the host keeps working")
     func sessionsTakeTurns() throws {
         let app = App()
-        let server = try TestServer(configure: { $0.shellShare = 0.02; $0.maxSessions = 12 }, namespace: ["app": app])
+        let server = try TestServer(configure: { $0.shellShare = 0.02; $0.shellSlice = .seconds(1); $0.maxSessions = 12 }, namespace: ["app": app])
         let failures = NIOLockedValueBox<[String]>([])
         try withBystander(server) {
             let group = DispatchGroup()
@@ -97,6 +97,25 @@ struct ShellBudgetTests {
         // A long pause refills the bucket only up to its capacity: no credit to overspend later.
         loop.advanceTime(by: .seconds(10))
         #expect(budget.balanceNanoseconds == 2_000_000)
+        try? loop.syncShutdownGracefully()
+    }
+
+    @Test("Work longer than a slice is charged by the delay it causes: a 5 ms stretch costs 100 ms, a 100 µs one what it took")
+    func longWorkIsSurcharged() {
+        let slice = TimeAmount.microseconds(250).nanoseconds
+        #expect(LoopBudget.cost(of: .microseconds(100), slice: slice) == .microseconds(100))
+        #expect(LoopBudget.cost(of: .microseconds(250), slice: slice) == .microseconds(250))
+        #expect(LoopBudget.cost(of: .milliseconds(1), slice: slice) == .milliseconds(4))
+        #expect(LoopBudget.cost(of: .milliseconds(5), slice: slice) == .milliseconds(100))
+        #expect(LoopBudget.cost(of: .seconds(1), slice: slice) == .seconds(20), "at most 20 times what it took")
+        #expect(LoopBudget.cost(of: .nanoseconds(.max), slice: slice).nanoseconds > 0, "no overflow")
+        #expect(LoopBudget.cost(of: .nanoseconds(-5), slice: slice) == .zero)
+        // Measured on the loop: a 5 ms stretch leaves the shell owing ~98 ms.
+        let loop = EmbeddedEventLoop()
+        let budget = LoopBudget(eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250))
+        budget.measure { loop.advanceTime(by: .milliseconds(5)) }
+        #expect(budget.balanceNanoseconds == 2_000_000 - 100_000_000)
+        #expect(!budget.mayRun())
         try? loop.syncShutdownGracefully()
     }
 

@@ -26,9 +26,10 @@ final class TestServer: Sendable {
         configuration.failureDelay = .milliseconds(1)
         configuration.maxFailureDelay = .milliseconds(20)
         // Debug and sanitizer builds run commands several times slower than release; the
-        // production share (20 %) would make the many-command tests crawl. ShellBudgetTests
-        // checks the budget itself.
+        // production share (20 %), and the surcharge on stretches longer than the 250 µs slice,
+        // would make the many-command tests crawl. ShellBudgetTests checks the budget itself.
         configuration.shellShare = 1
+        configuration.shellSlice = .seconds(1)
         // Many tests open more sessions of one user than production allows (4);
         // SessionSlotTests sets the cap back and checks it.
         configuration.maxSessionsPerUser = 1_000
