@@ -53,7 +53,7 @@ enum Selection {
             items.append(element)
         }
         guard rank >= 0, rank < items.count else { return nil }
-        var generator = SplitMix(seed: UInt64(items.count))
+        var generator = SplitMix64(seed: UInt64(items.count))
         var low = 0
         var high = items.count - 1
         while low < high {
@@ -71,19 +71,6 @@ enum Selection {
             if rank < store { high = store - 1 } else { low = store + 1 }
         }
         return items[rank]
-    }
-
-    /// A small, seedable generator for pivots (SplitMix64).
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     /// The k smallest, with no work limit (tests and tools).

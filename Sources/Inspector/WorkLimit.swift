@@ -9,7 +9,7 @@
 /// storage order with a note, a rendering ends with ``RenderedNode/Truncation/work``, completion
 /// returns the candidates found so far.
 public struct WorkLimit: Sendable, Hashable, Codable {
-    /// How long one operation may run. Default 5 ms. Scans stop at 90 % of it, leaving the rest
+    /// How long one operation may run. Default 5 ms. Scans stop at 70 % of it, leaving the rest
     /// to finish the reply. The clock is read only after the first 1,024 steps, so a small
     /// operation does the same work however loaded the machine is.
     public var time: Duration
@@ -39,7 +39,7 @@ final class WorkBudget {
     static let checkInterval = 64
     /// The share of ``WorkLimit/time`` scans may use: the rest is left to finish the reply
     /// (sorting what was found, rendering the nodes collected, building the error).
-    static let scanShareOfTime = 0.9
+    static let scanShareOfTime = 0.7
     /// Steps taken before the clock is first read: an operation this small does the same work
     /// however loaded the machine is (a descheduled thread would otherwise find its time gone).
     static let clockFreeSteps = 1_024

@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import Manhole
 
 #if canImport(Glibc)
@@ -21,22 +22,10 @@ final class FakeServer: @unchecked Sendable {
 
     /// Listens, then runs `script` on its own thread for the first connection.
     init(_ script: @escaping @Sendable (FakePeer) throws -> Void) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let opened = try LoopbackListener()
+        let listener = opened.descriptor
         self.listener = listener
-        guard listener >= 0 else { throw SupportError("socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(listener, address, length) == 0 && listen(listener, 1) == 0
-                    && getsockname(listener, address, &length) == 0
-            }
-        }
-        guard bound else { throw SupportError("fake server bind: \(String(cString: strerror(errno)))") }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = opened.port
         Thread.detachNewThread { [self] in
             defer { done.signal() }
             let descriptor = accept(listener, nil, nil)

@@ -110,29 +110,8 @@ func withBystander<T>(
     return result
 }
 
-/// A deterministic random generator (SplitMix64), so hostile bytes are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        var result = [UInt8]()
-        result.reserveCapacity(count)
-        while result.count < count {
-            withUnsafeBytes(of: next()) { result.append(contentsOf: $0.prefix(count - result.count)) }
-        }
-        return result
-    }
-}
+/// A deterministic random generator, so hostile bytes are the same on every run.
+typealias SeededGenerator = SplitMix64
 
 /// This process's resident memory (the server runs in-process), as the `stats` command reads it.
 func residentBytes() -> Int { ProcessSnapshot.current().residentBytes ?? 0 }
