@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 
 /// How much of the reactor thread the shell may take, so that sessions cannot slow the host.
@@ -12,6 +17,10 @@ import NIOCore
 ///   charge is taken in full, so it can go negative. Sessions run only while it is positive: a
 ///   command that took 100 ms at a 20 % share is paid back by about 400 ms without shell work.
 ///   Overspending is carried forward, never forgiven at a window's end.
+///
+/// Work is measured as the reactor thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not wall time:
+/// a handler that was preempted by other threads did not hold the loop for the time it waited,
+/// and charging that time (amplified below) would stall every session on a busy machine.
 ///
 /// Work longer than a slice is charged by the delay it causes, not only by its length: everything
 /// queued on the loop (the host's calls) waits for all of it, so ``measure(_:)`` charges such a
@@ -36,6 +45,8 @@ final class LoopBudget: @unchecked Sendable {
     private var waiting: [() -> Void] = []
     private var wakeScheduled = false
     private var measuring = false
+    /// The clock work is measured with, in nanoseconds (the thread's CPU time; tests inject one).
+    private let workClock: () -> Int64
     /// How many times a session had to wait for its turn (for `stats`-like views and tests).
     private(set) var waits = 0
     /// How many times waiting sessions were resumed (for tests).
@@ -45,8 +56,13 @@ final class LoopBudget: @unchecked Sendable {
     ///   - share: The fraction of real time the shell may use (0 < share ≤ 1).
     ///   - window: How much unused time the bucket keeps: it holds `share × window` at most.
     ///   - slice: The most shell work in a row before queued loop work goes first.
-    init(eventLoop: any EventLoop, share: Double, window: Duration, slice: Duration) {
+    ///   - workClock: What measures work, in nanoseconds: the calling thread's CPU time by default.
+    init(
+        eventLoop: any EventLoop, share: Double, window: Duration, slice: Duration,
+        workClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds
+    ) {
         self.eventLoop = eventLoop
+        self.workClock = workClock
         self.share = min(1, max(0.001, share))
         capacity = max(1, Double(TimeAmount(window).nanoseconds) * self.share)
         self.slice = TimeAmount(slice).nanoseconds
@@ -76,11 +92,18 @@ final class LoopBudget: @unchecked Sendable {
     func measure(_ body: () -> Void) {
         guard !measuring else { return body() }
         measuring = true
-        let start = eventLoop.now
+        let start = workClock()
         body()
         measuring = false
-        let now = eventLoop.now
-        charge(Self.cost(of: now - start, slice: slice), at: now)
+        let spent = TimeAmount.nanoseconds(workClock() - start)
+        charge(Self.cost(of: spent, slice: slice), at: eventLoop.now)
+    }
+
+    /// The calling thread's CPU time in nanoseconds.
+    static func threadCPUNanoseconds() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     /// The most a stretch of work is multiplied by when it is charged.

@@ -110,13 +110,30 @@ struct ShellBudgetTests {
         #expect(LoopBudget.cost(of: .seconds(1), slice: slice) == .seconds(20), "at most 20 times what it took")
         #expect(LoopBudget.cost(of: .nanoseconds(.max), slice: slice).nanoseconds > 0, "no overflow")
         #expect(LoopBudget.cost(of: .nanoseconds(-5), slice: slice) == .zero)
-        // Measured on the loop: a 5 ms stretch leaves the shell owing ~98 ms.
+        // Measured by its work clock: a 5 ms stretch leaves the shell owing ~98 ms.
         let loop = EmbeddedEventLoop()
-        let budget = LoopBudget(eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250))
-        budget.measure { loop.advanceTime(by: .milliseconds(5)) }
+        var work: Int64 = 0
+        let budget = LoopBudget(
+            eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250), workClock: { work })
+        budget.measure { work += 5_000_000 }
         #expect(budget.balanceNanoseconds == 2_000_000 - 100_000_000)
         #expect(!budget.mayRun())
         try? loop.syncShutdownGracefully()
+    }
+
+    @Test("Work is the reactor thread's CPU time: time the thread spent preempted or asleep is not charged")
+    func preemptionIsNotCharged() throws {
+        let reactor = Reactor()
+        defer { reactor.stop() }
+        let balances = try reactor.waitFor(timeout: .seconds(10)) { () -> (before: Int64, after: Int64) in
+            let budget = LoopBudget(
+                eventLoop: reactor.eventLoop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250))
+            let before = budget.balanceNanoseconds
+            // 20 ms off the CPU: on wall time this would be charged 400 ms (20 × 20 ms).
+            budget.measure { usleep(20_000) }
+            return (before, budget.balanceNanoseconds)
+        }
+        #expect(balances.after > -2_000_000, "charged \(balances.before - balances.after) ns for 20 ms asleep")
     }
 
     @Test("Within the budget, a spent slice lets the loop's queued work go first, and the session resumes on the next turn")
