@@ -37,6 +37,8 @@ struct OpacityTests {
         inspector.register("app", app)
         inspector.register("inspector", inspector)
         inspector.register("reactor", reactor)
+        // The inspector holds itself and the app that holds it: break the cycles (LeakSanitizer).
+        defer { for name in ["app", "inspector", "reactor"] { inspector.remove(name) } }
         let options = RenderOptions(maxDepth: 8, workLimit: .unlimited)
         for entry in ["app", "inspector", "reactor"] {
             let text = try await inspector.rendering(of: entry, options: options).plainText
