@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole, shutdown (comma-separated) or all; also hostile-inspector (not in all).")
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole, shutdown (comma-separated) or all; also hostile-inspector and login-work (not in all).")
     var sections = "all"
 
     func run() throws {
@@ -38,6 +38,7 @@ struct ManholeBenchmark: ParsableCommand {
             runInspectorBenchmarks()
         }
         if wanted.contains("hostile-inspector") { runHostileInspectorBenchmarks() }
+        if wanted.contains("login-work") { try LoginWorkBenchmarks.run() }
         if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
     }

@@ -3,7 +3,7 @@ import Crypto
 /// The users, as salted SCRAM keys and roles; passwords are dropped once derived. Unknown users
 /// get a decoy credential so that their login looks the same as a wrong password, and every
 /// lookup does the same work, known user or not, so that its time does not tell which.
-struct CredentialStore: Sendable {
+package struct CredentialStore: Sendable {
     /// The work a lookup does, in order (see ``credential(for:trace:)``).
     enum LookupStep: Sendable, Equatable {
         /// The decoy's salt: an HMAC of the name under the server's secret.
@@ -21,7 +21,7 @@ struct CredentialStore: Sendable {
     let iterations: Int
 
     /// Validates the accounts and derives their keys (PBKDF2: tens of milliseconds each).
-    init(accounts: [Account], iterations: Int) throws {
+    package init(accounts: [Account], iterations: Int) throws {
         guard !accounts.isEmpty else { throw ManholeError.noUsers }
         var table: [String: (ScramCredential, Role)] = [:]
         for account in accounts {
@@ -34,7 +34,7 @@ struct CredentialStore: Sendable {
     }
 
     /// The credential to run a login against: the user's, or a decoy.
-    func credential(for user: String) -> ScramCredential { credential(for: user, trace: nil) }
+    package func credential(for user: String) -> ScramCredential { credential(for: user, trace: nil) }
 
     /// The credential to run a login against, telling `trace` each step of work done. A decoy is
     /// derived for every name, known or not (the name's salt, a random key, its derived keys), and
