@@ -22,23 +22,18 @@ package enum LoginSource: Hashable, Sendable, CustomStringConvertible {
             self = .address("?")
             return
         }
-        switch peer {
-        case .v4(let address):
-            // `sin_addr` is in network byte order: its first byte in memory is the first octet.
-            let octet = withUnsafeBytes(of: address.address.sin_addr) { $0.first ?? 0 }
-            self = octet == 127 ? .loopback : .address(peer.ipAddress ?? "?")
-        case .v6:
-            self.init(address: peer.ipAddress ?? "?")
-        case .unixDomainSocket:
+        if case .unixDomainSocket = peer {
             self = .address("unix")
+        } else {
+            self = Manhole.isLoopback(peer) ? .loopback : .address(peer.ipAddress ?? "?")
         }
     }
 
     /// The source of an IP address in text form (`127.0.0.2`, `::1`, `::ffff:127.0.0.9`, `10.0.0.1`).
+    /// Text that is not an IP address is a source of its own, as it is.
     package init(address: String) {
-        let text = address.lowercased()
-        if text.hasPrefix("127.") || text == "::1" || text == "0:0:0:0:0:0:0:1" || text.hasPrefix("::ffff:127.") {
-            self = .loopback
+        if let parsed = try? SocketAddress(ipAddress: address, port: 0) {
+            self.init(parsed)
         } else {
             self = .address(address)
         }

@@ -36,7 +36,6 @@ import NIOCore
 /// confined: every method runs on the reactor's event loop, whose clock (`EventLoop.now`) it reads.
 final class LoopBudget: @unchecked Sendable {
     private let eventLoop: any EventLoop
-    private let share: Double
     /// The most the bucket holds, in nanoseconds of shell work.
     private let capacity: Double
     /// The window, in nanoseconds: the bucket refills at each window's end.
@@ -59,7 +58,8 @@ final class LoopBudget: @unchecked Sendable {
 
     /// - Parameters:
     ///   - share: The fraction of real time the shell may use (0 < share ≤ 1).
-    ///   - window: How much unused time the bucket keeps: it holds `share × window` at most.
+    ///   - window: The refill period: each window's end adds `share × window`, which is also the
+    ///     most the bucket holds.
     ///   - slice: The most shell work in a row before queued loop work goes first.
     ///   - workClock: What the surcharge on long work is reckoned on, in nanoseconds: the calling
     ///     thread's CPU time by default.
@@ -69,8 +69,7 @@ final class LoopBudget: @unchecked Sendable {
     ) {
         self.eventLoop = eventLoop
         self.workClock = workClock
-        self.share = min(1, max(0.001, share))
-        capacity = max(1, Double(TimeAmount(window).nanoseconds) * self.share)
+        capacity = max(1, Double(TimeAmount(window).nanoseconds) * min(1, max(0.001, share)))
         self.window = max(1, TimeAmount(window).nanoseconds)
         self.slice = TimeAmount(slice).nanoseconds
         balance = capacity

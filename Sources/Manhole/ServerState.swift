@@ -60,14 +60,12 @@ final class ServerState: Sendable {
                     return .failure(.tooManyPendingLogins(configuration.maxPendingLogins))
                 }
                 evicted = state.channels[victim.key]
-                state.sessions[victim.key] = nil
-                state.channels[victim.key] = nil
-                state.lastHeard[victim.key] = nil
+                Self.forget(&state, id: victim.key)
             }
             state.nextID += 1
             state.sessions[state.nextID] = SessionInfo(
                 id: state.nextID, user: nil, role: nil, peer: peer,
-                connectedAtUptime: Double(NIODeadline.now().uptimeNanoseconds) / 1e9, commands: 0, lastCommand: nil)
+                connectedAtUptime: Double(now.uptimeNanoseconds) / 1e9, commands: 0, lastCommand: nil)
             state.channels[state.nextID] = channel
             state.lastHeard[state.nextID] = now
             return .success(Admission(id: state.nextID, evicted: evicted))
@@ -103,9 +101,7 @@ final class ServerState: Sendable {
     func kick(id: Int) -> (channel: any Channel, session: SessionInfo)? {
         state.withLockedValue { state in
             guard let session = state.sessions[id], let channel = state.channels[id] else { return nil }
-            state.sessions[id] = nil
-            state.channels[id] = nil
-            state.lastHeard[id] = nil
+            Self.forget(&state, id: id)
             return (channel, session)
         }
     }
@@ -119,11 +115,14 @@ final class ServerState: Sendable {
     }
 
     func remove(id: Int) {
-        state.withLockedValue { state in
-            state.sessions[id] = nil
-            state.channels[id] = nil
-            state.lastHeard[id] = nil
-        }
+        state.withLockedValue { Self.forget(&$0, id: id) }
+    }
+
+    /// Drops session `id` from every table: its slot is free at once.
+    private static func forget(_ state: inout State, id: Int) {
+        state.sessions[id] = nil
+        state.channels[id] = nil
+        state.lastHeard[id] = nil
     }
 
     /// Every session, by id.

@@ -116,10 +116,7 @@ final class SessionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         loginTimer?.cancel()
         idleTimer?.cancel()
-        if queuedJudgement != nil {
-            queuedJudgement = nil
-            environment.state.leaveVerdictQueue(id: id, source: source)
-        }
+        leaveVerdictQueue()
         if id != 0 {
             environment.state.remove(id: id)
             logBeforeLogin(.info, "session closed", ["peer": "\(peer)"])
@@ -264,15 +261,9 @@ final class SessionHandler: ChannelInboundHandler {
     /// waiting, otherwise in turn, after the source's throttle delay (see ``LoginThrottle``). The
     /// connection reads no further line meanwhile, and leaves the queue if it closes.
     private func judgeInTurn(_ judgement: @escaping (SessionHandler) -> Void) {
-        if inputClosed {
-            // The client shut down its side before this line's turn came (the line waited for the
-            // shell's budget): like a client that leaves the queue, it gets no verdict and takes
-            // no turn of its source.
-            logBeforeLogin(.info, "client closed its input before its login verdict", ["peer": "\(peer)"])
-            phase = .closing
-            context?.close(promise: nil)
-            return
-        }
+        // The client shut down its side before this line's turn came (the line waited for the
+        // shell's budget): as if it had left the queue.
+        if inputClosed { return closeBeforeVerdict() }
         let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
         let turn = environment.state.verdictTurn(id: id, source: source, eventLoop: environment.eventLoop) {
             loopBound.value.deliverVerdict()
@@ -284,6 +275,22 @@ final class SessionHandler: ChannelInboundHandler {
             busy = true
             queuedJudgement = judgement
         }
+    }
+
+    /// Takes the connection out of its source's verdict queue, if it waits there.
+    private func leaveVerdictQueue() {
+        guard queuedJudgement != nil else { return }
+        queuedJudgement = nil
+        environment.state.leaveVerdictQueue(id: id, source: source)
+    }
+
+    /// The client left before its login verdict: it gets none and holds no turn of its source
+    /// (the verdict would only reach a closed socket).
+    private func closeBeforeVerdict() {
+        leaveVerdictQueue()
+        logBeforeLogin(.info, "client closed its input before its login verdict", ["peer": "\(peer)"])
+        phase = .closing
+        context?.close(promise: nil)
     }
 
     /// The source's turn has come: judges the queued line and goes on with the session.
@@ -516,16 +523,7 @@ extension SessionHandler {
         if let goodbye = event as? GoodbyeEvent {
             closeWithGoodbye(goodbye.reason, level: .info)
         } else if let event = event as? ChannelEvent, event == .inputClosed {
-            if queuedJudgement != nil {
-                // A client that leaves while waiting for its login verdict gets none, and does not
-                // hold its source's turn: the verdict would only reach a closed socket.
-                queuedJudgement = nil
-                environment.state.leaveVerdictQueue(id: id, source: source)
-                logBeforeLogin(.info, "client closed its input before its login verdict", ["peer": "\(peer)"])
-                phase = .closing
-                context.close(promise: nil)
-                return
-            }
+            if queuedJudgement != nil { return closeBeforeVerdict() }
             // Lines read before the end of input are answered first (see readMoreIfIdle()).
             inputClosed = true
             readMoreIfIdle()
