@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 extension Inspector {
     /// The completions of a partial path, sorted: entry names for a bare word, child names after
@@ -10,7 +10,7 @@ extension Inspector {
     /// of ``Configuration/renderOptions`` runs out first) and ``Configuration/maxCompletions``
     /// returned. A partial path that does not resolve has no completions. The future completes on
     /// the reactor's loop.
-    public func complete(_ partial: String) -> EventLoopFuture<[String]> {
+    package func complete(_ partial: String) -> EventLoopFuture<[String]> {
         let loop = reactor.eventLoop
         let limit = configuration.maxCompletions
         guard let split = Completion.split(partial) else {

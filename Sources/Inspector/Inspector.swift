@@ -10,29 +10,30 @@ import Synchronization
 /// The host registers entries (``register(_:_:readOn:)``, ``register(_:readOn:_:)``,
 /// ``register(_:actor:)``, ``register(_:on:_:)``) and says where each is read (``ReadContext``:
 /// the reactor thread by default, a `DispatchQueue`, or an actor). The shell then calls
-/// ``inspect(_:options:)``, ``list()`` and ``complete(_:)``, which return at once with a future
-/// on the reactor's loop: the read, the path resolution and the rendering run in the entry's
-/// context, inline when that is the reactor thread and the caller is already on it, and only a
-/// `Sendable` ``Rendering``, ``Table`` or list of strings comes back. Nothing here blocks the
-/// reactor thread for longer than an entry's own read.
+/// ``inspect(_:options:)-(_,_)->EventLoopFuture<Rendering>`` (and lists and completes, which
+/// only the manhole uses), which returns at once with a future on the reactor's loop (`async`
+/// code awaits the overload of the same name): the read, the path resolution and the rendering
+/// run in the entry's context, inline when that is the reactor thread and the caller is already
+/// on it, and only a `Sendable` ``Rendering`` comes back. Nothing here blocks the reactor thread
+/// for longer than an entry's own read.
 ///
 /// All methods are safe to call from any thread.
 public final class Inspector: Sendable {
-    /// How an inspector behaves; every field has a default.
+    /// How an inspector behaves, written in one initializer; every field has a default.
     public struct Configuration: Sendable {
         /// Where the inspector logs (failed and timed-out reads). Defaults to `manhole.inspector`.
-        public var logger: Logger
+        package var logger: Logger
         /// The budgets used when a call passes no ``RenderOptions`` of its own.
-        public var renderOptions: RenderOptions
+        package var renderOptions: RenderOptions
         /// How long a read on a queue or an actor may take before the call fails with
         /// ``InspectorError/readTimedOut(entry:after:)``. Default 5 s.
-        public var readTimeout: Duration
+        package var readTimeout: Duration
         /// The most candidates ``Inspector/complete(_:)`` returns. Default 100.
-        public var maxCompletions: Int
+        package var maxCompletions: Int
         /// Collections with at most this many elements get their indexes as completions. Default 20.
-        public var maxIndexCompletions: Int
+        package var maxIndexCompletions: Int
         /// The most names or keys completion looks at in one value. Default 10,000.
-        public var completionScanLimit: Int
+        package var completionScanLimit: Int
 
         /// Creates a configuration.
         /// - Parameters:
@@ -60,9 +61,9 @@ public final class Inspector: Sendable {
     }
 
     /// The reactor whose loop delivers every result, and whose timers and results the views show.
-    public let reactor: Reactor
+    package let reactor: Reactor
     /// The inspector's configuration.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
     /// Creates an inspector with no entries.
@@ -83,7 +84,8 @@ public final class Inspector: Sendable {
     /// The value is read (rendered, walked by paths) in `context`; for a class instance that is
     /// the thread or queue guarding its state.
     /// - Parameters:
-    ///   - name: The entry's name: the first segment of its paths (see ``InspectorPath/isValidEntryName(_:)``).
+    ///   - name: The entry's name: the first segment of its paths. Not empty, and free of
+    ///     whitespace, quotes and the characters that separate segments (`.`, `[`, `]`, `?`, `!`).
     ///   - value: The value or object.
     ///   - context: Where it is read; the reactor thread by default.
     public func register(_ name: String, _ value: any Sendable, readOn context: ReadContext = .reactor) {
@@ -117,7 +119,7 @@ public final class Inspector: Sendable {
     }
 
     /// The names of the entries, sorted.
-    public var names: [String] {
+    package var names: [String] {
         entries.withLockedValue { Array($0.keys) }.sorted()
     }
 
@@ -143,9 +145,10 @@ public final class Inspector: Sendable {
     /// - Parameters:
     ///   - path: An ``InspectorPath``, e.g. `app.jobs[3]`.
     ///   - options: Budgets for this rendering; ``Configuration/renderOptions`` when `nil`.
-    /// - Returns: A future failing with ``PathError`` for a bad path, ``InspectorError`` when the
-    ///   read fails or times out, `ReactorError.stopped` once the reactor has stopped (callbacks on
-    ///   it then run only if the loop itself still runs, as an attached host loop does).
+    /// - Returns: A future failing with an error whose description says where a bad path went
+    ///   wrong (and what names exist there), ``InspectorError`` when the read fails or times out,
+    ///   `ReactorError.stopped` once the reactor has stopped (callbacks on it then run only if the
+    ///   loop itself still runs, as an attached host loop does).
     public func inspect(_ path: String, options: RenderOptions? = nil) -> EventLoopFuture<Rendering> {
         let options = options ?? configuration.renderOptions
         let renderer = Renderer(options: options)
@@ -156,7 +159,7 @@ public final class Inspector: Sendable {
 
     /// The entries as a table (name, type, read context, one-line summary), sorted by name; each
     /// entry is read in its own context. An entry whose read fails shows the error as its summary.
-    public func list() -> EventLoopFuture<Table> {
+    package func list() -> EventLoopFuture<Table> {
         let loop = reactor.eventLoop
         let sorted = entries.withLockedValue { Array($0.values) }.sorted { $0.name < $1.name }
         let renderer = Renderer(options: configuration.renderOptions)
@@ -230,26 +233,29 @@ public final class Inspector: Sendable {
         return promise.futureResult
     }
 
-    // MARK: - async conveniences
+    // MARK: - async twins: the same names, for `async` callers
 
-    /// ``inspect(_:options:)`` for `async` callers.
-    /// - Throws: as the future fails; `ReactorError.stopped` at once when the reactor has stopped
-    ///   (its loop, which delivers results, may be gone).
-    public func rendering(of path: String, options: RenderOptions? = nil) async throws -> Rendering {
+    /// Renders the value at `path`, for `async` callers: the future-returning overload, awaited.
+    /// - Throws: as that future fails; `ReactorError.stopped` at once when the reactor has
+    ///   stopped (its loop, which delivers results, may be gone).
+    public func inspect(_ path: String, options: RenderOptions? = nil) async throws -> Rendering {
         guard !reactor.isStopped else { throw ReactorError.stopped }
-        return try await inspect(path, options: options).get()
+        let future: EventLoopFuture<Rendering> = inspect(path, options: options)
+        return try await future.get()
     }
 
     /// ``list()`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
-    public func entryTable() async throws -> Table {
+    package func list() async throws -> Table {
         guard !reactor.isStopped else { throw ReactorError.stopped }
-        return try await list().get()
+        let future: EventLoopFuture<Table> = list()
+        return try await future.get()
     }
 
     /// ``complete(_:)`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
-    public func completions(for partial: String) async throws -> [String] {
+    package func complete(_ partial: String) async throws -> [String] {
         guard !reactor.isStopped else { throw ReactorError.stopped }
-        return try await complete(partial).get()
+        let future: EventLoopFuture<[String]> = complete(partial)
+        return try await future.get()
     }
 }
 

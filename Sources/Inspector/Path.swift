@@ -6,9 +6,9 @@
 /// `.count` of a collection, dictionary, set or string), `[index]`, `["string key"]` (with `\"`,
 /// `\\`, `\n`, `\t`, `\r`, `\0` and `\u{…}` escapes) or `[bare key]`. Optionals are unwrapped at
 /// every step; a `?` or `!` after a segment is accepted and ignored. Parsing is pure and runs anywhere.
-public struct InspectorPath: Sendable, Hashable, CustomStringConvertible {
+package struct InspectorPath: Sendable, Hashable, CustomStringConvertible {
     /// One step below the entry.
-    public enum Step: Sendable, Hashable {
+    package enum Step: Sendable, Hashable {
         /// `.name`: a field, tuple element, payload label, case name, or `count`.
         case member(String)
         /// `[3]`: an element of a collection, set or tuple, or an integer dictionary key.
@@ -18,32 +18,32 @@ public struct InspectorPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A step and where it was written.
-    public struct Segment: Sendable, Hashable {
+    package struct Segment: Sendable, Hashable {
         /// What the segment asks for.
-        public var step: Step
+        package var step: Step
         /// The segment as written (`.port`, `[3]`, `["user:42"]`).
-        public var text: String
+        package var text: String
         /// Where the segment starts in the path, in characters from 0.
-        public var offset: Int
+        package var offset: Int
     }
 
     /// The path as given (without surrounding whitespace).
-    public let text: String
+    package let text: String
     /// The entry the path starts at.
-    public let entry: String
+    package let entry: String
     /// The steps below the entry.
-    public let segments: [Segment]
+    package let segments: [Segment]
 
     /// Parses `text`.
     /// - Throws: ``PathError/syntax(path:offset:message:)`` pointing at the first character that does not fit.
-    public init(parsing text: String) throws(PathError) {
+    package init(parsing text: String) throws(PathError) {
         var parser = Parser(text: text.trimmingWhitespace())
         (entry, segments) = try parser.parse()
         self.text = parser.text
     }
 
     /// The path up to (not including) segment `index`: what had been resolved when that segment failed.
-    public func prefix(before index: Int) -> String {
+    package func prefix(before index: Int) -> String {
         guard index < segments.count else { return text }
         var prefix = String(text.prefix(segments[index].offset))
         while prefix.last == "?" || prefix.last == "!" { prefix.removeLast() }
@@ -51,11 +51,11 @@ public struct InspectorPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path as given.
-    public var description: String { text }
+    package var description: String { text }
 
     /// Whether `name` can be an entry name: not empty, and free of whitespace, quotes and the
     /// characters that separate segments (`.`, `[`, `]`, `?`, `!`).
-    public static func isValidEntryName(_ name: String) -> Bool {
+    package static func isValidEntryName(_ name: String) -> Bool {
         !name.isEmpty && name.allSatisfy(Parser.isNameCharacter)
     }
 

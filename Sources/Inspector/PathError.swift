@@ -3,7 +3,7 @@
 ///
 /// Every case carries the path up to the failing segment (`at`), the type found there and the
 /// character `offset` of the failing segment, so a shell can point at it.
-public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+package enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The path is not well-formed.
     case syntax(path: String, offset: Int, message: String)
     /// No entry has this name.
@@ -23,7 +23,7 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
     case workLimitReached(at: String, typeName: String, offset: Int, scanned: Int, total: Int?, noun: String)
 
     /// Where in the path the failing part starts, in characters from 0.
-    public var offset: Int {
+    package var offset: Int {
         switch self {
         case .syntax(_, let offset, _): offset
         case .unknownEntry: 0
@@ -35,7 +35,7 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
     }
 
     /// The closest existing names, best first (at most three).
-    public var suggestions: [String] {
+    package var suggestions: [String] {
         switch self {
         case .unknownEntry(_, let suggestions), .noSuchMember(_, _, _, _, let suggestions),
             .noSuchKey(_, _, _, _, let suggestions):
@@ -45,7 +45,7 @@ public enum PathError: Error, Sendable, Hashable, Codable, CustomStringConvertib
     }
 
     /// One line for the shell, its terminal controls escaped (``Quoting/terminalSafe(_:)``).
-    public var description: String {
+    package var description: String {
         Quoting.terminalSafe(message)
     }
 

@@ -15,9 +15,9 @@
 /// node whose children lie beyond the depth budget; a `… N more` line marks children left out
 /// (with the budget that stopped them, if it was not the per-node limit); `→ path` marks an
 /// object shown earlier, `(cycle)` when it is an ancestor.
-public enum PlainTextFormatter {
+package enum PlainTextFormatter {
     /// Formats `root` and everything below it; lines end with `\n`.
-    public static func format(_ root: RenderedNode) -> String {
+    package static func format(_ root: RenderedNode) -> String {
         var out = ""
         write(root, indent: "", into: &out)
         return out

@@ -1,29 +1,29 @@
 /// The budgets that bound one rendering, so that a huge or cyclic graph renders in bounded time
 /// and fits in one shell reply.
 ///
-/// Every field has a default; ``Inspector/Configuration/renderOptions`` holds the inspector-wide
-/// defaults and each call to ``Inspector/inspect(_:options:)`` may pass its own. Hitting any budget
-/// leaves a visible marker in the output (see ``RenderedNode/Truncation``); nothing beyond a
-/// budget is read, so the cost of a rendering depends on the budgets, not on the size of the value.
+/// Written in one initializer, every budget with a default; ``Inspector/Configuration`` holds the
+/// inspector-wide defaults and each call to ``Inspector/inspect(_:options:)`` may pass its own.
+/// Hitting any budget leaves a visible marker in the output; nothing beyond a budget is read, so
+/// the cost of a rendering depends on the budgets, not on the size of the value.
 public struct RenderOptions: Sendable, Hashable, Codable {
     /// How many levels below the rendered value are expanded (the value itself is level 0).
     /// Default 2: the value, its children and its grandchildren.
-    public var maxDepth: Int
+    package var maxDepth: Int
     /// How many children of one node are shown; the rest are counted in an "… N more" line. Default 20.
-    public var maxChildren: Int
+    package var maxChildren: Int
     /// How many nodes one rendering shows in all. Default 1,000.
-    public var maxNodes: Int
+    package var maxNodes: Int
     /// Roughly how many bytes of plain text one rendering may produce. Default 64 KiB.
-    public var maxBytes: Int
+    package var maxBytes: Int
     /// How many characters of a string, or of any other one-line summary, are shown. Default 80.
-    public var maxStringLength: Int
+    package var maxStringLength: Int
     /// Dictionaries and sets up to this size are shown in key order (when their keys are
     /// `Comparable`); larger ones show their first entries in storage order, with a note,
     /// because ordering them would cost more than a page is worth. Default 10,000.
-    public var maxSortedEntries: Int
+    package var maxSortedEntries: Int
     /// How much work one operation may do on the reading thread: resolving the path, sorting
     /// pages, rendering, completing. Default 5 ms (see ``WorkLimit``).
-    public var workLimit: WorkLimit
+    package var workLimit: WorkLimit
 
     /// Creates render options; every budget has a default.
     /// - Parameters:
@@ -33,7 +33,7 @@ public struct RenderOptions: Sendable, Hashable, Codable {
     ///   - maxBytes: Approximate bytes of plain text in all.
     ///   - maxStringLength: Characters shown of a string or summary.
     ///   - maxSortedEntries: The largest dictionary or set shown in key order.
-    ///   - workLimit: The work one operation may do.
+    ///   - workLimit: How long one operation may run on the reading thread. Default 5 ms.
     public init(
         maxDepth: Int = 2,
         maxChildren: Int = 20,
@@ -41,7 +41,24 @@ public struct RenderOptions: Sendable, Hashable, Codable {
         maxBytes: Int = 64 * 1024,
         maxStringLength: Int = 80,
         maxSortedEntries: Int = 10_000,
-        workLimit: WorkLimit = WorkLimit()
+        workLimit: Duration = .milliseconds(5)
+    ) {
+        self.init(
+            maxDepth: maxDepth, maxChildren: maxChildren, maxNodes: maxNodes, maxBytes: maxBytes,
+            maxStringLength: maxStringLength, maxSortedEntries: maxSortedEntries, workLimit: WorkLimit(time: workLimit))
+    }
+
+    /// Creates render options with a full ``WorkLimit``: a step count (the same on every machine,
+    /// as tests and fuzzers need) or none at all. `workLimit` has no default, so that
+    /// `RenderOptions()` means the public initializer.
+    package init(
+        maxDepth: Int = 2,
+        maxChildren: Int = 20,
+        maxNodes: Int = 1_000,
+        maxBytes: Int = 64 * 1024,
+        maxStringLength: Int = 80,
+        maxSortedEntries: Int = 10_000,
+        workLimit: WorkLimit
     ) {
         self.maxDepth = max(0, maxDepth)
         self.maxChildren = max(0, maxChildren)

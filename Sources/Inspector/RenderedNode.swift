@@ -3,9 +3,9 @@
 ///
 /// A plain, `Sendable` and `Codable` snapshot: it is built in the entry's read context and may be
 /// sent anywhere afterwards (to the reactor thread, over the wire as JSON).
-public struct RenderedNode: Sendable, Hashable, Codable {
+package struct RenderedNode: Sendable, Hashable, Codable {
     /// What kind of value a node shows; decides how the plain-text form prints the summary.
-    public enum Kind: String, Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         /// A scalar or a value shown by its description (`8080`, `true`, a `CustomStringConvertible`).
         case value
         /// A string, quoted and escaped.
@@ -31,7 +31,7 @@ public struct RenderedNode: Sendable, Hashable, Codable {
 
         /// Whether the summary is the value itself (`= summary`) rather than a description of
         /// the contents (`(3 fields)`).
-        public var summaryIsValue: Bool {
+        package var summaryIsValue: Bool {
             switch self {
             case .value, .text, .enumeration, .none, .custom: true
             case .structure, .object, .tuple, .collection, .dictionary, .set: false
@@ -40,7 +40,7 @@ public struct RenderedNode: Sendable, Hashable, Codable {
     }
 
     /// Why a node shows fewer children than it has.
-    public enum Truncation: String, Sendable, Hashable, Codable {
+    package enum Truncation: String, Sendable, Hashable, Codable {
         /// The node is at ``RenderOptions/maxDepth``: its children are not expanded.
         case depth
         /// Only ``RenderOptions/maxChildren`` children are shown.
@@ -54,14 +54,14 @@ public struct RenderedNode: Sendable, Hashable, Codable {
     }
 
     /// A node that stands for an object already shown elsewhere in the same rendering.
-    public struct Reference: Sendable, Hashable, Codable {
+    package struct Reference: Sendable, Hashable, Codable {
         /// The path of the node where the object is shown, usable with ``Inspector/inspect(_:options:)``.
-        public var path: String
+        package var path: String
         /// Whether that node is an ancestor of this one (a cycle) rather than an earlier sibling branch.
-        public var isCycle: Bool
+        package var isCycle: Bool
 
         /// Creates a reference.
-        public init(path: String, isCycle: Bool) {
+        package init(path: String, isCycle: Bool) {
             self.path = path
             self.isCycle = isCycle
         }
@@ -69,27 +69,27 @@ public struct RenderedNode: Sendable, Hashable, Codable {
 
     /// The label under its parent: a field name (`port`), an index (`[3]`), a key (`["user:42"]`);
     /// for the top node, the path that was rendered.
-    public var label: String?
+    package var label: String?
     /// The dynamic type, as `String(describing:)` prints it (`Array<Job>`, `Config`).
-    public var typeName: String
+    package var typeName: String
     /// What kind of value this is.
-    public var kind: Kind
+    package var kind: Kind
     /// One line: the value (`8080`, `"demo"`, `.running`) or what it holds (`3 fields`, `1000000 elements`).
-    public var summary: String
+    package var summary: String
     /// The children shown.
-    public var children: [RenderedNode]
+    package var children: [RenderedNode]
     /// How many children are not shown, when that is known cheaply (`nil` when nothing is
     /// missing or the number is unknown; see ``truncation``).
-    public var moreChildren: Int?
+    package var moreChildren: Int?
     /// Why children are missing, if they are.
-    public var truncation: Truncation?
+    package var truncation: Truncation?
     /// Set when the node is an object already shown: its children are not repeated.
-    public var reference: Reference?
+    package var reference: Reference?
     /// A remark on how the children were chosen, e.g. that a huge dictionary is shown unsorted.
-    public var note: String?
+    package var note: String?
 
     /// Creates a node.
-    public init(
+    package init(
         label: String?, typeName: String, kind: Kind, summary: String, children: [RenderedNode] = [],
         moreChildren: Int? = nil, truncation: Truncation? = nil, reference: Reference? = nil, note: String? = nil
     ) {
@@ -105,21 +105,22 @@ public struct RenderedNode: Sendable, Hashable, Codable {
     }
 }
 
-/// The result of rendering one value: the tree, how big it is, and its plain-text form.
+/// The result of rendering one value: its plain-text form for a shell, and (in its JSON encoding,
+/// which the manhole's `@json` replies use) the tree of nodes and how big it is.
 public struct Rendering: Sendable, Hashable, Codable {
     /// The path that was rendered (the top node's label).
     public var path: String
     /// The top node.
-    public var root: RenderedNode
+    package var root: RenderedNode
     /// How many nodes the tree holds.
-    public var nodeCount: Int
+    package var nodeCount: Int
     /// The approximate size of ``plainText`` in bytes, as counted against ``RenderOptions/maxBytes``.
-    public var byteCount: Int
+    package var byteCount: Int
     /// The budget that stopped the rendering early (`.nodes`, `.bytes` or `.work`), if one did.
-    public var exhaustedBudget: RenderedNode.Truncation?
+    package var exhaustedBudget: RenderedNode.Truncation?
 
     /// Creates a rendering.
-    public init(path: String, root: RenderedNode, nodeCount: Int, byteCount: Int, exhaustedBudget: RenderedNode.Truncation?) {
+    package init(path: String, root: RenderedNode, nodeCount: Int, byteCount: Int, exhaustedBudget: RenderedNode.Truncation?) {
         self.path = path
         self.root = root
         self.nodeCount = nodeCount

@@ -8,12 +8,12 @@
 /// Objects (class instances and actors) already shown in the same rendering are not expanded
 /// again: the second occurrence is a ``RenderedNode/Reference`` to the path of the first, which
 /// is how cycles end.
-public struct Renderer: Sendable {
+package struct Renderer: Sendable {
     /// The budgets of every rendering this renderer makes.
-    public var options: RenderOptions
+    package var options: RenderOptions
 
     /// Creates a renderer with the given budgets.
-    public init(options: RenderOptions = RenderOptions()) {
+    package init(options: RenderOptions = RenderOptions()) {
         self.options = options
     }
 
@@ -21,7 +21,7 @@ public struct Renderer: Sendable {
     ///
     /// Runs on the calling thread, which must be allowed to read `value`, for at most about
     /// ``RenderOptions/workLimit``.
-    public func render(_ value: Any, label: String) -> Rendering {
+    package func render(_ value: Any, label: String) -> Rendering {
         render(value, label: label, budget: WorkBudget(options.workLimit))
     }
 

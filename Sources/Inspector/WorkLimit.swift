@@ -8,27 +8,27 @@
 /// ``PathError/workLimitReached(at:typeName:offset:scanned:total:noun:)``, a page is shown in
 /// storage order with a note, a rendering ends with ``RenderedNode/Truncation/work``, completion
 /// returns the candidates found so far.
-public struct WorkLimit: Sendable, Hashable, Codable {
+package struct WorkLimit: Sendable, Hashable, Codable {
     /// How long one operation may run. Default 5 ms. Scans stop at 70 % of it, leaving the rest
     /// to finish the reply. The clock is read only after the first 1,024 steps, so a small
     /// operation does the same work however loaded the machine is.
-    public var time: Duration
+    package var time: Duration
     /// How many steps (keys, members or names scanned, comparisons made) one operation may take.
     /// Default `Int.max`: only ``time`` bounds it. A count is what tests use, being the same on
     /// every machine.
-    public var steps: Int
+    package var steps: Int
 
     /// Creates a work limit.
     /// - Parameters:
     ///   - time: How long one operation may run (at least zero).
     ///   - steps: How many steps it may take (at least zero).
-    public init(time: Duration = .milliseconds(5), steps: Int = .max) {
+    package init(time: Duration = .milliseconds(5), steps: Int = .max) {
         self.time = max(.zero, time)
         self.steps = max(0, steps)
     }
 
     /// No limit, for callers that are not on a shared thread (tests, tools).
-    public static let unlimited = WorkLimit(time: .seconds(Int64.max / 1_000_000_000 / 2), steps: .max)
+    package static let unlimited = WorkLimit(time: .seconds(Int64.max / 1_000_000_000 / 2), steps: .max)
 }
 
 /// The work left to one operation: steps counted as scans run, the clock read every

@@ -3,21 +3,21 @@
 ///
 /// Every timer and result remembers its call site so that a listing taken during an incident
 /// points at the code that created the entry, the way a SwiftNIO promise remembers where it was made.
-public struct CallSite: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct CallSite: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The `#fileID` of the call, e.g. `"MyApp/Jobs.swift"`.
-    public var fileID: String
+    package var fileID: String
     /// The `#line` of the call.
-    public var line: Int
+    package var line: Int
     /// The `#function` that made the call.
-    public var function: String
+    package var function: String
 
     /// Creates a call site; the defaults capture the caller's location.
-    public init(fileID: String = #fileID, line: Int = #line, function: String = #function) {
+    package init(fileID: String = #fileID, line: Int = #line, function: String = #function) {
         self.fileID = fileID
         self.line = line
         self.function = function
     }
 
     /// `fileID:line`, the short form shown in listings.
-    public var description: String { "\(fileID):\(line)" }
+    package var description: String { "\(fileID):\(line)" }
 }

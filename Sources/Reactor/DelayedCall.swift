@@ -1,18 +1,18 @@
 import NIOConcurrencyHelpers
 import Logging
-public import NIOCore
+package import NIOCore
 import Synchronization
 
 /// A call scheduled once on the reactor thread by ``Reactor/callLater(_:name:fileID:line:function:_:)``:
-/// Twisted's `IDelayedCall`. It can be cancelled, moved, and inspected from any thread, and is
-/// listed in ``Reactor/timers(limit:)`` until it fires or is cancelled.
+/// Twisted's `IDelayedCall`. It can be cancelled and moved from any thread, and is listed (the
+/// manhole's `timers` command) until it fires or is cancelled.
 public final class DelayedCall: Sendable {
     /// The timer's id within its reactor.
-    public let id: Int
+    package let id: Int
     /// The name given at creation.
-    public let name: String
+    package let name: String
     /// Where it was created.
-    public let callSite: CallSite
+    package let callSite: CallSite
 
     private struct State {
         var scheduled: Scheduled<Void>?
@@ -57,7 +57,7 @@ public final class DelayedCall: Sendable {
     public var isActive: Bool { state.withLockedValue { $0.isActive } }
 
     /// When the call fires, on the reactor's clock.
-    public var dueTime: NIODeadline { state.withLockedValue { $0.deadline } }
+    package var dueTime: NIODeadline { state.withLockedValue { $0.deadline } }
 
     /// Stops the call from firing. Does nothing if it already fired or was cancelled.
     public func cancel() {
@@ -84,7 +84,7 @@ public final class DelayedCall: Sendable {
     /// Pushes the call back by `amount` from its current due time (Twisted's `delay`); returns
     /// `false` if it is no longer active.
     @discardableResult
-    public func delay(by amount: Duration) -> Bool {
+    package func delay(by amount: Duration) -> Bool {
         move { $0 + TimeAmount(amount) }
     }
 

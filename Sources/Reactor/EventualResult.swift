@@ -1,12 +1,13 @@
 import Logging
-public import NIOCore
+package import NIOCore
 
 /// The result of work handed to the reactor by ``Reactor/runInReactor(fileID:line:function:_:)-(()->T)``,
 /// available to blocking code: Crochet's `EventualResult`.
 ///
 /// Any thread may call any method, any number of times. ``wait(timeout:)`` blocks the calling
 /// thread, so it must not be called on the reactor thread (it throws
-/// ``ReactorError/waitOnReactorThread`` there instead of deadlocking). A result that failed and
+/// ``ReactorError/waitOnReactorThread`` there instead of deadlocking); `async` code awaits
+/// ``wait()`` instead, which blocks nothing. A result that failed and
 /// is released without anyone having looked at the failure is logged as an error, so failures
 /// are never lost silently.
 public final class EventualResult<T: Sendable>: Sendable {
@@ -30,16 +31,16 @@ public final class EventualResult<T: Sendable>: Sendable {
     }
 
     /// The result's id; ``stash()`` returns the same number.
-    public var id: Int { box.id }
+    package var id: Int { box.id }
 
     /// Where the work was submitted.
-    public var callSite: CallSite { box.callSite }
+    package var callSite: CallSite { box.callSite }
 
     /// Pending, succeeded, failed or cancelled.
-    public var state: ResultState { box.state }
+    package var state: ResultState { box.state }
 
     /// Whether the result has arrived (in any state but pending). Never blocks.
-    public var isReady: Bool { box.isComplete }
+    package var isReady: Bool { box.isComplete }
 
     /// Blocks until the result arrives and returns the value, or throws.
     ///
@@ -57,16 +58,17 @@ public final class EventualResult<T: Sendable>: Sendable {
         }
     }
 
-    /// Awaits the result from `async` code without blocking a thread.
-    public var value: T {
-        get async throws {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                box.whenComplete { outcome in
-                    switch outcome {
-                    case .success(let value): continuation.resume(returning: value)
-                    case .failure(let failure): continuation.resume(throwing: failure.error)
-                    case .cancelled: continuation.resume(throwing: ReactorError.cancelled)
-                    }
+    /// ``wait(timeout:)`` for `async` code: suspends, without blocking a thread, until the result
+    /// arrives, and returns the value or throws (the body's own error; ``ReactorError/cancelled``;
+    /// ``ReactorError/stopped`` when the reactor stopped first). It has no timeout of its own:
+    /// cancelling the waiting task does not cancel the work (call ``cancel()`` for that).
+    public func wait() async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            box.whenComplete { outcome in
+                switch outcome {
+                case .success(let value): continuation.resume(returning: value)
+                case .failure(let failure): continuation.resume(throwing: failure.error)
+                case .cancelled: continuation.resume(throwing: ReactorError.cancelled)
                 }
             }
         }
@@ -75,7 +77,7 @@ public final class EventualResult<T: Sendable>: Sendable {
     /// A future on the reactor's loop that completes with the result, for code that runs on an
     /// event loop and must not block (cancellation fails it with ``ReactorError/cancelled``).
     /// Looking at a failure this way counts as handling it.
-    public var futureResult: EventLoopFuture<T> {
+    package var futureResult: EventLoopFuture<T> {
         let promise = reactor.eventLoop.makePromise(of: T.self)
         box.whenComplete { outcome in
             switch outcome {
@@ -101,8 +103,8 @@ public final class EventualResult<T: Sendable>: Sendable {
     public var failure: ResultFailure? { box.failure }
 
     /// Keeps the result in the reactor's stash until ``Reactor/retrieveResult(_:as:)`` takes it,
-    /// and returns its id. The stash can be listed (``Reactor/stashedResults(limit:)``) without
-    /// retrieving anything. Stashing twice returns the same id.
+    /// and returns its id. An operator can list the stash (the manhole's `results` command)
+    /// without retrieving anything. Stashing twice returns the same id.
     public func stash() -> Int {
         reactor.results.stash(box)
     }

@@ -1,32 +1,24 @@
 import NIOConcurrencyHelpers
 import Logging
-public import NIOCore
+package import NIOCore
 import Synchronization
 
 /// A call repeated on the reactor thread at a fixed rate by
-/// ``Reactor/loopingCall(every:now:name:onError:fileID:line:function:_:)``: Twisted's `LoopingCall`.
+/// ``Reactor/loopingCall(every:now:name:stopOnError:fileID:line:function:_:)``: Twisted's `LoopingCall`.
 ///
 /// Runs are due at `start + k × interval`; when the reactor falls behind, missed runs are
-/// skipped rather than bunched. Listed in ``Reactor/timers(limit:)`` until stopped.
+/// skipped rather than bunched. Listed (the manhole's `timers` command) until stopped.
 public final class LoopingCall: Sendable {
-    /// What a looping call does when its body throws.
-    public enum ErrorPolicy: Sendable, Hashable {
-        /// Record the error (``LoopingCall/lastError``), log it, and keep running.
-        case keepRunning
-        /// Record and log the error, then stop.
-        case stop
-    }
-
     /// The timer's id within its reactor.
-    public let id: Int
+    package let id: Int
     /// The name given at creation.
-    public let name: String
+    package let name: String
     /// The time between runs.
-    public let interval: Duration
+    package let interval: Duration
     /// Where it was created.
-    public let callSite: CallSite
-    /// What happens when the body throws.
-    public let errorPolicy: ErrorPolicy
+    package let callSite: CallSite
+    /// Whether the call stops at the first error its body throws (it runs on otherwise).
+    package let stopsOnError: Bool
 
     private struct State {
         var scheduled: Scheduled<Void>?
@@ -44,14 +36,14 @@ public final class LoopingCall: Sendable {
     private let body: @Sendable () throws -> Void
 
     init(
-        id: Int, name: String, interval: Duration, errorPolicy: ErrorPolicy, callSite: CallSite,
+        id: Int, name: String, interval: Duration, stopsOnError: Bool, callSite: CallSite,
         gate: LoopGate, registry: TimerRegistry, logger: Logger, body: @escaping @Sendable () throws -> Void
     ) {
         precondition(interval > .zero, "a looping call needs a positive interval")
         self.id = id
         self.name = name
         self.interval = interval
-        self.errorPolicy = errorPolicy
+        self.stopsOnError = stopsOnError
         self.callSite = callSite
         self.gate = gate
         self.registry = registry
@@ -75,16 +67,16 @@ public final class LoopingCall: Sendable {
     public var isRunning: Bool { state.withLockedValue { $0.isRunning } }
 
     /// How many times the body has run.
-    public var runCount: Int { state.withLockedValue { $0.runCount } }
+    package var runCount: Int { state.withLockedValue { $0.runCount } }
 
     /// How many runs threw.
-    public var errorCount: Int { state.withLockedValue { $0.errorCount } }
+    package var errorCount: Int { state.withLockedValue { $0.errorCount } }
 
     /// The last error the body threw, if any.
-    public var lastError: (any Error)? { state.withLockedValue { $0.lastError } }
+    package var lastError: (any Error)? { state.withLockedValue { $0.lastError } }
 
     /// When the next run is due, on the reactor's clock.
-    public var dueTime: NIODeadline { state.withLockedValue { $0.deadline } }
+    package var dueTime: NIODeadline { state.withLockedValue { $0.deadline } }
 
     /// Stops the call; a run already in progress finishes. Does nothing if already stopped.
     public func stop() {
@@ -117,7 +109,7 @@ public final class LoopingCall: Sendable {
                 state.errorCount += 1
                 state.lastError = failure
             }
-            guard state.isRunning, failure == nil || errorPolicy == .keepRunning else { return false }
+            guard state.isRunning, failure == nil || !stopsOnError else { return false }
             state.deadline = nextDeadline(after: state.deadline)
             state.scheduled = gate.schedule(at: state.deadline) { [weak self] in self?.run() }
             return state.scheduled != nil

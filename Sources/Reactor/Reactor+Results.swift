@@ -8,23 +8,23 @@ extension Reactor {
     }
 
     /// Snapshots of up to `limit` stashed results, by id. Nothing is retrieved.
-    public func stashedResults(limit: Int = .max) -> [ResultInfo] {
+    package func stashedResults(limit: Int = .max) -> [ResultInfo] {
         results.list(limit: limit, stashedOnly: true)
     }
 
     /// Snapshots of up to `limit` results the reactor tracks: stashed ones and those still in
     /// flight (with how many threads wait on them), by id.
-    public func trackedResults(limit: Int = .max) -> [ResultInfo] {
+    package func trackedResults(limit: Int = .max) -> [ResultInfo] {
         results.list(limit: limit, stashedOnly: false)
     }
 
     /// How many results are tracked (in flight or stashed), and how many are stashed.
-    public var resultCounts: (tracked: Int, stashed: Int) { results.counts }
+    package var resultCounts: (tracked: Int, stashed: Int) { results.counts }
 
     /// A look at one tracked result without retrieving it: its snapshot, its value if it
     /// succeeded, its failure if it failed. Looking is not handling: a failure only peeked at is
     /// still logged as unhandled when its result is released.
-    public func peekResult(id: Int) -> ResultPeek? {
+    package func peekResult(id: Int) -> ResultPeek? {
         guard let (result, isStashed) = results.lookup(id: id) else { return nil }
         let (value, failure) = result.peek()
         return ResultPeek(info: result.info(isStashed: isStashed), value: value, failure: failure)
@@ -33,18 +33,18 @@ extension Reactor {
     /// Cancels the tracked result with this id (as ``EventualResult/cancel()`` would); returns
     /// `false` when there is none or it has already finished.
     @discardableResult
-    public func cancelResult(id: Int) -> Bool {
+    package func cancelResult(id: Int) -> Bool {
         guard let (result, _) = results.lookup(id: id) else { return false }
         return result.cancel(through: self)
     }
 }
 
 /// One tracked result seen without retrieving it.
-public struct ResultPeek: Sendable {
+package struct ResultPeek: Sendable {
     /// The snapshot: id, type, state, age, call site, waiters.
-    public var info: ResultInfo
+    package var info: ResultInfo
     /// The value, when the result succeeded.
-    public var value: (any Sendable)?
+    package var value: (any Sendable)?
     /// The failure with its context, when the result failed.
-    public var failure: ResultFailure?
+    package var failure: ResultFailure?
 }

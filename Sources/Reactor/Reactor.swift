@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 import Dispatch
-public import Logging
+package import Logging
 public import NIOCore
 import NIOPosix
 import Synchronization
@@ -17,19 +17,19 @@ import Darwin
 /// own loop with ``noSetup(eventLoop:configuration:)`` instead), then hand it work with
 /// ``runInReactor(fileID:line:function:_:)-(()->T)`` or block on it with
 /// ``waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->T)``. Timers made with
-/// ``callLater(_:name:fileID:line:function:_:)`` and ``loopingCall(every:now:name:onError:fileID:line:function:_:)``
-/// and results kept with ``EventualResult/stash()`` can be listed from any thread. When the
-/// process exits (or ``stop(timeout:)`` is called) every blocked waiter is woken with
-/// ``ReactorError/stopped``, shutdown hooks run and the thread ends.
+/// ``callLater(_:name:fileID:line:function:_:)`` and ``loopingCall(every:now:name:stopOnError:fileID:line:function:_:)``
+/// and results kept with ``EventualResult/stash()`` are what the manhole's `timers` and
+/// `results` commands list. When the process exits (or ``stop(timeout:)`` is called) every
+/// blocked waiter is woken with ``ReactorError/stopped``, shutdown hooks run and the thread ends.
 ///
 /// Every method is safe to call from any thread.
 public final class Reactor: Sendable {
     /// The event loop the reactor runs on. Bodies, timers and shutdown hooks run here.
     public var eventLoop: any EventLoop { gate.eventLoop }
     /// The reactor's logger.
-    public let logger: Logger
+    package let logger: Logger
     /// When the reactor started, on the loop's clock.
-    public let startedAt: NIODeadline
+    package let startedAt: NIODeadline
 
     let gate: LoopGate
     let results = ResultStore()
@@ -39,10 +39,10 @@ public final class Reactor: Sendable {
     private let configuration: Configuration
     private let hooks = NIOLockedValueBox<[(name: String, body: @Sendable () -> Void)]>([])
 
-    /// Starts a reactor with a dedicated thread. Most programs call ``setup(configuration:)``
-    /// instead, which does this once per process; separate instances are for tests and for
-    /// hosts that want isolated reactors. Call ``stop(timeout:)`` when done.
-    public convenience init(configuration: Configuration = Configuration()) {
+    /// Starts a reactor with a dedicated thread. Hosts call ``setup(configuration:)``, which does
+    /// this once per process; separate instances are for the package's tests and benchmarks.
+    /// Call ``stop(timeout:)`` when done.
+    package convenience init(configuration: Configuration = Configuration()) {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let name = configuration.threadName
@@ -50,9 +50,10 @@ public final class Reactor: Sendable {
         self.init(eventLoop: loop, ownedGroup: group, configuration: configuration)
     }
 
-    /// Attaches a reactor to an event loop the host already runs (Hummingbird's, Vapor's, its own).
-    /// The reactor never shuts that loop down; ``stop(timeout:)`` only stops the reactor's own work.
-    public convenience init(attachingTo eventLoop: any EventLoop, configuration: Configuration = Configuration()) {
+    /// Attaches a reactor to an event loop that is already running, as ``noSetup(eventLoop:configuration:)``
+    /// does for the process-wide one. The reactor never shuts that loop down; ``stop(timeout:)``
+    /// only stops the reactor's own work.
+    package convenience init(attachingTo eventLoop: any EventLoop, configuration: Configuration = Configuration()) {
         self.init(eventLoop: eventLoop, ownedGroup: nil, configuration: configuration)
     }
 
@@ -69,14 +70,14 @@ public final class Reactor: Sendable {
     public var isStopped: Bool { gate.isClosed }
 
     /// Whether the caller is on the reactor thread.
-    public var isReactorThread: Bool { eventLoop.inEventLoop }
+    package var isReactorThread: Bool { eventLoop.inEventLoop }
 
     // MARK: - The process-wide reactor
 
     private static let shared = NIOLockedValueBox<Reactor?>(nil)
 
     /// The process-wide reactor, if ``setup(configuration:)`` or ``noSetup(eventLoop:configuration:)`` made one.
-    public static var current: Reactor? { shared.withLockedValue { $0 } }
+    package static var current: Reactor? { shared.withLockedValue { $0 } }
 
     /// Starts the process-wide reactor thread the first time it is called, from any thread; later
     /// calls return the same reactor and ignore `configuration`. The reactor stops by itself when

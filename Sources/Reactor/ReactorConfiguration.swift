@@ -1,15 +1,16 @@
 public import Logging
 
 extension Reactor {
-    /// How a reactor behaves; every field has a default, so `Reactor.setup()` needs none.
+    /// How a reactor behaves, written in one initializer; every field has a default, so
+    /// `Reactor.setup()` needs none.
     public struct Configuration: Sendable {
         /// Where the reactor logs (timers that throw, unhandled failures, shutdown).
         /// Defaults to a logger labelled `manhole.reactor`; pass the host's own to route it.
-        public var logger: Logger
+        package var logger: Logger
         /// The name given to the reactor thread (Linux keeps the first 15 bytes).
-        public var threadName: String
+        package var threadName: String
         /// How long ``Reactor/stop(timeout:)`` waits for shutdown hooks and the thread at exit.
-        public var stopTimeout: Duration
+        package var stopTimeout: Duration
 
         /// Creates a configuration.
         /// - Parameters:

@@ -1,18 +1,18 @@
-public import NIOCore
+package import NIOCore
 
 /// Why a result failed, with the context needed to find the code responsible: the original error,
-/// where the work was submitted, when, and on which thread the failure happened.
+/// and (in ``description``) where the work was submitted, when, and on which thread it failed.
 public struct ResultFailure: Sendable, CustomStringConvertible {
     /// The error the body threw (or ``ReactorError/stopped`` when the reactor stopped first).
     public var error: any Error
     /// Where the work was submitted.
-    public var callSite: CallSite
+    package var callSite: CallSite
     /// When the work was submitted, on the reactor's clock.
-    public var submittedAt: NIODeadline
+    package var submittedAt: NIODeadline
     /// When it failed, on the reactor's clock.
-    public var failedAt: NIODeadline
+    package var failedAt: NIODeadline
     /// The name of the thread the failure was recorded on (the reactor thread for a throwing body).
-    public var threadName: String
+    package var threadName: String
 
     /// A multi-line report: the error (as `String(reflecting:)` shows it), its type, the call site,
     /// how long after submission it failed, and the thread.
