@@ -24,20 +24,20 @@ private func shopInspector() -> (Reactor, Inspector) {
 @Test func aBareWordCompletesToEntryNames() async throws {
     let (reactor, inspector) = shopInspector()
     defer { reactor.stop() }
-    #expect(try await inspector.completions(for: "sh") == ["shop", "shopKeeper"])
-    #expect(try await inspector.completions(for: "") == ["list", "shop", "shopKeeper", "wide"])
-    #expect(try await inspector.completions(for: "x").isEmpty)
+    #expect(try await inspector.complete("sh") == ["shop", "shopKeeper"])
+    #expect(try await inspector.complete("") == ["list", "shop", "shopKeeper", "wide"])
+    #expect(try await inspector.complete("x").isEmpty)
 }
 
 @Test func aDotCompletesToChildNamesSorted() async throws {
     let (reactor, inspector) = shopInspector()
     defer { reactor.stop() }
-    #expect(try await inspector.completions(for: "shop.c") == ["shop.cache", "shop.config"])
-    #expect(try await inspector.completions(for: "shop.config.") == [
+    #expect(try await inspector.complete("shop.c") == ["shop.cache", "shop.config"])
+    #expect(try await inspector.complete("shop.config.") == [
         "shop.config.backup", "shop.config.host", "shop.config.owner", "shop.config.port",
     ])
-    #expect(try await inspector.completions(for: "shop.jobs.") == ["shop.jobs.count"])
-    #expect(try await inspector.completions(for: "shop.jobs[2].phase.") == [
+    #expect(try await inspector.complete("shop.jobs.") == ["shop.jobs.count"])
+    #expect(try await inspector.complete("shop.jobs[2].phase.") == [
         "shop.jobs[2].phase.code", "shop.jobs[2].phase.failed", "shop.jobs[2].phase.reason",
     ])
 }
@@ -45,25 +45,25 @@ private func shopInspector() -> (Reactor, Inspector) {
 @Test func aBracketCompletesToIndexesOfShortCollectionsAndToKeys() async throws {
     let (reactor, inspector) = shopInspector()
     defer { reactor.stop() }
-    #expect(try await inspector.completions(for: "shop.jobs[") == ["shop.jobs[0]", "shop.jobs[1]", "shop.jobs[2]"])
-    #expect(try await inspector.completions(for: "shop.cache[\"us") == ["shop.cache[\"user:42\"]", "shop.cache[\"user:7\"]"])
-    #expect(try await inspector.completions(for: "shop.byID[") == ["shop.byID[7]"])
+    #expect(try await inspector.complete("shop.jobs[") == ["shop.jobs[0]", "shop.jobs[1]", "shop.jobs[2]"])
+    #expect(try await inspector.complete("shop.cache[\"us") == ["shop.cache[\"user:42\"]", "shop.cache[\"user:7\"]"])
+    #expect(try await inspector.complete("shop.byID[") == ["shop.byID[7]"])
     // Thirty elements is more than a short collection: no index list.
-    #expect(try await inspector.completions(for: "list[").isEmpty)
+    #expect(try await inspector.complete("list[").isEmpty)
 }
 
 @Test func aPathThatDoesNotResolveHasNoCompletions() async throws {
     let (reactor, inspector) = shopInspector()
     defer { reactor.stop() }
-    #expect(try await inspector.completions(for: "shop.nothing.").isEmpty)
-    #expect(try await inspector.completions(for: "nope.").isEmpty)
-    #expect(try await inspector.completions(for: "shop.[").isEmpty)
+    #expect(try await inspector.complete("shop.nothing.").isEmpty)
+    #expect(try await inspector.complete("nope.").isEmpty)
+    #expect(try await inspector.complete("shop.[").isEmpty)
 }
 
 @Test func completionOnAWideObjectFiltersItsTenThousandChildren() async throws {
     let (reactor, inspector) = shopInspector()
     defer { reactor.stop() }
-    let candidates = try await inspector.completions(for: "wide.field999")
+    let candidates = try await inspector.complete("wide.field999")
     #expect(candidates == ["wide.field999"] + (0...9).map { "wide.field999\($0)" })
-    #expect(try await inspector.completions(for: "wide.").count == 100)
+    #expect(try await inspector.complete("wide.").count == 100)
 }

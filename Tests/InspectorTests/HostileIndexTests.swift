@@ -80,8 +80,8 @@ struct HostileIndexTests {
         let inspector = Inspector(
             reactor: reactor, configuration: .init(maxCompletions: -1, maxIndexCompletions: -5, completionScanLimit: -1))
         inspector.register("t", Target())
-        #expect(try await inspector.completions(for: "t").isEmpty)
-        #expect(try await inspector.completions(for: "t.").isEmpty)
+        #expect(try await inspector.complete("t").isEmpty)
+        #expect(try await inspector.complete("t.").isEmpty)
         #expect(inspector.resultsTable(limit: -1).rows.isEmpty)
         #expect(inspector.timersTable(limit: .min).rows.isEmpty)
     }

@@ -60,7 +60,7 @@ actor Ledger {
     inspector.register("ledger", actor: Ledger())
     inspector.register("jobs", ["a", "b"], readOn: .queue(queue))
     #expect(
-        try await inspector.entryTable().plainText == """
+        try await inspector.list().plainText == """
             NAME        TYPE           READ ON           SUMMARY
             app         ServerConfig   reactor           4 fields
             jobs        Array<String>  queue jobs-queue  2 elements
@@ -76,13 +76,13 @@ actor Ledger {
     let inspector = Inspector(reactor: reactor)
     inspector.register("pet", Animal())
     inspector.register("pet", Dog())
-    #expect(try await inspector.rendering(of: "pet.goodBoy").plainText == "pet.goodBoy: Bool = true\n")
+    #expect(try await inspector.inspect("pet.goodBoy").plainText == "pet.goodBoy: Bool = true\n")
     #expect(inspector.names == ["pet"])
     #expect(inspector.remove("pet"))
     #expect(!inspector.remove("pet"))
     #expect(inspector.names.isEmpty)
     await #expect(throws: PathError.unknownEntry(name: "pet", suggestions: [])) {
-        try await inspector.rendering(of: "pet")
+        try await inspector.inspect("pet")
     }
 }
 
@@ -92,8 +92,8 @@ actor Ledger {
     let inspector = Inspector(reactor: reactor)
     let counter = ReadCounter()
     inspector.register("reads") { counter.bump() }
-    #expect(try await inspector.rendering(of: "reads").plainText == "reads: Int = 1\n")
-    #expect(try await inspector.rendering(of: "reads").plainText == "reads: Int = 2\n")
+    #expect(try await inspector.inspect("reads").plainText == "reads: Int = 1\n")
+    #expect(try await inspector.inspect("reads").plainText == "reads: Int = 2\n")
 }
 
 @Test func anUnknownEntrySuggestsTheClosestNames() async throws {
@@ -104,7 +104,7 @@ actor Ledger {
     inspector.register("apps", 2)
     inspector.register("zebra", 3)
     await #expect(throws: PathError.unknownEntry(name: "ap", suggestions: ["app", "apps"])) {
-        try await inspector.rendering(of: "ap.config")
+        try await inspector.inspect("ap.config")
     }
 }
 
@@ -129,10 +129,10 @@ actor Ledger {
     let inspector = Inspector(reactor: reactor)
     inspector.register("broken") { () throws -> Any in throw BoomError() }
     await #expect(throws: InspectorError.readFailed(entry: "broken", message: "boom")) {
-        try await inspector.rendering(of: "broken")
+        try await inspector.inspect("broken")
     }
     #expect(
-        try await inspector.entryTable().plainText == """
+        try await inspector.list().plainText == """
             NAME    TYPE  READ ON  SUMMARY
             broken  ?     reactor  error: reading broken failed: boom
 
@@ -145,9 +145,9 @@ actor Ledger {
     let inspector = Inspector(
         reactor: reactor, configuration: Inspector.Configuration(renderOptions: RenderOptions(maxChildren: 1)))
     inspector.register("list", [1, 2, 3])
-    #expect(try await inspector.rendering(of: "list").plainText == "list: Array<Int> (3 elements)\n  [0]: Int = 1\n  … 2 more\n")
+    #expect(try await inspector.inspect("list").plainText == "list: Array<Int> (3 elements)\n  [0]: Int = 1\n  … 2 more\n")
     #expect(
-        try await inspector.rendering(of: "list", options: RenderOptions(maxDepth: 0)).plainText
+        try await inspector.inspect("list", options: RenderOptions(maxDepth: 0)).plainText
             == "list: Array<Int> (3 elements) …\n")
 }
 
@@ -158,7 +158,7 @@ actor Ledger {
     defer { reactor.stop() }
     let inspector = Inspector(reactor: reactor)
     inspector.register("onReactor") { reactor.isReactorThread }
-    #expect(try await inspector.rendering(of: "onReactor").plainText == "onReactor: Bool = true\n")
+    #expect(try await inspector.inspect("onReactor").plainText == "onReactor: Bool = true\n")
 }
 
 @Test func aReactorEntryReadFromTheReactorThreadIsReadInline() async throws {
@@ -171,7 +171,7 @@ actor Ledger {
         // A future that is already complete runs a callback added on its loop at once.
         inspector.inspect("answer").whenSuccess { text.set($0.plainText) }
         return text.value != nil
-    }.value
+    }.wait()
     #expect(completedInline)
     #expect(text.value == "answer: Int = 42\n")
 }
@@ -184,8 +184,8 @@ actor Ledger {
     queue.setSpecific(key: QueueProbe.key, value: "jobs-queue")
     inspector.register("probe", QueueProbe(), readOn: .queue(queue))
     inspector.register("tag", readOn: .queue(queue)) { DispatchQueue.getSpecific(key: QueueProbe.key) ?? "elsewhere" }
-    #expect(try await inspector.rendering(of: "probe").plainText == "probe: QueueProbe = jobs-queue\n")
-    #expect(try await inspector.rendering(of: "tag").plainText == "tag: String = \"jobs-queue\"\n")
+    #expect(try await inspector.inspect("probe").plainText == "probe: QueueProbe = jobs-queue\n")
+    #expect(try await inspector.inspect("tag").plainText == "tag: String = \"jobs-queue\"\n")
     // Not on the queue, the probe says so: the test above could fail.
     #expect(Renderer().render(QueueProbe(), label: "probe").plainText == "probe: QueueProbe = not on a tagged queue\n")
 }
@@ -200,17 +200,17 @@ actor Ledger {
     inspector.register("balance", on: ledger) { $0.balance }
     inspector.register("probe", on: ledger) { $0.probe }
     #expect(
-        try await inspector.rendering(of: "ledger", options: RenderOptions(maxDepth: 1)).plainText == """
+        try await inspector.inspect("ledger", options: RenderOptions(maxDepth: 1)).plainText == """
             ledger: Ledger (3 fields)
               balance: Int = 105
               entries: Array<String> (2 elements) …
               probe: Optional<IsolationProbe> = nil
 
             """)
-    #expect(try await inspector.rendering(of: "balance").plainText == "balance: Int = 105\n")
-    let probe = try await inspector.rendering(of: "probe", options: RenderOptions(maxDepth: 0)).plainText
+    #expect(try await inspector.inspect("balance").plainText == "balance: Int = 105\n")
+    let probe = try await inspector.inspect("probe", options: RenderOptions(maxDepth: 0)).plainText
     #expect(probe == "probe: IsolationProbe = read on Ledger's executor …\n")
-    #expect(try await inspector.rendering(of: "ledger.entries[1]").plainText == "ledger.entries[1]: String = \"food\"\n")
+    #expect(try await inspector.inspect("ledger.entries[1]").plainText == "ledger.entries[1]: String = \"food\"\n")
 }
 
 @Test func aSlowQueueEntryDoesNotBlockTheReactor() async throws {
@@ -233,10 +233,10 @@ actor Ledger {
             text.set((try? outcome.get())?.plainText ?? "failed")
             finished.signal()
         }
-    }.value
+    }.wait()
     await waitOnAnotherThread(started)
     // The read is stuck on its queue, and the reactor still runs other work.
-    #expect(try await reactor.runInReactor { reactor.isReactorThread }.value)
+    #expect(try await reactor.runInReactor { reactor.isReactorThread }.wait())
     #expect(text.value == nil)
     release.signal()
     await waitOnAnotherThread(finished)
@@ -265,7 +265,7 @@ func waitOnAnotherThread(_ semaphore: DispatchSemaphore) async {
         return 0
     }
     await #expect(throws: InspectorError.readTimedOut(entry: "stuck", after: .milliseconds(20))) {
-        try await inspector.rendering(of: "stuck")
+        try await inspector.inspect("stuck")
     }
 }
 
@@ -275,7 +275,7 @@ func waitOnAnotherThread(_ semaphore: DispatchSemaphore) async {
     inspector.register("app", 1)
     reactor.stop()
     await #expect(throws: ReactorError.stopped) {
-        try await inspector.rendering(of: "app")
+        try await inspector.inspect("app")
     }
 }
 

@@ -41,18 +41,18 @@ struct OpacityTests {
         defer { for name in ["app", "inspector", "reactor"] { inspector.remove(name) } }
         let options = RenderOptions(maxDepth: 8, workLimit: .unlimited)
         for entry in ["app", "inspector", "reactor"] {
-            let text = try await inspector.rendering(of: entry, options: options).plainText
+            let text = try await inspector.inspect(entry, options: options).plainText
             #expect(!text.contains("s3cr3t"), "\(text)")
         }
-        let text = try await inspector.rendering(of: "app", options: options).plainText
+        let text = try await inspector.inspect("app", options: options).plainText
         #expect(text.contains("name: String = \"host\""))
         #expect(text.contains("vault: Vault = a vault\n"))
         #expect(text.contains("reactor: Reactor = not inspected (manhole machinery)\n"))
         #expect(text.contains("inspector: Inspector = not inspected (manhole machinery)\n"))
-        await #expect(throws: PathError.self) { try await inspector.rendering(of: "app.vault.secret") }
-        await #expect(throws: PathError.self) { try await inspector.rendering(of: "reactor.results") }
-        #expect(try await inspector.completions(for: "app.vault.").isEmpty)
-        #expect(try await inspector.completions(for: "inspector.").isEmpty)
+        await #expect(throws: PathError.self) { try await inspector.inspect("app.vault.secret") }
+        await #expect(throws: PathError.self) { try await inspector.inspect("reactor.results") }
+        #expect(try await inspector.complete("app.vault.").isEmpty)
+        #expect(try await inspector.complete("inspector.").isEmpty)
         // Plain values of those modules are still shown.
         #expect(!Renderer().render(TimeAmount.seconds(3), label: "t").plainText.contains("not inspected"))
     }

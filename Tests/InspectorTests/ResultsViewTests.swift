@@ -13,7 +13,7 @@ enum JobFailure: Error {
     #expect(inspector.resultsTable().plainText == "ID  TYPE  STATE  AGE  WAITERS  CALL SITE\nno stashed results\n")
     let line = #line + 1
     let result = reactor.runInReactor { [1, 2, 3] }
-    _ = try await result.value
+    _ = try await result.wait()
     let id = result.stash()
     let info = try #require(reactor.stashedResults().first)
     let table = inspector.resultsTable(at: .uptimeNanoseconds(info.createdAt.uptimeNanoseconds + 1_500_000_000))
@@ -49,7 +49,7 @@ enum JobFailure: Error {
     let inspector = Inspector(reactor: reactor)
     let line = #line + 1
     let result = reactor.runInReactor { ServerConfig() }
-    _ = try await result.value
+    _ = try await result.wait()
     let id = result.stash()
     let info = try #require(reactor.peekResult(id: id)?.info)
     let detail = try inspector.resultDetail(id: id, at: .uptimeNanoseconds(info.createdAt.uptimeNanoseconds + 2_000_000_000))
@@ -77,7 +77,7 @@ enum JobFailure: Error {
     let inspector = Inspector(reactor: reactor)
     let line = #line + 1
     let result = reactor.runInReactor { () throws -> Int in throw JobFailure.diskFull }
-    _ = try? await result.value
+    _ = try? await result.wait()
     let id = result.stash()
     let detail = try inspector.resultDetail(id: id)
     #expect(detail.state == .failed)

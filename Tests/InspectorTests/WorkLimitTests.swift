@@ -134,12 +134,12 @@ struct WorkLimitTests {
         let bounded = Inspector(
             reactor: reactor, configuration: .init(renderOptions: RenderOptions(workLimit: limited(50)), maxCompletions: 1_000))
         bounded.register("d", keys)
-        let few = try await bounded.completions(for: "d[")
+        let few = try await bounded.complete("d[")
         #expect(few.count <= 50)
         let unbounded = Inspector(
             reactor: reactor, configuration: .init(renderOptions: RenderOptions(workLimit: .unlimited), maxCompletions: 1_000))
         unbounded.register("d", keys)
-        #expect(try await unbounded.completions(for: "d[").count == 1_000)
+        #expect(try await unbounded.complete("d[").count == 1_000)
     }
 
     @Test("Suggestions stop comparing names when the budget runs out, and skip names too long to compare")

@@ -141,13 +141,13 @@ struct RunInReactorTests {
         }
     }
 
-    @Test("Awaiting a result's value from async code returns the body's value")
-    func asyncValue() async throws {
+    @Test("Awaiting a result with wait() from async code returns the body's value or throws its error")
+    func asyncWait() async throws {
         let reactor = Reactor()
         defer { reactor.stop() }
         let result = reactor.runInReactor { 5 }
-        #expect(try await result.value == 5)
+        #expect(try await result.wait() == 5)
         let failing = reactor.runInReactor { () throws -> Int in throw Boom(code: 1) }
-        await #expect(throws: Boom(code: 1)) { try await failing.value }
+        await #expect(throws: Boom(code: 1)) { try await failing.wait() }
     }
 }

@@ -139,10 +139,10 @@ struct TimerTests {
         }
     }
 
-    @Test("A looping call with onError: .stop stops at the first error")
+    @Test("A looping call with stopOnError stops at the first error")
     func loopingCallThrowsStops() throws {
         try withReactor { reactor throws in
-            let call = reactor.loopingCall(every: .milliseconds(1), name: "fragile", onError: .stop) {
+            let call = reactor.loopingCall(every: .milliseconds(1), name: "fragile", stopOnError: true) {
                 throw Boom(code: 1)
             }
             #expect(eventually { !call.isRunning })
