@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import Dispatch
 import Inspector
+import NIOCore
 import Reactor
 import Synchronization
 import Testing
@@ -267,6 +268,18 @@ func waitOnAnotherThread(_ semaphore: DispatchSemaphore) async {
     await #expect(throws: InspectorError.readTimedOut(entry: "stuck", after: .milliseconds(20))) {
         try await inspector.inspect("stuck")
     }
+}
+
+@Test("inspect has an async twin of the same name that renders what the future does")
+func theAsyncInspectRendersWhatTheFutureDoes() async throws {
+    let reactor = Reactor()
+    defer { reactor.stop() }
+    let inspector = Inspector(reactor: reactor)
+    inspector.register("pet", ["name": "Rex"])
+    let future: EventLoopFuture<Rendering> = inspector.inspect("pet[name]")
+    let awaited: Rendering = try await inspector.inspect("pet[name]")
+    #expect(awaited == (try await future.get()))
+    #expect(awaited.plainText == "pet[name]: String = \"Rex\"\n")
 }
 
 @Test func readingAfterTheReactorStoppedFailsWithStopped() async throws {

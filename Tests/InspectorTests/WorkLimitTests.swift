@@ -35,6 +35,13 @@ private func resolve(_ root: Any, _ path: String, steps: Int, sortLimit: Int = 1
 
 @Suite("Work limits: every scan stops when its budget runs out", .serialized)
 struct WorkLimitTests {
+    @Test("A work limit given to RenderOptions as a duration bounds time only; the default is 5 ms")
+    func durationWorkLimit() {
+        #expect(RenderOptions(workLimit: .milliseconds(7)).workLimit == WorkLimit(time: .milliseconds(7), steps: .max))
+        #expect(RenderOptions().workLimit == WorkLimit(time: .milliseconds(5), steps: .max))
+        #expect(RenderOptions(workLimit: .seconds(-1)).workLimit.time == .zero)
+    }
+
     @Test("A miss on a dictionary whose keys cannot be made from text stops after the budgeted keys and says so")
     func missScanStops() throws {
         let big = Dictionary(uniqueKeysWithValues: (0..<1_000).map { (ScannedKey(id: $0), $0) })

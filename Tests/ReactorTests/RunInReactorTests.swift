@@ -150,4 +150,14 @@ struct RunInReactorTests {
         let failing = reactor.runInReactor { () throws -> Int in throw Boom(code: 1) }
         await #expect(throws: Boom(code: 1)) { try await failing.wait() }
     }
+
+    @Test("Awaiting a result with wait() throws cancelled once it is cancelled, as the blocking wait does")
+    func asyncWaitCancelled() async throws {
+        let reactor = Reactor()
+        defer { reactor.stop() }
+        let pending = reactor.runInReactor { reactor.makeDeferred(of: Int.self) }
+        pending.cancel()
+        await #expect(throws: ReactorError.cancelled) { try await pending.wait() }
+        #expect(throws: ReactorError.cancelled) { try pending.wait(timeout: hangGuard) }
+    }
 }
