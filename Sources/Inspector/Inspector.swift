@@ -143,8 +143,8 @@ public final class Inspector: Sendable {
     ///
     /// The entry is read, the path followed and the value rendered in the entry's read context.
     /// - Parameters:
-    ///   - path: An ``InspectorPath``, e.g. `app.jobs[3]`.
-    ///   - options: Budgets for this rendering; ``Configuration/renderOptions`` when `nil`.
+    ///   - path: An entry name, then `.member`, `[index]` or `["key"]` segments, e.g. `app.jobs[3]`.
+    ///   - options: Budgets for this rendering; the configuration's when `nil`.
     /// - Returns: A future failing with an error whose description says where a bad path went
     ///   wrong (and what names exist there), ``InspectorError`` when the read fails or times out,
     ///   `ReactorError.stopped` once the reactor has stopped (callbacks on it then run only if the

@@ -1,14 +1,15 @@
-/// The ways an Inspector call can fail besides a bad path (``PathError``).
+/// The ways an Inspector call can fail besides a bad path (whose error says where the path went
+/// wrong and which names exist there).
 public enum InspectorError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The entry's closure threw while it was read.
     case readFailed(entry: String, message: String)
-    /// The entry's queue or actor did not run the read within ``Inspector/Configuration/readTimeout``;
+    /// The entry's queue or actor did not run the read within the configured `readTimeout`;
     /// the read still runs when the queue or actor gets to it, and its result is dropped.
     case readTimedOut(entry: String, after: Duration)
     /// The reactor has no tracked (stashed or in-flight) result with this id.
     case noSuchResult(id: Int)
 
-    /// One line for the shell, its terminal controls escaped (``Quoting/terminalSafe(_:)``).
+    /// One line for the shell, its terminal controls escaped as in every reply.
     public var description: String {
         Quoting.terminalSafe(message)
     }

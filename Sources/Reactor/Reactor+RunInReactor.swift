@@ -5,7 +5,7 @@ extension Reactor {
     ///
     /// If the reactor has stopped, the result is already failed with ``ReactorError/stopped``.
     /// - Parameters:
-    ///   - fileID: The caller's file, kept as the result's ``CallSite``.
+    ///   - fileID: The caller's file, kept as the result's call site (listings, failure reports).
     ///   - line: The caller's line.
     ///   - function: The caller's function.
     ///   - body: The work; its return value or thrown error becomes the result.
