@@ -50,7 +50,7 @@ public struct RenderOptions: Sendable, Hashable, Codable {
 
     /// Creates render options with a full ``WorkLimit``: a step count (the same on every machine,
     /// as tests and fuzzers need) or none at all. `workLimit` has no default, so that
-    /// `RenderOptions()` means the public initializer.
+    /// `RenderOptions()` means the initializer above.
     package init(
         maxDepth: Int = 2,
         maxChildren: Int = 20,
