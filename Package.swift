@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Reactor", targets: ["Reactor"]),
         .library(name: "Inspector", targets: ["Inspector"]),
+        .library(name: "ManholeWire", targets: ["ManholeWire"]),
+        .library(name: "ManholeClient", targets: ["ManholeClient"]),
         .library(name: "Manhole", targets: ["Manhole"]),
         .executable(name: "manhole-client", targets: ["manhole-client"]),
         .executable(name: "manhole-demo", targets: ["manhole-demo"]),
@@ -34,10 +36,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The wire protocol both ends speak: frames, SCRAM messages, command-line words, what text
+        // may reach a terminal. swift-crypto only: no NIO, so the client links none of it.
+        .target(
+            name: "ManholeWire",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The blocking client: connect, log in, run commands. Used by manhole-client, the tests and
+        // the load tool.
+        .target(
+            name: "ManholeClient",
+            dependencies: ["ManholeWire"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Inspector",
             dependencies: [
                 "Reactor",
+                "ManholeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,6 +69,7 @@ let package = Package(
             dependencies: [
                 "Reactor",
                 "Inspector",
+                "ManholeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -67,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "manhole-client",
             dependencies: [
-                "Manhole",
+                "ManholeClient",
+                "ManholeWire",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -110,6 +132,7 @@ let package = Package(
                 "Harness",
                 "Reactor",
                 "Manhole",
+                "ManholeClient",
                 "Inspector",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -127,6 +150,7 @@ let package = Package(
                 "manhole-shutdown-probe",
                 "Inspector",
                 "Manhole",
+                "ManholeClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -147,7 +171,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "manhole-shutdown-probe",
-            dependencies: ["Reactor", "Manhole"],
+            dependencies: ["Reactor", "Manhole", "ManholeClient"],
             path: "Tests/Fixtures/manhole-shutdown-probe",
             swiftSettings: strict
         ),
@@ -169,6 +193,8 @@ let package = Package(
             dependencies: [
                 "Harness",
                 "Manhole",
+                "ManholeClient",
+                "ManholeWire",
                 "manhole-shutdown-probe",
                 "Inspector",
                 "Reactor",
@@ -186,6 +212,8 @@ let package = Package(
             dependencies: [
                 "Harness",
                 "manhole-client",
+                "ManholeClient",
+                "ManholeWire",
                 "Manhole",
                 "Inspector",
                 "Reactor",
@@ -198,6 +226,7 @@ let package = Package(
             name: "InspectorTests",
             dependencies: [
                 "Inspector",
+                "ManholeWire",
                 "Reactor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -218,10 +247,10 @@ if Context.environment["MANHOLE_FUZZ"] == "1" {
     package.targets.removeAll { [.executable, .test, .system].contains($0.type) || $0.name == "Harness" }
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-line-decoder", ["Manhole", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
-        ("fuzz-frame", ["Manhole"]),
-        ("fuzz-auth", ["Manhole", .product(name: "Crypto", package: "swift-crypto")]),
-        ("fuzz-command-line", ["Manhole"]),
-        ("fuzz-path", ["Inspector"]),
+        ("fuzz-frame", ["ManholeClient", "ManholeWire"]),
+        ("fuzz-auth", ["ManholeWire", "Manhole", .product(name: "Crypto", package: "swift-crypto")]),
+        ("fuzz-command-line", ["ManholeWire"]),
+        ("fuzz-path", ["Inspector", "ManholeWire"]),
     ]
     for target in fuzzTargets {
         package.targets.append(

@@ -2,6 +2,8 @@ import BenchmarkSupport
 import Foundation
 import Harness
 import Manhole
+import ManholeClient
+import ManholeWire
 import NIOConcurrencyHelpers
 import Synchronization
 

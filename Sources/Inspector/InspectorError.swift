@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// The ways an Inspector call can fail besides a bad path (``PathError``).
 public enum InspectorError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The entry's closure threw while it was read.

@@ -1,3 +1,4 @@
+import ManholeWire
 public import NIOCore
 public import Reactor
 

@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// Rows of text cells under column headings: the structured form of the entry listing and of
 /// the results, timers and process views, with an aligned plain-text form for the shell.
 public struct Table: Sendable, Hashable, Codable {

@@ -1,3 +1,4 @@
+package import ManholeWire
 import Crypto
 
 /// The users, as salted SCRAM keys and roles; passwords are dropped once derived. Unknown users

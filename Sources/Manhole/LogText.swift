@@ -1,3 +1,4 @@
+import ManholeWire
 import Inspector
 
 /// Text a client sent, made safe to log: control characters visible and the length cut.

@@ -1,3 +1,4 @@
+import ManholeWire
 import Logging
 import NIOCore
 

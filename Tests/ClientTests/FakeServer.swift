@@ -1,6 +1,8 @@
 import Foundation
 import Harness
 import Manhole
+import ManholeClient
+import ManholeWire
 
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,8 @@ import Harness
 import Inspector
 import Logging
 import Manhole
+import ManholeClient
+import ManholeWire
 import Reactor
 import Testing
 

@@ -1,4 +1,5 @@
 @testable import Inspector
+import ManholeWire
 import Reactor
 import Testing
 

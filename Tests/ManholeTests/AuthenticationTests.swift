@@ -1,7 +1,9 @@
+import ManholeWire
 import Foundation
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("Authentication")
 struct AuthenticationTests {
@@ -11,7 +13,7 @@ struct AuthenticationTests {
         let connection = try server.raw()
         #expect(connection.greeting == "manhole/1 scram-sha-256")
         let welcome = try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-        #expect(welcome.hasPrefix("user=admin role=admin session="))
+        #expect(welcome.line.hasPrefix("user=admin role=admin session="))
         let reply = try connection.run("whoami")
         #expect(reply.kind == .ok)
         #expect(reply.payload.hasPrefix("admin (admin), session "))

@@ -1,3 +1,4 @@
+import ManholeWire
 import Foundation
 import Harness
 import Logging
@@ -5,6 +6,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// A guesser that does not wait for its answers: it sends `AUTH` + `PROOF`, waits a few
 /// milliseconds, takes "no welcome yet" for a wrong password, and closes. The penalty must apply

@@ -1,3 +1,4 @@
+import ManholeWire
 import Foundation
 import Harness
 import Logging
@@ -5,6 +6,7 @@ import NIOConcurrencyHelpers
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// Hostile clients over real loopback sockets. Each test states what the offender gets, and runs
 /// the attack inside ``withBystander(_:sourceLocation:_:)``: a separate logged-in session keeps

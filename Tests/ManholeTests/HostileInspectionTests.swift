@@ -5,6 +5,7 @@ import Logging
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// What a hostile read-only user aims `inspect` and `complete` at.
 struct InspectionTarget: Sendable {

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("Sessions and lifecycle")
 struct LifecycleTests {

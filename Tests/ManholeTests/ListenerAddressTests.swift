@@ -3,6 +3,7 @@ import NIOCore
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// Starts a manhole on `host` (port 0) and returns it, or throws what `start` threw.
 private func start(host: String, reactor: Reactor, allowNonLoopback: Bool = false) throws -> Manhole {

@@ -4,6 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("Logging")
 struct LoggingTests {

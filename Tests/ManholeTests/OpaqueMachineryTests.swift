@@ -1,8 +1,10 @@
+import ManholeWire
 import Crypto
 import Foundation
 import Inspector
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// The secret forms of one account's credential: salt, stored key and server key, as raw bytes.
 private struct Secrets {

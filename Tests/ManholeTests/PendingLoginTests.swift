@@ -1,7 +1,9 @@
+import ManholeWire
 import Foundation
 import Harness
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("Pending-login slots go to connections that log in, not to silent ones")
 struct PendingLoginTests {

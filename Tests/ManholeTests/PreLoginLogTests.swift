@@ -1,8 +1,10 @@
+import ManholeWire
 import Foundation
 import Harness
 import Logging
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("What a client can make the server log before login")
 struct PreLoginLogTests {

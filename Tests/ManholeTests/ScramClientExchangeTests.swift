@@ -1,6 +1,8 @@
+import ManholeWire
 import Foundation
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("The client's side of the login")
 struct ScramClientExchangeTests {

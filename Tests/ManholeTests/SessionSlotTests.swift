@@ -3,6 +3,7 @@ import Harness
 import Logging
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// The production session caps, which `TestServer` relaxes for the other tests.
 private func productionSlots(_ configuration: inout Manhole.Configuration) {
@@ -13,8 +14,7 @@ private func productionSlots(_ configuration: inout Manhole.Configuration) {
 
 /// The session id a welcome line reports (`user=… role=… session=N`).
 private func sessionID(of connection: ManholeConnection) throws -> Int {
-    let field = connection.welcome?.split(separator: " ").first { $0.hasPrefix("session=") }
-    return try #require(field.flatMap { Int($0.dropFirst("session=".count)) })
+    try #require(connection.welcome?.session)
 }
 
 @Suite("Session slots: per-user cap, admin-only slots, kick")

@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("Shell commands")
 struct ShellTests {

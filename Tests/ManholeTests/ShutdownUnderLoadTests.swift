@@ -4,6 +4,8 @@ import NIOConcurrencyHelpers
 import Synchronization
 import Testing
 import Manhole
+import ManholeClient
+import ManholeWire
 
 /// The scenario, in a child process (`manhole-shutdown-probe`): with 64 sessions busy,
 /// 100 threads blocked in `waitFor` and 1,000 timers pending, stopping the reactor or returning

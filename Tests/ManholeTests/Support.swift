@@ -1,3 +1,4 @@
+import ManholeWire
 import Foundation
 import Inspector
 import Logging
@@ -5,6 +6,7 @@ import NIOConcurrencyHelpers
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// Passwords used by the tests.
 let adminPassword = "correct horse battery"

@@ -4,6 +4,7 @@ import Logging
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// A fresh, short directory path under /tmp that does not exist yet (socket paths are limited to
 /// about 100 bytes).

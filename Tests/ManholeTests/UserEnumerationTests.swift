@@ -1,6 +1,8 @@
+import ManholeWire
 import Foundation
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("User enumeration: a known and an unknown name cost and look the same")
 struct UserEnumerationTests {

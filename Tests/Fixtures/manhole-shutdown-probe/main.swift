@@ -7,6 +7,8 @@
 // `waiters stopped=N other=M`, `timers fired-after-stop=N runs=R` and `exiting`.
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeWire
 import Reactor
 
 /// The object the sessions inspect.

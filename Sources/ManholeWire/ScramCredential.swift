@@ -6,16 +6,16 @@ import Foundation
 /// password itself. Deriving one runs PBKDF2 (tens of milliseconds): do it off the event loop.
 package struct ScramCredential: Sendable {
     /// The salt PBKDF2 ran with.
-    let salt: [UInt8]
+    package let salt: [UInt8]
     /// The PBKDF2 iteration count.
-    let iterations: Int
+    package let iterations: Int
     /// `SHA256(HMAC(saltedPassword, "Client Key"))`: what a client proof is checked against.
-    let storedKey: SHA256Digest
+    package let storedKey: SHA256Digest
     /// `HMAC(saltedPassword, "Server Key")`: what the server proves itself with.
-    let serverKey: SymmetricKey
+    package let serverKey: SymmetricKey
 
     /// Derives the keys for `password` with a fresh random salt.
-    init(password: String, iterations: Int) throws {
+    package init(password: String, iterations: Int) throws {
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         try self.init(password: password, salt: salt, iterations: iterations)
@@ -39,13 +39,13 @@ package struct ScramCredential: Sendable {
     /// The salt of a decoy credential for a user that does not exist: derived from the name and a
     /// server secret, so it is stable across attempts like a real user's. With random keys
     /// (see `CredentialStore`), the exchange looks and costs the same and always fails.
-    static func decoySalt(for user: String, secret: SymmetricKey) -> [UInt8] {
+    package static func decoySalt(for user: String, secret: SymmetricKey) -> [UInt8] {
         Array(Array(HMAC<SHA256>.authenticationCode(for: Data("salt:\(user)".utf8), using: secret)).prefix(16))
     }
 
     /// PBKDF2-HMAC-SHA256 of the password (`Hi()` in RFC 5802). Iteration counts below swift-crypto's
     /// checked minimum use its unchecked entry, which only tests may ask for.
-    static func saltedPassword(_ password: String, salt: [UInt8], iterations: Int) throws -> SymmetricKey {
+    package static func saltedPassword(_ password: String, salt: [UInt8], iterations: Int) throws -> SymmetricKey {
         if iterations >= 210_000 {
             return try KDF.Insecure.PBKDF2.deriveKey(
                 from: Array(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, rounds: iterations)

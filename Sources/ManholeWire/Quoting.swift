@@ -8,7 +8,7 @@
 public enum Quoting {
     /// Strings longer than this (in UTF-8 bytes) report their length in bytes, because counting
     /// their characters would walk all of them.
-    static let characterCountLimit = 64 * 1024
+    package static let characterCountLimit = 64 * 1024
 
     /// `string` quoted and escaped, cut after `maxLength` characters; `isTruncated` tells whether it was cut.
     /// A cut string ends with `…"` followed by its full length: `"aaaa…" (1000 characters)`.
@@ -32,7 +32,7 @@ public enum Quoting {
 
     /// The first line of `text`, cut after `maxLength` characters with `…` when it is longer or
     /// has more lines; controls in it escaped (a tab as `\t`, see ``Quoting``).
-    static func firstLine(_ text: String, maxLength: Int) -> String {
+    package static func firstLine(_ text: String, maxLength: Int) -> String {
         var out = ""
         var shown = 0
         for character in text {

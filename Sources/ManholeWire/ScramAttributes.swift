@@ -42,7 +42,7 @@ package struct ScramAttributes: Sendable {
     }
 
     /// A fresh random nonce: 24 bytes from the system's secure generator, base64.
-    static func makeNonce() -> String {
+    package static func makeNonce() -> String {
         var generator = SystemRandomNumberGenerator()
         return Data((0..<24).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
     }

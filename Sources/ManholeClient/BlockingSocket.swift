@@ -6,9 +6,9 @@ import Darwin
 
 /// A blocking TCP or Unix-domain connection with a receive timeout and buffered line reads: all a command-line
 /// client needs, without an event loop. Not thread-safe: one thread uses it at a time.
-public final class BlockingSocket {
+package final class BlockingSocket {
     /// Why a socket operation failed.
-    public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+    package enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         /// The host name did not resolve.
         case unknownHost(String)
         /// `connect` failed (the server is not there, or refused).
@@ -23,7 +23,7 @@ public final class BlockingSocket {
         case system(String)
 
         /// A one-line explanation.
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownHost(let host): "unknown host \(host)"
             case .connectFailed(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
@@ -40,7 +40,7 @@ public final class BlockingSocket {
     private var start = 0
 
     /// Connects to `host:port` with `TCP_NODELAY` on; reads give up after `timeout`.
-    public init(host: String, port: Int, timeout: Duration = .seconds(30)) throws {
+    package init(host: String, port: Int, timeout: Duration = .seconds(30)) throws {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -71,7 +71,7 @@ public final class BlockingSocket {
     }
 
     /// Connects to the Unix-domain socket at `path`; reads give up after `timeout`.
-    public convenience init(path: String, timeout: Duration = .seconds(30)) throws {
+    package convenience init(path: String, timeout: Duration = .seconds(30)) throws {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -105,14 +105,14 @@ public final class BlockingSocket {
     deinit { if descriptor >= 0 { closeDescriptor(descriptor) } }
 
     /// Changes how long a read waits.
-    public func setTimeout(_ timeout: Duration) {
+    package func setTimeout(_ timeout: Duration) {
         let (seconds, attoseconds) = timeout.components
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Writes all of `bytes`.
-    public func write(_ bytes: [UInt8]) throws {
+    package func write(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -125,10 +125,10 @@ public final class BlockingSocket {
     }
 
     /// Writes a string as UTF-8.
-    public func write(_ text: String) throws { try write(Array(text.utf8)) }
+    package func write(_ text: String) throws { try write(Array(text.utf8)) }
 
     /// Reads up to and without the next `\n`.
-    public func readLine(maximum: Int = 1 << 20) throws -> [UInt8] {
+    package func readLine(maximum: Int = 1 << 20) throws -> [UInt8] {
         while true {
             if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(buffer[start..<newline])
@@ -142,7 +142,7 @@ public final class BlockingSocket {
     }
 
     /// Reads exactly `count` bytes.
-    public func read(exactly count: Int) throws -> [UInt8] {
+    package func read(exactly count: Int) throws -> [UInt8] {
         while buffer.count - start < count { try fill() }
         let bytes = Array(buffer[start..<start + count])
         start += count
@@ -151,11 +151,11 @@ public final class BlockingSocket {
     }
 
     /// Closes the sending side (the peer sees end of input) but keeps reading.
-    public func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+    package func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
 
     /// Closes the connection at once with a reset (`SO_LINGER` 0): unsent data is dropped and
     /// the peer sees `ECONNRESET` instead of an orderly end.
-    public func abort() {
+    package func abort() {
         guard descriptor >= 0 else { return }
         var linger = linger(l_onoff: 1, l_linger: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
@@ -163,7 +163,7 @@ public final class BlockingSocket {
     }
 
     /// Closes the connection.
-    public func close() {
+    package func close() {
         if descriptor >= 0 {
             closeDescriptor(descriptor)
             descriptor = -1

@@ -1,3 +1,5 @@
+public import ManholeWire
+
 /// A client's connection to a manhole: connect, log in with SCRAM-SHA-256, send commands and
 /// read their framed replies. Blocking; used by `manhole-client` and the tests. The wire
 /// protocol is in docs/protocol.md.
@@ -22,11 +24,11 @@ public final class ManholeConnection {
     }
 
     /// The socket underneath, for raw access (tests of hostile input).
-    public let socket: BlockingSocket
+    package let socket: BlockingSocket
     /// The greeting's text (`manhole/1 scram-sha-256`).
     public let greeting: String
     /// After login: the user, role and session id the server reported.
-    public private(set) var welcome: String?
+    public private(set) var welcome: Welcome?
 
     /// Connects and reads the greeting.
     public convenience init(host: String = "127.0.0.1", port: Int, timeout: Duration = .seconds(30)) throws {
@@ -50,7 +52,7 @@ public final class ManholeConnection {
         greeting = hello.payload.trimmingTrailingNewline
     }
 
-    /// Logs in; returns the welcome line (`user=… role=… session=…`).
+    /// Logs in; returns who the server says this session is (its `user=… role=… session=…` line).
     ///
     /// The server's parameters are checked before any proof is computed or sent: fewer PBKDF2
     /// iterations than `minimumIterations` or a salt shorter than `minimumSaltLength` bytes end
@@ -65,7 +67,7 @@ public final class ManholeConnection {
         user: String, password: String,
         minimumIterations: Int = ScramClientExchange.defaultMinimumIterations,
         minimumSaltLength: Int = ScramClientExchange.defaultMinimumSaltLength
-    ) throws -> String {
+    ) throws -> Welcome {
         var exchange = ScramClientExchange(user: user)
         try socket.write("AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n")
         let challenge = try readFrame()
@@ -79,9 +81,9 @@ public final class ManholeConnection {
         let fields = answer.payload.trimmingTrailingNewline.split(separator: " ", maxSplits: 1)
         guard let signature = fields.first else { throw LoginFailure.protocolError("empty welcome") }
         try exchange.verifyServer(String(signature))
-        let rest = fields.count > 1 ? String(fields[1]) : ""
-        welcome = rest
-        return rest
+        let welcome = Welcome(line: fields.count > 1 ? String(fields[1]) : "")
+        self.welcome = welcome
+        return welcome
     }
 
     /// Sends one command line and returns its reply frame (`OK` or `ERR`, or `BYE` if the
@@ -115,7 +117,7 @@ public final class ManholeConnection {
 
     /// Reads one frame: the header line, the payload and its newline.
     /// - Parameter maximumPayload: The largest payload accepted (see ``OversizedReply``).
-    public static func readFrame(from socket: BlockingSocket, maximumPayload: Int = defaultMaximumPayloadBytes) throws -> Frame {
+    package static func readFrame(from socket: BlockingSocket, maximumPayload: Int = defaultMaximumPayloadBytes) throws -> Frame {
         try readFrame(source: socket, maximumPayload: maximumPayload)
     }
 
@@ -153,5 +155,5 @@ public final class ManholeConnection {
 
 extension String {
     /// The string without one trailing newline.
-    var trimmingTrailingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
+    package var trimmingTrailingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
 }

@@ -64,7 +64,7 @@ package struct ScramServerExchange: Sendable {
 }
 
 /// Compares two byte strings without stopping at the first difference.
-func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+package func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
     var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
     for index in 0..<min(lhs.count, rhs.count) { difference |= lhs[index] ^ rhs[index] }
     return difference == 0
