@@ -6,7 +6,7 @@ enum ProcessView {
     /// time, as a record; a figure that cannot be read is missing (`-`, JSON `null`). Safe from
     /// any thread.
     static func table(_ snapshot: ProcessSnapshot = .current()) -> Table {
-        func seconds(_ value: Double?) -> Cell { value.map { .duration(.nanoseconds(Int64($0 * 1e9))) } ?? .missing }
+        func seconds(_ value: Double?) -> Cell { value.map { .duration(.nanoseconds(Int64(($0 * 1e9).rounded()))) } ?? .missing }
         let total = snapshot.userCPUSeconds.flatMap { user in snapshot.systemCPUSeconds.map { user + $0 } }
         return Table(fields: [
             Table.Field("resident memory", key: "residentBytes", snapshot.residentBytes.map(Cell.bytes) ?? .missing),
