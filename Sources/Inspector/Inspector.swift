@@ -13,8 +13,8 @@ import Synchronization
 /// ``inspect(_:options:)``, ``list()`` and ``complete(_:)``, which return at once with a future
 /// on the reactor's loop: the read, the path resolution and the rendering run in the entry's
 /// context, inline when that is the reactor thread and the caller is already on it, and only a
-/// `Sendable` ``Rendering``, ``Table`` or list of strings comes back. Nothing here blocks the
-/// reactor thread for longer than an entry's own read.
+/// `Sendable` ``Rendering``, list of ``EntrySummary`` or list of strings comes back. Nothing here
+/// blocks the reactor thread for longer than an entry's own read.
 ///
 /// All methods are safe to call from any thread.
 public final class Inspector: Sendable {
@@ -154,9 +154,9 @@ public final class Inspector: Sendable {
         }
     }
 
-    /// The entries as a table (name, type, read context, one-line summary), sorted by name; each
-    /// entry is read in its own context. An entry whose read fails shows the error as its summary.
-    public func list() -> EventLoopFuture<Table> {
+    /// The entries (name, type, read context, one-line summary), sorted by name; each entry is
+    /// read in its own context. An entry whose read fails shows the error as its summary.
+    public func list() -> EventLoopFuture<[EntrySummary]> {
         let loop = reactor.eventLoop
         let sorted = entries.withLockedValue { Array($0.values) }.sorted { $0.name < $1.name }
         let renderer = Renderer(options: configuration.renderOptions)
@@ -167,13 +167,14 @@ public final class Inspector: Sendable {
             }
         }
         return EventLoopFuture.whenAllComplete(reads, on: loop).map { outcomes in
-            let rows = zip(sorted, outcomes).map { entry, outcome in
+            zip(sorted, outcomes).map { entry, outcome in
                 switch outcome {
-                case .success(let cells): [entry.name, cells[0], entry.context.description, cells[1]]
-                case .failure(let error): [entry.name, "?", entry.context.description, "error: \(error)"]
+                case .success(let cells):
+                    EntrySummary(name: entry.name, typeName: cells[0], readOn: entry.context.description, summary: cells[1])
+                case .failure(let error):
+                    EntrySummary(name: entry.name, typeName: "?", readOn: entry.context.description, summary: "error: \(error)")
                 }
             }
-            return Table(columns: ["NAME", "TYPE", "READ ON", "SUMMARY"], rows: rows)
         }
     }
 
@@ -241,7 +242,7 @@ public final class Inspector: Sendable {
     }
 
     /// ``list()`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
-    public func entryTable() async throws -> Table {
+    public func entrySummaries() async throws -> [EntrySummary] {
         guard !reactor.isStopped else { throw ReactorError.stopped }
         return try await list().get()
     }

@@ -82,7 +82,5 @@ struct HostileIndexTests {
         inspector.register("t", Target())
         #expect(try await inspector.completions(for: "t").isEmpty)
         #expect(try await inspector.completions(for: "t.").isEmpty)
-        #expect(inspector.resultsTable(limit: -1).rows.isEmpty)
-        #expect(inspector.timersTable(limit: .min).rows.isEmpty)
     }
 }

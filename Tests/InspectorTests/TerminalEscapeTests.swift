@@ -45,13 +45,6 @@ struct TerminalEscapeTests {
         #expect(Renderer().render(hostileText, label: "s").plainText.contains(#"\u{9B}31m\u{9D}0;t\u{7}\u{1B}[2J"#))
     }
 
-    @Test("Table cells and notes are escaped")
-    func tables() {
-        let table = Table(columns: ["A", "B"], rows: [["\u{9B}x", "y\u{202E}z"]], note: "n\u{1B}")
-        #expect(!holdsTerminalControl(table.plainText))
-        #expect(table.plainText.contains(#"\u{9B}x"#))
-    }
-
     @Test("Errors from a host and from paths are escaped")
     func errors() {
         #expect(!holdsTerminalControl(InspectorError.readFailed(entry: "e", message: hostileText).description))

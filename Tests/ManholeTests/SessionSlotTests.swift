@@ -63,7 +63,8 @@ struct SessionSlotTests {
         let targetID = try sessionID(of: viewers[0])
 
         let listing = try admin.run("sessions")
-        #expect(listing.payload.contains("\n\(targetID) ") && listing.payload.contains("\n\(adminID)* "))
+        #expect(listing.payload.contains("\n\(targetID) ") && listing.payload.contains("\n\(adminID) "))
+        #expect(listing.payload.hasSuffix("this session: \(adminID)\n"))
         let reply = try admin.run("kick \(targetID)")
         #expect(reply.kind == .ok)
         #expect(reply.payload == "kicked session \(targetID) (user viewer)\n")

@@ -1,25 +1,34 @@
 import Inspector
 import Reactor
 import Testing
+@testable import Manhole
+import ManholeClient
 
 enum JobFailure: Error {
     case diskFull
 }
 
+/// A value a result holds, rendered by `result ID`.
+struct ServerConfig {
+    var port = 8080
+    var host = "localhost"
+    var owner: String? = nil
+    var backup: String? = "b-1"
+}
+
 @Test func theResultsViewListsStashedResultsWithTypeStateAgeAndCallSite() async throws {
     let reactor = Reactor()
     defer { reactor.stop() }
-    let inspector = Inspector(reactor: reactor)
-    #expect(inspector.resultsTable().plainText == "ID  TYPE  STATE  AGE  WAITERS  CALL SITE\nno stashed results\n")
+    #expect(ResultsView.table(of: reactor).plainText == "ID  TYPE  STATE  AGE  WAITERS  CALL SITE\nno stashed results\n")
     let line = #line + 1
     let result = reactor.runInReactor { [1, 2, 3] }
     _ = try await result.value
     let id = result.stash()
     let info = try #require(reactor.stashedResults().first)
-    let table = inspector.resultsTable(at: .uptimeNanoseconds(info.createdAt.uptimeNanoseconds + 1_500_000_000))
-    let callSite = "InspectorTests/ResultsViewTests.swift:\(line)"
-    #expect(table.columns == ["ID", "TYPE", "STATE", "AGE", "WAITERS", "CALL SITE"])
-    #expect(table.rows == [["\(id)", "Swift.Array<Swift.Int>", "succeeded", "1.5s", "0", callSite]])
+    let table = ResultsView.table(of: reactor, at: .uptimeNanoseconds(info.createdAt.uptimeNanoseconds + 1_500_000_000))
+    let callSite = "ManholeTests/ResultsViewTests.swift:\(line)"
+    #expect(table.textRows == [["\(id)", "Swift.Array<Swift.Int>", "succeeded", "1.5s", "0", callSite]])
+    #expect(table.rows[0][3] == .duration(.milliseconds(1_500)))
     #expect(id < 10)
     #expect(
         table.plainText == """
@@ -32,34 +41,33 @@ enum JobFailure: Error {
 @Test func inFlightResultsAreListedWhenAskedFor() async throws {
     let reactor = Reactor()
     defer { reactor.stop() }
-    let inspector = Inspector(reactor: reactor)
     let pending = reactor.runInReactor { reactor.makeDeferred(of: Int.self) }
     defer { pending.cancel() }
-    let rows = inspector.resultsTable(includeInFlight: true).rows
+    let rows = ResultsView.table(of: reactor, includeInFlight: true).textRows
     #expect(rows.count == 1)
     #expect(rows.first?[1] == "Swift.Int")
     #expect(rows.first?[2] == "pending")
     #expect(rows.first?[4] == "no")
-    #expect(inspector.resultsTable().rows.isEmpty)
+    #expect(ResultsView.table(of: reactor).rows.isEmpty)
+    #expect(ResultsView.table(of: reactor, includeInFlight: true, limit: -1).rows.isEmpty)
 }
 
 @Test func theDetailOfASucceededResultRendersItsValue() async throws {
     let reactor = Reactor()
     defer { reactor.stop() }
-    let inspector = Inspector(reactor: reactor)
     let line = #line + 1
     let result = reactor.runInReactor { ServerConfig() }
     _ = try await result.value
     let id = result.stash()
     let info = try #require(reactor.peekResult(id: id)?.info)
-    let detail = try inspector.resultDetail(id: id, at: .uptimeNanoseconds(info.createdAt.uptimeNanoseconds + 2_000_000_000))
+    let detail = try ResultsView.detail(id: id, of: reactor, options: RenderOptions(), at: .uptimeNanoseconds(info.createdAt.uptimeNanoseconds + 2_000_000_000))
     #expect(
         detail.plainText == """
             id         \(id)
-            type       InspectorTests.ServerConfig
+            type       ManholeTests.ServerConfig
             state      succeeded
             age        2.0s
-            call site  InspectorTests/ResultsViewTests.swift:\(line) in theDetailOfASucceededResultRendersItsValue()
+            call site  ManholeTests/ResultsViewTests.swift:\(line) in theDetailOfASucceededResultRendersItsValue()
             stashed    yes
             waiters    0
             value: ServerConfig (4 fields)
@@ -74,30 +82,30 @@ enum JobFailure: Error {
 @Test func theDetailOfAFailedResultShowsTheFailureWithItsContext() async throws {
     let reactor = Reactor()
     defer { reactor.stop() }
-    let inspector = Inspector(reactor: reactor)
     let line = #line + 1
     let result = reactor.runInReactor { () throws -> Int in throw JobFailure.diskFull }
     _ = try? await result.value
     let id = result.stash()
-    let detail = try inspector.resultDetail(id: id)
-    #expect(detail.state == .failed)
+    let detail = try ResultsView.detail(id: id, of: reactor, options: RenderOptions())
     #expect(detail.value == nil)
     let failure = try #require(detail.failure)
     #expect(
         failure.hasPrefix("""
-            InspectorTests.JobFailure.diskFull
-              error type: InspectorTests.JobFailure
-              submitted at: InspectorTests/ResultsViewTests.swift:\(line) in theDetailOfAFailedResultShowsTheFailureWithItsContext()
+            ManholeTests.JobFailure.diskFull
+              error type: ManholeTests.JobFailure
+              submitted at: ManholeTests/ResultsViewTests.swift:\(line) in theDetailOfAFailedResultShowsTheFailureWithItsContext()
               failed after:
             """))
     #expect(failure.hasSuffix("on thread manhole-reactor"))
+    // The time to failure in the views' one format (the reactor's own report says "0.0001 seconds").
+    let elapsed = try #require(failure.firstMatch(of: /failed after: (.*) on thread/)?.output.1)
+    #expect(isInTheOneDurationFormat(elapsed), "\(elapsed)")
     #expect(detail.plainText.contains("state      failed\n"))
-    #expect(detail.plainText.contains("failure: InspectorTests.JobFailure.diskFull\n"))
+    #expect(detail.plainText.contains("failure: ManholeTests.JobFailure.diskFull\n"))
 }
 
 @Test func theDetailOfAnUnknownResultIsAnError() throws {
     let reactor = Reactor()
     defer { reactor.stop() }
-    let inspector = Inspector(reactor: reactor)
-    #expect(throws: InspectorError.noSuchResult(id: 999)) { try inspector.resultDetail(id: 999) }
+    #expect(throws: InspectorError.noSuchResult(id: 999)) { try ResultsView.detail(id: 999, of: reactor, options: RenderOptions()) }
 }

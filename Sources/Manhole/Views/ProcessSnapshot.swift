@@ -1,4 +1,3 @@
-public import NIOCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,22 +8,22 @@ import Darwin
 ///
 /// On Linux they come from `/proc/self`; elsewhere only what `getrusage` gives (CPU time, peak
 /// memory) is filled in. A figure that cannot be read is `nil`.
-public struct ProcessSnapshot: Sendable, Hashable, Codable {
+package struct ProcessSnapshot: Sendable, Hashable, Codable {
     /// Resident memory in bytes (`VmRSS`; on other systems the peak resident size).
-    public var residentBytes: Int?
+    package var residentBytes: Int?
     /// The number of threads.
-    public var threads: Int?
+    package var threads: Int?
     /// The number of open file descriptors.
-    public var openFiles: Int?
+    package var openFiles: Int?
     /// Seconds since the process started.
-    public var uptimeSeconds: Double?
+    package var uptimeSeconds: Double?
     /// CPU seconds spent in user mode.
-    public var userCPUSeconds: Double?
+    package var userCPUSeconds: Double?
     /// CPU seconds spent in the kernel.
-    public var systemCPUSeconds: Double?
+    package var systemCPUSeconds: Double?
 
     /// Creates a snapshot from figures already known.
-    public init(
+    package init(
         residentBytes: Int? = nil, threads: Int? = nil, openFiles: Int? = nil, uptimeSeconds: Double? = nil,
         userCPUSeconds: Double? = nil, systemCPUSeconds: Double? = nil
     ) {
@@ -37,7 +36,7 @@ public struct ProcessSnapshot: Sendable, Hashable, Codable {
     }
 
     /// Reads the figures now, from a few small files under `/proc/self`; safe from any thread.
-    public static func current() -> ProcessSnapshot {
+    package static func current() -> ProcessSnapshot {
         #if os(Linux)
         return read(directory: "/proc/self") ?? ProcessSnapshot()
         #else
@@ -55,7 +54,7 @@ public struct ProcessSnapshot: Sendable, Hashable, Codable {
     /// The same figures for another process of this machine (a server a tool started, say), from
     /// `/proc/<id>` on Linux; `nil` when there is no such process, or it is not ours to read, or
     /// elsewhere than Linux.
-    public static func of(processID: Int32) -> ProcessSnapshot? {
+    package static func of(processID: Int32) -> ProcessSnapshot? {
         #if os(Linux)
         return read(directory: "/proc/\(processID)")
         #else
@@ -92,32 +91,6 @@ public struct ProcessSnapshot: Sendable, Hashable, Codable {
         return snapshot
     }
     #endif
-}
-
-extension Inspector {
-    /// The process view: resident memory, threads, open files, uptime, CPU time and the
-    /// reactor's uptime, as a key/value table. Safe from any thread.
-    public func processTable(_ snapshot: ProcessSnapshot = .current(), at now: NIODeadline = .now()) -> Table {
-        func seconds(_ value: Double?) -> String {
-            value.map { DurationFormat.string(nanoseconds: Int64($0 * 1e9)) } ?? "unknown"
-        }
-        let cpu =
-            if let user = snapshot.userCPUSeconds, let system = snapshot.systemCPUSeconds {
-                "\(seconds(user + system)) (user \(seconds(user)), system \(seconds(system)))"
-            } else {
-                "unknown"
-            }
-        return Table(
-            columns: [],
-            rows: [
-                ["resident memory", snapshot.residentBytes.map(DurationFormat.bytes) ?? "unknown"],
-                ["threads", snapshot.threads.map(String.init) ?? "unknown"],
-                ["open files", snapshot.openFiles.map(String.init) ?? "unknown"],
-                ["uptime", seconds(snapshot.uptimeSeconds)],
-                ["cpu time", cpu],
-                ["reactor uptime", DurationFormat.string(nanoseconds: (now - reactor.startedAt).nanoseconds)],
-            ])
-    }
 }
 
 #if os(Linux)
