@@ -4,13 +4,19 @@ import NIOCore
 extension SessionHandler {
     func runCommand(_ line: InboundLine, caller: Shell.Caller) {
         let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        // Busy before the command runs: a reply that is ready at once completes it (and takes up
+        // the next line) before `dispatch` returns.
+        busy = true
         let dispatch = shell.dispatch(line, sequence: sequence, caller: caller, logger: logger) { completion in
             let this = loopBound.value
             this.shell.measure { this.finishCommand(completion) }
         }
         switch dispatch {
-        case .answered(let frame): say(frame)
-        case .running: busy = true
+        case .answered(let frame):
+            busy = false
+            say(frame)
+        case .running:
+            break
         }
     }
 

@@ -60,7 +60,8 @@ struct Shell: Sendable {
     // MARK: - Lines
 
     /// What `line` (numbered `sequence`) comes to for `caller`; a command that runs calls
-    /// `completed` on the reactor's loop when it is done.
+    /// `completed` on the reactor's loop when it is done, which may be before `dispatch`
+    /// returns (a reply ready at once): the caller marks itself busy first.
     func dispatch(
         _ line: InboundLine, sequence: Int, caller: Caller, logger: Logger,
         completed: @escaping @Sendable (Completion) -> Void
