@@ -160,7 +160,7 @@ struct HostileInputTests {
                 framesUntilClosed(slow)
             }
             #expect(frames.map(\.kind) == [.bye])
-            #expect(frames.first?.payload == "login timed out after 0.5 seconds\n")
+            #expect(frames.first?.payload == "login timed out after 500ms\n")
         }
     }
 
@@ -175,7 +175,7 @@ struct HostileInputTests {
             #expect(answer.payload.hasPrefix("admin (admin), session "))
             let frames = trickling(Array(repeating: UInt8(ascii: "z"), count: 1_000), to: slow) { framesUntilClosed(slow) }
             #expect(frames.map(\.kind) == [.bye])
-            #expect(frames.first?.payload == "idle for 0.6 seconds\n")
+            #expect(frames.first?.payload == "idle for 600ms\n")
         }
     }
 

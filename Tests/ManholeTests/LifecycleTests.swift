@@ -18,7 +18,7 @@ struct LifecycleTests {
         }
         let frames = framesUntilClosed(connection)
         #expect(frames.map(\.kind) == [.bye])
-        #expect(frames.first?.payload == "idle for 1.0 seconds\n")
+        #expect(frames.first?.payload == "idle for 1.0s\n")
     }
 
     @Test("Connections beyond the pending-login limit are turned away at once")

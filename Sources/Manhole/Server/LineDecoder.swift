@@ -1,20 +1,5 @@
 package import NIOCore
 
-/// What the line decoder hands the session: a line, or the reason a line was refused.
-package enum InboundLine: Sendable, Equatable {
-    /// A complete line, without its `\n` (and `\r`), valid UTF-8 with no NUL or control bytes
-    /// other than tab.
-    case line(String)
-    /// A line longer than the limit; its bytes were discarded up to and including its newline.
-    case tooLong(limit: Int)
-    /// A line that is not valid UTF-8.
-    case invalidUTF8
-    /// A line holding a NUL byte or another control character.
-    case controlBytes
-    /// A line holding telnet negotiation (IAC, byte 255).
-    case telnetNegotiation
-}
-
 /// Splits the byte stream into lines of at most `maximumLength` bytes and checks each one,
 /// so that the session never sees bytes it cannot handle. A line that grows past the limit is
 /// reported once and then discarded up to its newline, without buffering it.
