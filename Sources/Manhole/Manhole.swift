@@ -36,7 +36,7 @@ public final class Manhole: Sendable {
     public var port: Int { localAddress.port ?? 0 }
 
     /// The connections right now: logged in, and still logging in.
-    public var sessions: [SessionInfo] { environment.state.sessions }
+    package var sessions: [SessionInfo] { environment.state.sessions }
 
     /// Starts a manhole for `users`, all with the admin role.
     ///

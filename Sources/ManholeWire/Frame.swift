@@ -52,15 +52,15 @@ public struct Frame: Sendable, Hashable {
     }
 
     /// The header line, without its newline: `KIND SEQUENCE LENGTH FORMAT`.
-    public var header: String {
+    package var header: String {
         "\(kind.rawValue) \(sequence) \(payload.utf8.count) \(format.rawValue)"
     }
 
     /// The whole frame as it goes on the wire.
-    public var encoded: String { "\(header)\n\(payload)\n" }
+    package var encoded: String { "\(header)\n\(payload)\n" }
 
     /// Parses a header line into the frame's kind, sequence, payload length and format.
-    public static func parseHeader(_ line: Substring) -> (kind: Kind, sequence: Int, length: Int, format: Format)? {
+    package static func parseHeader(_ line: Substring) -> (kind: Kind, sequence: Int, length: Int, format: Format)? {
         let fields = line.split(separator: " ", omittingEmptySubsequences: false)
         guard fields.count == 4, let kind = Kind(rawValue: String(fields[0])),
             let sequence = Int(fields[1]), sequence >= 0,

@@ -5,7 +5,7 @@
 /// (U+0080–U+009F: CSI, OSC…), bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
 /// U+2066–U+2069) and the line and paragraph separators (U+2028, U+2029) are written as `\u{…}`
 /// escapes (`\r` for a carriage return), in every rendering.
-public enum Quoting {
+package enum Quoting {
     /// Strings longer than this (in UTF-8 bytes) report their length in bytes, because counting
     /// their characters would walk all of them.
     package static let characterCountLimit = 64 * 1024
@@ -50,7 +50,7 @@ public enum Quoting {
     /// `text` with the characters that could drive a terminal escaped (see ``Quoting``), keeping
     /// newlines and tabs: what every text reply may safely print. Escaped text is printable
     /// ASCII, so applying this twice changes nothing more.
-    public static func terminalSafe(_ text: String) -> String {
+    package static func terminalSafe(_ text: String) -> String {
         escaped(text, keepingLayout: true)
     }
 
