@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Inspector
 
 /// The `serve` child this tool starts: its port, its memory, its job count; stopped on request.
