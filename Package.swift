@@ -232,6 +232,7 @@ let package = Package(
         .testTarget(
             name: "InspectorTests",
             dependencies: [
+                "ManholeTesting",
                 "Inspector",
                 "ManholeWire",
                 "Reactor",

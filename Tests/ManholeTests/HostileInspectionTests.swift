@@ -34,15 +34,6 @@ struct Boom: Error, CustomStringConvertible {
     var description: String { "boom for the log" }
 }
 
-/// Whether `text` holds a scalar a terminal may act on, other than newline and tab.
-func holdsTerminalControl(_ text: String) -> Bool {
-    text.unicodeScalars.contains { scalar in
-        scalar != "\n" && scalar != "\t"
-            && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x061C, 0x200E, 0x200F].contains(scalar.value)
-                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value))
-    }
-}
-
 @Suite("Hostile inspection over real sockets: a read-only user cannot crash, freeze or hijack the host", .serialized)
 struct HostileInspectionTests {
     static let numbers = [
