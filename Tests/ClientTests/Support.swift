@@ -1,12 +1,5 @@
 import Foundation
 import ManholeTesting
-import Inspector
-import Logging
-import Manhole
-import ManholeClient
-import ManholeWire
-import Reactor
-import Testing
 
 /// What the test server's `app` entry holds: enough to complete paths.
 struct FixtureApp: Sendable {
