@@ -112,15 +112,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // What the tests, the benchmarks and the load tool share: child processes over pipes,
-        // executables built beside them, log capture, hang-guarded waits.
+        // What the tests, the benchmarks, the load tool and the fixtures share: the test server,
+        // its accounts and fast-login settings, the shutdown probe's terms, child processes over
+        // pipes, executables built beside them, log lines, hang-guarded waits. Test support,
+        // not a product: it may depend on everything it tests.
         .target(
-            name: "Harness",
+            name: "ManholeTesting",
             dependencies: [
+                "Manhole",
+                "ManholeClient",
+                "Reactor",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
-            path: "Tests/Harness",
+            path: "Tests/ManholeTesting",
             swiftSettings: strict
         ),
         .target(
@@ -133,7 +138,7 @@ let package = Package(
             name: "manhole-load",
             dependencies: [
                 "BenchmarkSupport",
-                "Harness",
+                "ManholeTesting",
                 "Reactor",
                 "Manhole",
                 "ManholeClient",
@@ -148,7 +153,7 @@ let package = Package(
             name: "manhole-benchmark",
             dependencies: [
                 "BenchmarkSupport",
-                "Harness",
+                "ManholeTesting",
                 "Reactor",
                 // Built beside the benchmark: the `shutdown` section runs it as a child process.
                 "manhole-shutdown-probe",
@@ -175,27 +180,28 @@ let package = Package(
         ),
         .executableTarget(
             name: "manhole-shutdown-probe",
-            dependencies: ["Reactor", "Manhole", "ManholeClient"],
+            dependencies: ["ManholeTesting", "Reactor", "Manhole", "ManholeClient"],
             path: "Tests/Fixtures/manhole-shutdown-probe",
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReactorTests",
             dependencies: [
-                "Harness",
+                "ManholeTesting",
                 "Reactor",
                 "reactor-exit-probe",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ManholeTests",
             dependencies: [
-                "Harness",
+                "ManholeTesting",
                 "Manhole",
                 "ManholeClient",
                 "ManholeWire",
@@ -208,13 +214,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ClientTests",
             dependencies: [
-                "Harness",
+                "ManholeTesting",
                 "manhole-client",
                 "ManholeClient",
                 "ManholeWire",
@@ -229,6 +236,7 @@ let package = Package(
         .testTarget(
             name: "InspectorTests",
             dependencies: [
+                "ManholeTesting",
                 "Inspector",
                 "ManholeWire",
                 "Reactor",
@@ -248,7 +256,7 @@ let package = Package(
 // that mode the package is its libraries and the fuzz targets only, built in one go.
 if Context.environment["MANHOLE_FUZZ"] == "1" {
     package.products = package.products.filter { $0 is Product.Library }
-    package.targets.removeAll { [.executable, .test, .system].contains($0.type) || $0.name == "Harness" }
+    package.targets.removeAll { [.executable, .test, .system].contains($0.type) || $0.name == "ManholeTesting" }
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-line-decoder", ["Manhole", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         ("fuzz-frame", ["ManholeClient", "ManholeWire"]),

@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Manhole
 
 /// The `serve` child this tool starts: its port, its memory, its job count; stopped on request.

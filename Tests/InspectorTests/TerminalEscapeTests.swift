@@ -1,4 +1,5 @@
 @testable import Inspector
+import ManholeTesting
 import ManholeWire
 import Reactor
 import Testing
@@ -18,15 +19,6 @@ struct HostileLabels: InspectorRepresentable, Sendable {
 /// Every escape a terminal may act on, and what must be printed instead.
 let hostileText = "x\u{9B}31m\u{9D}0;t\u{07}\u{1B}[2J\u{7F}\u{202E}\u{2066}\u{200F}\u{061C}\u{85}\r"
 let escapedText = #"x\u{9B}31m\u{9D}0;t\u{7}\u{1B}[2J\u{7F}\u{202E}\u{2066}\u{200F}\u{61C}\u{85}"#
-
-/// Whether `text` holds a scalar a terminal may act on, other than newline and tab.
-func holdsTerminalControl(_ text: String) -> Bool {
-    text.unicodeScalars.contains { scalar in
-        scalar != "\n" && scalar != "\t"
-            && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x061C, 0x200E, 0x200F].contains(scalar.value)
-                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value))
-    }
-}
 
 @Suite("Terminal escapes: host text never reaches the operator's terminal raw")
 struct TerminalEscapeTests {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Manhole
 import ManholeClient
+import ManholeTesting
 
 @Suite("Bad input")
 struct BadInputTests {

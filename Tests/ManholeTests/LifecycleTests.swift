@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOConcurrencyHelpers
 import Reactor
 import Testing
@@ -28,7 +28,7 @@ struct LifecycleTests {
         #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 1)")) {
             try server.raw()
         }
-        try waiting.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try waiting.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         #expect(try server.connect().run("whoami").kind == .ok)
     }
 

@@ -1,3 +1,4 @@
+import ManholeTesting
 import Inspector
 import ManholeWire
 import Logging
@@ -5,13 +6,8 @@ import Testing
 @testable import Manhole
 import ManholeClient
 
-/// The accounts every machine here checks against (4,096 iterations keep PBKDF2 quick).
-private let store = try! CredentialStore(
-    accounts: [
-        Account(name: "admin", password: adminPassword, role: .admin),
-        Account(name: "viewer", password: viewerPassword, role: .readOnly),
-    ],
-    iterations: 4_096)
+/// The accounts every machine here checks against (the test iteration count keeps PBKDF2 quick).
+private let store = try! CredentialStore(accounts: testAccounts, iterations: FastLogin.iterations)
 
 private let timeout = Duration.seconds(10)
 private let timedOut = LoginStateMachine.Action.goodbye(reason: "login timed out after \(DurationFormat.string(timeout))", level: .notice)
@@ -68,7 +64,7 @@ private struct Client {
 
     /// The proof line answering `challenge`.
     mutating func proofLine(for challenge: String) throws -> InboundLine {
-        .line("PROOF " + (try exchange.proof(forChallenge: challenge, password: password, minimumIterations: 4_096)))
+        .line("PROOF " + (try exchange.proof(forChallenge: challenge, password: password, minimumIterations: FastLogin.iterations)))
     }
 }
 

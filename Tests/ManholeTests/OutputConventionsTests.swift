@@ -1,3 +1,4 @@
+import ManholeTesting
 import Foundation
 import Reactor
 import Testing

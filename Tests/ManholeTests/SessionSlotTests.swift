@@ -1,9 +1,10 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Logging
 import Testing
 @testable import Manhole
 import ManholeClient
+import InMemoryLogging
 
 /// The production session caps, which `TestServer` relaxes for the other tests.
 private func productionSlots(_ configuration: inout Manhole.Configuration) {
@@ -52,7 +53,7 @@ struct SessionSlotTests {
 
     @Test("kick closes the target with its goodbye, is logged, and frees the slot at once")
     func kickFreesTheSlot() throws {
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         let server = try TestServer { configuration in
             productionSlots(&configuration)
             configuration.logger = Logger(label: "test.kick") { _ in capture }
@@ -75,7 +76,7 @@ struct SessionSlotTests {
         // The slot is free at once: a fifth viewer session fits under the per-user cap of 4.
         #expect(try server.connect(user: "viewer", password: viewerPassword).run("whoami").kind == .ok)
         #expect(try viewers[1].run("whoami").kind == .ok)
-        #expect(capture.lines.contains {
+        #expect(capture.entries.map(\.line).contains {
             $0.hasPrefix("notice session kicked ") && $0.contains("kicked=\(targetID)") && $0.contains("kickedUser=viewer")
                 && $0.contains("user=admin")
         })
@@ -104,7 +105,7 @@ struct SessionSlotTests {
         let pending = try server.raw()
         let pendingID = try #require(server.manhole.sessions.first { $0.user == nil }?.id)
         #expect(try admin.run("kick \(pendingID)").payload == "kicked session \(pendingID) (still logging in)\n")
-        #expect(throws: (any Error).self) { try pending.login(user: "admin", password: adminPassword, minimumIterations: 4_096) }
+        #expect(throws: (any Error).self) { try pending.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations) }
         #expect(server.manhole.sessions.map(\.id) == [try sessionID(of: admin)])
     }
 

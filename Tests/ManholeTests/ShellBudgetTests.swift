@@ -7,6 +7,7 @@ import Reactor
 import Testing
 @testable import Manhole
 import ManholeClient
+import ManholeTesting
 
 @Suite("The shell's share of the reactor thread")
 struct ShellBudgetTests {

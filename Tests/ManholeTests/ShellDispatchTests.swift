@@ -1,3 +1,4 @@
+import ManholeTesting
 import ManholeWire
 import Logging
 import Testing

@@ -4,6 +4,7 @@ import Reactor
 import Testing
 @testable import Manhole
 import ManholeClient
+import ManholeTesting
 
 @Suite("Shell commands")
 struct ShellTests {

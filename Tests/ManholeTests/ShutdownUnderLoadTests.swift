@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOConcurrencyHelpers
 import Synchronization
 import Testing
@@ -100,7 +100,7 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
     let connection: ManholeConnection
     do {
         connection = try ManholeConnection(port: port, timeout: .seconds(20))
-        try connection.login(user: "admin", password: ShutdownProbe.password, minimumIterations: 4_096)
+        try connection.login(user: ShutdownProbe.user, password: ShutdownProbe.password, minimumIterations: FastLogin.iterations)
     } catch {
         outcome.problems.append("login: \(error)")
         return outcome
@@ -157,16 +157,5 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
             outcome.problems.append("reading after the goodbye: \(error)")
             return outcome
         }
-    }
-}
-
-/// The `manhole-shutdown-probe` fixture (built beside the test bundle).
-enum ShutdownProbe {
-    /// The probe's account password.
-    static let password = "shutdown probe password"
-
-    /// Starts the probe as a child process.
-    static func launch() throws -> ChildProcess {
-        try ChildProcess.launch(siblingExecutable(named: "manhole-shutdown-probe"))
     }
 }

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 
 /// A snapshot of one connection to the manhole.
 package struct SessionInfo: Sendable, Hashable, Codable {
