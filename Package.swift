@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Reactor", targets: ["Reactor"]),
         .library(name: "Inspector", targets: ["Inspector"]),
+        .library(name: "ManholeWire", targets: ["ManholeWire"]),
+        .library(name: "ManholeClient", targets: ["ManholeClient"]),
         .library(name: "Manhole", targets: ["Manhole"]),
         .executable(name: "manhole-client", targets: ["manhole-client"]),
         .executable(name: "manhole-demo", targets: ["manhole-demo"]),
@@ -34,10 +36,28 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The wire protocol both ends speak: frames, SCRAM messages, command-line words, what text
+        // may reach a terminal. swift-crypto only: no NIO, so the client links none of it.
+        .target(
+            name: "ManholeWire",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The blocking client: connect, log in, run commands. Used by manhole-client, the tests and
+        // the load tool.
+        .target(
+            name: "ManholeClient",
+            dependencies: ["ManholeWire"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Inspector",
             dependencies: [
                 "Reactor",
+                "ManholeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,6 +69,7 @@ let package = Package(
             dependencies: [
                 "Reactor",
                 "Inspector",
+                "ManholeWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -67,11 +88,16 @@ let package = Package(
         .executableTarget(
             name: "manhole-client",
             dependencies: [
-                "Manhole",
+                "ManholeClient",
+                "ManholeWire",
                 "CLibEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // The release client ships without DWARF (its symbol table stays, so backtraces keep
+            // their names): SwiftPM links every object of swift-crypto's BoringSSL, and their debug
+            // information alone is 3 of the binary's 21 MiB, far more than the client's own code.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--strip-debug"], .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
             name: "manhole-demo",
@@ -86,15 +112,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // What the tests, the benchmarks and the load tool share: child processes over pipes,
-        // executables built beside them, log capture, hang-guarded waits.
+        // What the tests, the benchmarks, the load tool and the fixtures share: the test server,
+        // its accounts and fast-login settings, the shutdown probe's terms, child processes over
+        // pipes, executables built beside them, log lines, hang-guarded waits. Test support,
+        // not a product: it may depend on everything it tests.
         .target(
-            name: "Harness",
+            name: "ManholeTesting",
             dependencies: [
+                "Manhole",
+                "ManholeClient",
+                "Reactor",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
-            path: "Tests/Harness",
+            path: "Tests/ManholeTesting",
             swiftSettings: strict
         ),
         .target(
@@ -107,9 +138,10 @@ let package = Package(
             name: "manhole-load",
             dependencies: [
                 "BenchmarkSupport",
-                "Harness",
+                "ManholeTesting",
                 "Reactor",
                 "Manhole",
+                "ManholeClient",
                 "Inspector",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -121,12 +153,13 @@ let package = Package(
             name: "manhole-benchmark",
             dependencies: [
                 "BenchmarkSupport",
-                "Harness",
+                "ManholeTesting",
                 "Reactor",
                 // Built beside the benchmark: the `shutdown` section runs it as a child process.
                 "manhole-shutdown-probe",
                 "Inspector",
                 "Manhole",
+                "ManholeClient",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -147,28 +180,31 @@ let package = Package(
         ),
         .executableTarget(
             name: "manhole-shutdown-probe",
-            dependencies: ["Reactor", "Manhole"],
+            dependencies: ["ManholeTesting", "Reactor", "Manhole", "ManholeClient"],
             path: "Tests/Fixtures/manhole-shutdown-probe",
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReactorTests",
             dependencies: [
-                "Harness",
+                "ManholeTesting",
                 "Reactor",
                 "reactor-exit-probe",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ManholeTests",
             dependencies: [
-                "Harness",
+                "ManholeTesting",
                 "Manhole",
+                "ManholeClient",
+                "ManholeWire",
                 "manhole-shutdown-probe",
                 "Inspector",
                 "Reactor",
@@ -178,14 +214,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ClientTests",
             dependencies: [
-                "Harness",
+                "ManholeTesting",
                 "manhole-client",
+                "ManholeClient",
+                "ManholeWire",
                 "Manhole",
                 "Inspector",
                 "Reactor",
@@ -197,7 +236,9 @@ let package = Package(
         .testTarget(
             name: "InspectorTests",
             dependencies: [
+                "ManholeTesting",
                 "Inspector",
+                "ManholeWire",
                 "Reactor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -215,13 +256,13 @@ let package = Package(
 // that mode the package is its libraries and the fuzz targets only, built in one go.
 if Context.environment["MANHOLE_FUZZ"] == "1" {
     package.products = package.products.filter { $0 is Product.Library }
-    package.targets.removeAll { [.executable, .test, .system].contains($0.type) || $0.name == "Harness" }
+    package.targets.removeAll { [.executable, .test, .system].contains($0.type) || $0.name == "ManholeTesting" }
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-line-decoder", ["Manhole", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
-        ("fuzz-frame", ["Manhole"]),
-        ("fuzz-auth", ["Manhole", .product(name: "Crypto", package: "swift-crypto")]),
-        ("fuzz-command-line", ["Manhole"]),
-        ("fuzz-path", ["Inspector"]),
+        ("fuzz-frame", ["ManholeClient", "ManholeWire"]),
+        ("fuzz-auth", ["ManholeWire", "Manhole", .product(name: "Crypto", package: "swift-crypto")]),
+        ("fuzz-command-line", ["ManholeWire"]),
+        ("fuzz-path", ["Inspector", "ManholeWire"]),
     ]
     for target in fuzzTargets {
         package.targets.append(

@@ -1,5 +1,7 @@
 import BenchmarkSupport
 import Manhole
+import ManholeClient
+import ManholeWire
 
 /// The server's work for an `AUTH` line, for a known and an unknown user: the two must cost the
 /// same, or the time of a challenge tells which names exist. Runs the exchange the session

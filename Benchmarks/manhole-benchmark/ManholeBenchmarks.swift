@@ -1,6 +1,8 @@
 import BenchmarkSupport
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeWire
 import NIOConcurrencyHelpers
 import Reactor
 

@@ -1,7 +1,9 @@
 import BenchmarkSupport
 import Foundation
-import Harness
+import ManholeTesting
 import Manhole
+import ManholeClient
+import ManholeWire
 import NIOConcurrencyHelpers
 import Synchronization
 
@@ -13,11 +15,10 @@ import Synchronization
 /// goal, from the issue: the process ends within one second.
 enum ShutdownBenchmarks {
     static let goal = 1_000_000_000
-    static let password = "shutdown probe password"
 
     static func run(runs: Int) throws {
         print("\n## Shutdown under load — 100 threads in waitFor, 1,000 timers; \(runs) runs each; goal: exit within 1 s")
-        guard let executable = try? siblingExecutable(named: "manhole-shutdown-probe") else {
+        guard let executable = try? ShutdownProbe.executable() else {
             print("manhole-shutdown-probe not found beside the benchmark: skipped")
             return
         }
@@ -78,7 +79,7 @@ enum ShutdownBenchmarks {
             Thread.detachNewThread {
                 defer { sessionsDone.leave() }
                 guard let connection = try? ManholeConnection(port: port, timeout: .seconds(20)),
-                    (try? connection.login(user: "admin", password: password, minimumIterations: 4_096)) != nil
+                    (try? connection.login(user: ShutdownProbe.user, password: ShutdownProbe.password, minimumIterations: FastLogin.iterations)) != nil
                 else { return }
                 var count = 0
                 var goodbye = false

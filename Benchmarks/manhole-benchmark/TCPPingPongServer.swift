@@ -5,7 +5,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import Harness
+import ManholeTesting
 
 /// The floor for a command round trip: a plain blocking TCP server, one thread per connection,
 /// that answers every line with a fixed reply (the same bytes the manhole sends back), with

@@ -1,6 +1,8 @@
 import BenchmarkSupport
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeWire
 
 /// The latency of each expensive command, one session alone. A round trip includes the wait for
 /// the shell's budget (a command that held the loop for milliseconds is paid back before the

@@ -1,6 +1,8 @@
 import BenchmarkSupport
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeWire
 import NIOConcurrencyHelpers
 
 /// How much load: sessions, and commands per session or a duration, always under a time cap.

@@ -2,6 +2,8 @@ import ArgumentParser
 import BenchmarkSupport
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeWire
 import NIOConcurrencyHelpers
 
 /// `manhole-load run`: N sessions × M verified commands (or a soak for a duration), with

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeWire
 import Reactor
 
 /// `manhole-load serve`: the host the load tool starts in a child process. A manhole on

@@ -1,6 +1,6 @@
 import Foundation
-import Harness
-import Inspector
+import ManholeTesting
+import Manhole
 
 /// The `serve` child this tool starts: its port, its memory, its job count; stopped on request.
 ///

@@ -1,4 +1,6 @@
 import Manhole
+import ManholeClient
+import ManholeWire
 
 /// The commands a load session sends and how each reply is checked. Every reply is verified:
 /// `echo` carries a token unique to the request, so a reply answering another request fails.

@@ -1,5 +1,7 @@
 import Crypto
 import Manhole
+import ManholeClient
+import ManholeWire
 
 // The SCRAM-SHA-256 messages, both sides. Byte 0 of the input picks a mode; the rest is text,
 // its lines being the messages.

@@ -1,4 +1,5 @@
-import Manhole
+import ManholeClient
+import ManholeWire
 
 // Splits the input as a command line. When it splits, quoting each word again (in double quotes,
 // `\` and `"` escaped) and splitting the quoted words must give the same words back, one by one

@@ -1,4 +1,5 @@
-import Manhole
+import ManholeClient
+import ManholeWire
 
 // Reads frames from the input with the client's own frame reader (`ManholeConnection.readFrame`)
 // over an in-memory source that behaves like `BlockingSocket` at end of input, until it fails.

@@ -1,3 +1,4 @@
+import ManholeWire
 import Inspector
 
 // The live values the path fuzzer resolves paths against, and the checks it makes on what it

@@ -1,3 +1,4 @@
+import ManholeWire
 import Inspector
 
 // Parses the input as an object path (`app.jobs[3].name`, `app.cache["user 42"]`). A path that

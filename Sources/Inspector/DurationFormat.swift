@@ -1,13 +1,19 @@
-/// Short human-readable durations for listings: `850ns`, `12µs`, `350ms`, `1.2s`, `3m 12s`,
-/// `2h 5m`, `3d 4h`; negative ones (an overdue timer) with a leading `-`.
-enum DurationFormat {
-    static func string(_ duration: Duration) -> String {
+/// Short human-readable durations, the one format every operator view and message uses:
+/// `850ns`, `12µs`, `350ms`, `1.2s`, `3m 12s`, `2h 5m`, `3d 4h`; negative ones (an overdue
+/// timer) with a leading `-`.
+///
+/// It lives here rather than with the views in Manhole because the Inspector's own messages
+/// (a read that timed out) show durations too, and the Inspector cannot import Manhole.
+package enum DurationFormat {
+    /// `duration` in the one short format.
+    package static func string(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         return string(nanoseconds: nanoseconds)
     }
 
-    static func string(nanoseconds: Int64) -> String {
+    /// `nanoseconds` in the one short format.
+    package static func string(nanoseconds: Int64) -> String {
         if nanoseconds < 0 { return "-" + string(nanoseconds: -nanoseconds) }
         let n = nanoseconds
         switch n {
@@ -23,19 +29,5 @@ enum DurationFormat {
         case ..<86_400: return "\(seconds / 3_600)h \(seconds % 3_600 / 60)m"
         default: return "\(seconds / 86_400)d \(seconds % 86_400 / 3_600)h"
         }
-    }
-
-    /// Bytes as `512 B`, `1.5 KiB`, `12.3 MiB`, `1.1 GiB`.
-    static func bytes(_ count: Int) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        guard count >= 1024 else { return "\(count) B" }
-        var value = Double(count)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        let tenths = Int((value * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 }

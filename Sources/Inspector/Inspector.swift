@@ -157,9 +157,9 @@ public final class Inspector: Sendable {
         }
     }
 
-    /// The entries as a table (name, type, read context, one-line summary), sorted by name; each
-    /// entry is read in its own context. An entry whose read fails shows the error as its summary.
-    package func list() -> EventLoopFuture<Table> {
+    /// The entries (name, type, read context, one-line summary), sorted by name; each entry is
+    /// read in its own context. An entry whose read fails shows the error as its summary.
+    package func list() -> EventLoopFuture<[EntrySummary]> {
         let loop = reactor.eventLoop
         let sorted = entries.withLockedValue { Array($0.values) }.sorted { $0.name < $1.name }
         let renderer = Renderer(options: configuration.renderOptions)
@@ -170,13 +170,14 @@ public final class Inspector: Sendable {
             }
         }
         return EventLoopFuture.whenAllComplete(reads, on: loop).map { outcomes in
-            let rows = zip(sorted, outcomes).map { entry, outcome in
+            zip(sorted, outcomes).map { entry, outcome in
                 switch outcome {
-                case .success(let cells): [entry.name, cells[0], entry.context.description, cells[1]]
-                case .failure(let error): [entry.name, "?", entry.context.description, "error: \(error)"]
+                case .success(let cells):
+                    EntrySummary(name: entry.name, typeName: cells[0], readOn: entry.context.description, summary: cells[1])
+                case .failure(let error):
+                    EntrySummary(name: entry.name, typeName: "?", readOn: entry.context.description, summary: "error: \(error)")
                 }
             }
-            return Table(columns: ["NAME", "TYPE", "READ ON", "SUMMARY"], rows: rows)
         }
     }
 
@@ -245,9 +246,9 @@ public final class Inspector: Sendable {
     }
 
     /// ``list()`` for `async` callers; throws `ReactorError.stopped` once the reactor has stopped.
-    package func list() async throws -> Table {
+    package func list() async throws -> [EntrySummary] {
         guard !reactor.isStopped else { throw ReactorError.stopped }
-        let future: EventLoopFuture<Table> = list()
+        let future: EventLoopFuture<[EntrySummary]> = list()
         return try await future.get()
     }
 

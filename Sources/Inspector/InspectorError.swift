@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// The ways an Inspector call can fail besides a bad path (whose error says where the path went
 /// wrong and which names exist there).
 public enum InspectorError: Error, Sendable, Hashable, Codable, CustomStringConvertible {

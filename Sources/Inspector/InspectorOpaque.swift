@@ -1,3 +1,4 @@
+import ManholeWire
 import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization

@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// Why a path could not be followed: which segment failed, what it reached, and the closest
 /// names that do exist.
 ///

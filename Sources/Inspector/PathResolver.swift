@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// Follows an ``InspectorPath`` from an entry's value, one segment at a time.
 ///
 /// Runs in the entry's read context, like rendering. Each step reads only what it needs: an

@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// A value seen through `Mirror`, with its optionals unwrapped and its shape decided once.
 ///
 /// Shared by the renderer, path resolution and completion. Everything here runs in the entry's

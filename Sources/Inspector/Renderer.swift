@@ -1,3 +1,5 @@
+import ManholeWire
+
 /// Renders any Swift value as a bounded tree of ``RenderedNode``s, through `Mirror`.
 ///
 /// A renderer reads the value it is given, so it must run where that value may be read: the

@@ -1,14 +1,20 @@
-/// The closest names to a misspelt one, by Levenshtein distance.
-enum Suggestions {
+/// The closest names to a misspelt one, by Levenshtein distance: for paths here, and for
+/// command names in the shell (`package`), so both suggest alike.
+package enum Suggestions {
     /// Names longer than this (in Unicode scalars) get no suggestions: comparing them costs too
     /// much for what a suggestion is worth.
     static let maxNameLength = 256
 
     /// Up to `limit` candidates close to `name`, closest first (ties by name): those within an edit
-    /// distance of about half the name's length, or that start with `name`. Each comparison is
-    /// charged to `budget` (by the size of its table); when it runs out, the best found so far.
+    /// distance of about half the name's length, or that start with `name`.
+    package static func closest(to name: String, among candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+        closest(to: name, among: candidates, limit: limit, budget: .unlimited)
+    }
+
+    /// ``closest(to:among:limit:)``, each comparison charged to `budget` (by the size of its
+    /// table); when it runs out, the best found so far.
     static func closest(
-        to name: String, among candidates: some Sequence<String>, limit: Int = 3, budget: WorkBudget = .unlimited
+        to name: String, among candidates: some Sequence<String>, limit: Int = 3, budget: WorkBudget
     ) -> [String] {
         guard name.utf8.count <= 4 * maxNameLength else { return [] }
         let target = Array(name.unicodeScalars)

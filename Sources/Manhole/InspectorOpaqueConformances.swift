@@ -1,3 +1,4 @@
+import ManholeWire
 public import Inspector
 
 // The manhole's own machinery is never looked inside by the Inspector, even when a host

@@ -36,7 +36,7 @@ public final class Manhole: Sendable {
     public var port: Int { localAddress.port ?? 0 }
 
     /// The connections right now: logged in, and still logging in.
-    public var sessions: [SessionInfo] { environment.state.sessions }
+    package var sessions: [SessionInfo] { environment.state.sessions }
 
     /// Starts a manhole for `users`, all with the admin role.
     ///
@@ -48,13 +48,11 @@ public final class Manhole: Sendable {
     /// - Throws: ``ManholeError`` when the configuration is unsafe or the port cannot be bound.
     public static func start(
         port: Int = 5022, users: [String: String], namespace: [String: any Sendable] = [:],
-        reactor: Reactor = .setup()
+        reactor: Reactor? = nil
     ) throws -> Manhole {
-        var configuration = Configuration()
-        configuration.port = port
-        return try start(
+        try start(
             accounts: users.sorted { $0.key < $1.key }.map { Account(name: $0.key, password: $0.value) },
-            namespace: namespace, configuration: configuration, reactor: reactor)
+            namespace: namespace, configuration: Configuration(port: port), reactor: reactor)
     }
 
     /// Starts a manhole with accounts and roles, and a full configuration.
@@ -67,19 +65,22 @@ public final class Manhole: Sendable {
     /// - Parameters:
     ///   - accounts: The users; at least one, each with a password of at least 8 characters.
     ///   - namespace: Objects to register at once, by name (read on the reactor thread).
-    ///   - configuration: Address, limits and logger.
-    ///   - reactor: The reactor to run on.
+    ///   - configuration: Address, limits and logger. The logger is the one every part the
+    ///     manhole creates logs to: its listeners and sessions, the inspector it makes, and the
+    ///     reactor if this call is the one that starts it.
+    ///   - reactor: The reactor to run on; the process-wide one by default (started if needed).
     ///   - inspector: An inspector the host already set up; a new one by default.
     public static func start(
         accounts: [Account], namespace: [String: any Sendable] = [:], configuration: Configuration = Configuration(),
-        reactor: Reactor = .setup(), inspector: Inspector? = nil
+        reactor: Reactor? = nil, inspector: Inspector? = nil
     ) throws -> Manhole {
+        let reactor = reactor ?? .setup(configuration: Reactor.Configuration(logger: configuration.logger))
         if reactor.isReactorThread { throw ManholeError.startedOnReactorThread }
         guard configuration.listenOnTCP || configuration.unixSocketPath != nil else { throw ManholeError.noListener }
         let tcpAddress: SocketAddress? = try configuration.listenOnTCP ? resolveAddress(configuration) : nil
         let credentials = try CredentialStore(accounts: accounts, iterations: configuration.pbkdf2Iterations)
         let socketDirectory = try configuration.unixSocketPath.map { try UnixSocketDirectory.prepare(socketPath: $0) }
-        let inspector = inspector ?? Inspector(reactor: reactor)
+        let inspector = inspector ?? Inspector(reactor: reactor, configuration: Inspector.Configuration(logger: configuration.logger))
         for (name, value) in namespace { inspector.register(name, value) }
         let state = ServerState(throttle: LoginThrottle(
             base: configuration.failureDelay, maximum: configuration.maxFailureDelay, memory: configuration.failureMemory,

@@ -3,68 +3,18 @@ public import Logging
 extension Manhole {
     /// Where the manhole listens and the limits it enforces; every field has a default.
     public struct Configuration: Sendable {
+        // MARK: Where it listens
+
         /// The address to bind. Loopback by default; anything else also needs ``allowNonLoopback``.
-        public var host: String = "127.0.0.1"
+        public var host: String
         /// The TCP port; 0 picks a free one (see ``Manhole/port``).
-        public var port: Int = 5022
-        /// Allows binding an address other than loopback (logged as a warning). Anyone who can reach
-        /// the port can then try to log in: prefer an SSH port-forward to a loopback manhole.
-        public var allowNonLoopback: Bool = false
-        /// The most authenticated sessions at once; further logins are refused with a message.
-        public var maxSessions: Int = 16
-        /// The most connections still logging in at once (a login flood stops here). When they are
-        /// all taken, a new connection takes the slot of the one that has been silent longest (which
-        /// gets a goodbye), once that one has sent nothing for a tenth of ``authTimeout``; it is
-        /// refused only if every pending connection spoke more recently.
-        public var maxPendingLogins: Int = 32
-        /// The longest line accepted, in bytes. A longer line gets an error reply and is discarded
-        /// up to its newline; the session continues (before login it counts as a failed attempt).
-        public var maxLineLength: Int = 4_096
-        /// The largest reply payload, in bytes; longer output is cut with a marker.
-        public var maxReplyBytes: Int = 256 * 1_024
-        /// An authenticated session without input for this long is closed.
-        public var idleTimeout: Duration = .seconds(30 * 60)
-        /// A connection that has not logged in within this time is closed.
-        public var authTimeout: Duration = .seconds(10)
-        /// Failed logins allowed per connection before it is closed.
-        public var maxFailuresPerConnection: Int = 3
-        /// The least time between two login verdicts (welcome or denial) of a source with one
-        /// failed login on record; it doubles with every further failure, up to ``maxFailureDelay``.
-        /// A source is a peer address, all loopback addresses count as one. Logins that arrive
-        /// meanwhile wait in order; a source without failures is answered at once.
-        public var failureDelay: Duration = .milliseconds(250)
-        /// The longest time between two login verdicts of a source.
-        public var maxFailureDelay: Duration = .seconds(8)
-        /// How long a source's failures are remembered after its last one.
-        public var failureMemory: Duration = .seconds(15 * 60)
-        /// The most sources whose failures are remembered; beyond it, the one that failed least
-        /// recently is forgotten first.
-        public var maxThrottledSources: Int = 1_024
-        /// The largest fraction of the reactor thread's time the shell may use: sessions draw on a
-        /// budget refilled at this share of real time (holding at most one 10 ms window's worth), and work
-        /// beyond it is owed: sessions' input waits (in the socket) until the debt is paid, so a
-        /// flood of commands or logins, or one long command, cannot slow the host's own work.
-        public var shellShare: Double = 0.2
-        /// The most shell work in a row on the reactor thread; then the host's queued calls and
-        /// timers run before the next session line.
-        public var shellSlice: Duration = .microseconds(250)
-        /// PBKDF2-SHA-256 iterations for the stored keys (the client repeats them at each login).
-        public var pbkdf2Iterations: Int = 210_000
-        /// Where sessions, commands and refusals are logged. Pass the host's logger.
-        public var logger: Logger = Logger(label: "manhole")
-
-        // MARK: Session slots and the Unix-domain socket listener
-
-        /// The most sessions one user may hold at once (a further login of that user is refused
-        /// with a goodbye), so that one leaked account cannot take every slot.
-        public var maxSessionsPerUser: Int = 4
-        /// How many of the ``maxSessions`` slots only admins may take: read-only users together
-        /// hold at most `maxSessions - adminReservedSessions` sessions, so an admin can always log
-        /// in to look and `kick`.
-        public var adminReservedSessions: Int = 2
+        public var port: Int
         /// Whether to listen on TCP (``host``:``port``). Turn it off to offer only the Unix-domain
         /// socket (``unixSocketPath``).
-        public var listenOnTCP: Bool = true
+        public var listenOnTCP: Bool
+        /// Allows binding an address other than loopback (logged as a warning). Anyone who can reach
+        /// the port can then try to log in: prefer an SSH port-forward to a loopback manhole.
+        public var allowNonLoopback: Bool
         /// A Unix-domain socket to listen on as well, e.g. `/run/myapp-manhole/manhole.sock`; none by
         /// default. Its directory is created with mode 0700 if missing; the manhole refuses to start
         /// if the directory is a symbolic link, belongs to another user or is open to group or
@@ -75,8 +25,115 @@ extension Manhole {
         /// The uids that may connect to ``unixSocketPath`` (checked with `SO_PEERCRED` on Linux,
         /// `LOCAL_PEERCRED` on macOS); `nil` (the default) means the process's own uid only.
         public var unixSocketAllowedUIDs: Set<UInt32>?
+        /// Where sessions, commands and refusals are logged. Pass the host's logger.
+        public var logger: Logger
 
-        /// Creates a configuration with the defaults; set fields to change them.
-        public init() {}
+        // MARK: Sessions and their limits
+
+        /// The most authenticated sessions at once; further logins are refused with a message.
+        public var maxSessions: Int
+        /// The most sessions one user may hold at once (a further login of that user is refused
+        /// with a goodbye), so that one leaked account cannot take every slot.
+        public var maxSessionsPerUser: Int
+        /// How many of the ``maxSessions`` slots only admins may take: read-only users together
+        /// hold at most `maxSessions - adminReservedSessions` sessions, so an admin can always log
+        /// in to look and `kick`.
+        public var adminReservedSessions: Int
+        /// The longest line accepted, in bytes. A longer line gets an error reply and is discarded
+        /// up to its newline; the session continues (before login it counts as a failed attempt).
+        public var maxLineLength: Int
+        /// The largest reply payload, in bytes; longer output is cut with a marker.
+        public var maxReplyBytes: Int
+        /// An authenticated session without input for this long is closed.
+        public var idleTimeout: Duration
+
+        // MARK: Logins
+
+        /// PBKDF2-SHA-256 iterations for the stored keys (the client repeats them at each login).
+        public var pbkdf2Iterations: Int
+        /// A connection that has not logged in within this time is closed.
+        public var authTimeout: Duration
+        /// The most connections still logging in at once (a login flood stops here). When they are
+        /// all taken, a new connection takes the slot of the one that has been silent longest (which
+        /// gets a goodbye), once that one has sent nothing for a tenth of ``authTimeout``; it is
+        /// refused only if every pending connection spoke more recently.
+        public var maxPendingLogins: Int
+        /// Failed logins allowed per connection before it is closed.
+        public var maxFailuresPerConnection: Int
+        /// The least time between two login verdicts (welcome or denial) of a source with one
+        /// failed login on record; it doubles with every further failure, up to ``maxFailureDelay``.
+        /// A source is a peer address, all loopback addresses count as one. Logins that arrive
+        /// meanwhile wait in order; a source without failures is answered at once.
+        public var failureDelay: Duration
+        /// The longest time between two login verdicts of a source.
+        public var maxFailureDelay: Duration
+        /// How long a source's failures are remembered after its last one.
+        public var failureMemory: Duration
+        /// The most sources whose failures are remembered; beyond it, the one that failed least
+        /// recently is forgotten first.
+        public var maxThrottledSources: Int
+
+        // MARK: The shell's share of the reactor
+
+        /// The largest fraction of the reactor thread's time the shell may use: sessions draw on a
+        /// budget refilled at this share of real time (holding at most one 10 ms window's worth), and work
+        /// beyond it is owed: sessions' input waits (in the socket) until the debt is paid, so a
+        /// flood of commands or logins, or one long command, cannot slow the host's own work.
+        public var shellShare: Double
+        /// The most shell work in a row on the reactor thread; then the host's queued calls and
+        /// timers run before the next session line.
+        public var shellSlice: Duration
+
+        /// Creates a configuration. Every parameter has a default (the safe one), so
+        /// `Configuration(port: 0, logger: logger)` changes only what it names.
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 5022,
+            listenOnTCP: Bool = true,
+            allowNonLoopback: Bool = false,
+            unixSocketPath: String? = nil,
+            unixSocketAllowedUIDs: Set<UInt32>? = nil,
+            logger: Logger = Logger(label: "manhole"),
+            maxSessions: Int = 16,
+            maxSessionsPerUser: Int = 4,
+            adminReservedSessions: Int = 2,
+            maxLineLength: Int = 4_096,
+            maxReplyBytes: Int = 256 * 1_024,
+            idleTimeout: Duration = .seconds(30 * 60),
+            pbkdf2Iterations: Int = 210_000,
+            authTimeout: Duration = .seconds(10),
+            maxPendingLogins: Int = 32,
+            maxFailuresPerConnection: Int = 3,
+            failureDelay: Duration = .milliseconds(250),
+            maxFailureDelay: Duration = .seconds(8),
+            failureMemory: Duration = .seconds(15 * 60),
+            maxThrottledSources: Int = 1_024,
+            shellShare: Double = 0.2,
+            shellSlice: Duration = .microseconds(250)
+        ) {
+            self.host = host
+            self.port = port
+            self.listenOnTCP = listenOnTCP
+            self.allowNonLoopback = allowNonLoopback
+            self.unixSocketPath = unixSocketPath
+            self.unixSocketAllowedUIDs = unixSocketAllowedUIDs
+            self.logger = logger
+            self.maxSessions = maxSessions
+            self.maxSessionsPerUser = maxSessionsPerUser
+            self.adminReservedSessions = adminReservedSessions
+            self.maxLineLength = maxLineLength
+            self.maxReplyBytes = maxReplyBytes
+            self.idleTimeout = idleTimeout
+            self.pbkdf2Iterations = pbkdf2Iterations
+            self.authTimeout = authTimeout
+            self.maxPendingLogins = maxPendingLogins
+            self.maxFailuresPerConnection = maxFailuresPerConnection
+            self.failureDelay = failureDelay
+            self.maxFailureDelay = maxFailureDelay
+            self.failureMemory = failureMemory
+            self.maxThrottledSources = maxThrottledSources
+            self.shellShare = shellShare
+            self.shellSlice = shellSlice
+        }
     }
 }

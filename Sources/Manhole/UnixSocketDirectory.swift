@@ -50,11 +50,31 @@ struct UnixSocketDirectory: Sendable {
         }
         // A stale socket file is replaced at bind; a live one (another manhole) is not taken over.
         if lstat(socketPath, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK,
-            (try? BlockingSocket(path: socketPath, timeout: .seconds(1))) != nil
+            someoneListens(on: socketPath)
         {
             throw unsafe("another process is listening on it")
         }
         return UnixSocketDirectory(socketPath: socketPath, path: directory, created: created)
+    }
+
+    /// Whether a connect to the socket file at `path` succeeds, i.e. a live process serves it.
+    private static func someoneListens(on path: String) -> Bool {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            buffer.copyBytes(from: bytes)
+            buffer[bytes.count] = 0
+        }
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
     }
 
     /// Makes the bound socket readable and writable by its owner only (0600).

@@ -1,4 +1,5 @@
-import Manhole
+import ManholeClient
+import ManholeWire
 
 /// Sends one command line and returns the server's reply frame: the session's only need of the
 /// network, so that it can be tested with a fake.

@@ -1,4 +1,5 @@
-import Manhole
+import ManholeClient
+import ManholeWire
 
 /// How the client words a failure for its user: the error's own description, plus the option
 /// that changes the outcome when there is one.

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
-import Manhole
+import ManholeClient
+import ManholeWire
 
 /// `manhole-client`: connects to a manhole, logs in, and runs commands: interactively on a
 /// terminal (libedit prompt with history and server-driven completion), or from `-c`, a script
 /// or a pipe, with exit codes for scripts.
 @main
-struct ManholeClient: ParsableCommand {
+struct ManholeClientCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manhole-client",
         abstract: "Connect to a manhole and inspect the live process behind it.",
@@ -99,7 +100,7 @@ struct ManholeClient: ParsableCommand {
         }
 
         let connection: ManholeConnection
-        let welcome: String
+        let welcome: Welcome
         do {
             connection = try socketPath.map { try ManholeConnection(socketPath: $0, timeout: .seconds(max(1, timeout))) }
                 ?? ManholeConnection(host: host, port: port ?? 5022, timeout: .seconds(max(1, timeout)))
@@ -123,7 +124,7 @@ struct ManholeClient: ParsableCommand {
     }
 
     /// Logs in with this run's limits: the reply cap, and the server parameters it accepts.
-    private func logIn(_ connection: ManholeConnection, user: String, password: String) throws -> String {
+    private func logIn(_ connection: ManholeConnection, user: String, password: String) throws -> Welcome {
         connection.maximumPayloadBytes = maxReplyBytes
         return try connection.login(
             user: user, password: password,
@@ -131,15 +132,11 @@ struct ManholeClient: ParsableCommand {
             minimumSaltLength: allowWeakServerParameters ? 0 : ScramClientExchange.defaultMinimumSaltLength)
     }
 
-    private func runInteractive(session: Session, printer: ReplyPrinter, welcome: String) {
-        let fields = Dictionary(
-            welcome.split(separator: " ").compactMap { field -> (String, String)? in
-                let parts = field.split(separator: "=", maxSplits: 1)
-                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-            }, uniquingKeysWith: { $1 })
-        let who = TerminalText.visible(fields["user"] ?? "?")
+    private func runInteractive(session: Session, printer: ReplyPrinter, welcome: Welcome) {
+        let who = TerminalText.visible(welcome.user ?? "?")
+        let role = TerminalText.visible(welcome.role ?? "?")
         printer.info(
-            "connected to \(target) as \(who) (\(fields["role"] ?? "?")), session \(fields["session"] ?? "?")."
+            "connected to \(target) as \(who) (\(role)), session \(welcome.session.map(String.init) ?? "?")."
                 + " Type help; Tab completes; Ctrl-D quits.")
         let prompt = printer.colorOutput
             ? "\u{1}\u{1B}[36m\u{1}\(who)@manhole\u{1}\u{1B}[0m\u{1}> " : "\(who)@manhole> "

@@ -1,4 +1,5 @@
-import Manhole
+import ManholeClient
+import ManholeWire
 
 /// The client's side of a logged-in session, without a terminal: runs command lines, prints
 /// their replies, asks for completions, keeps the exit status, and reports a lost connection

@@ -1,20 +1,17 @@
+import ManholeWire
+
 /// What the client lets through to the terminal from text it did not write itself (replies,
 /// errors, goodbye reasons, completion candidates, the welcome line), in the manner of
 /// OpenSSH's `strnvis`: characters a terminal would act on become visible escapes, so only the
 /// client's own colour sequences reach it. Invalid UTF-8 was already replaced by U+FFFD when the
 /// frame was decoded.
 enum TerminalText {
-    /// Whether a terminal could act on `scalar` instead of showing it: C0 controls (newline and
-    /// tab included: callers keep those for layout), DEL, C1 controls (U+0080–U+009F: U+009B is
-    /// a one-byte CSI, U+009D an OSC) and the bidirectional controls that reorder what is shown
-    /// (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069; "Trojan Source", CVE-2021-42574).
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: true
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
-    }
+    /// Whether a terminal could act on `scalar` instead of showing it: the wire protocol's own
+    /// definition (``Quoting/isTerminalControl(_:)``: C0 controls, newline and tab included,
+    /// which callers keep for layout; DEL; C1 controls such as the one-byte CSI U+009B; the
+    /// bidirectional controls of "Trojan Source", CVE-2021-42574; the line and paragraph
+    /// separators), so the client escapes exactly what the server escapes.
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool { Quoting.isTerminalControl(scalar) }
 
     /// `text` with every unsafe scalar but newlines and tabs written visibly: `\e` for ESC,
     /// `\a \b \f \r \v` for those, `\0`, `\x01`…`\x1f` and `\x7f` for other C0 controls and DEL,

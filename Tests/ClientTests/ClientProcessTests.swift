@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Testing
 
 /// The real `manhole-client` binary against a real manhole: `-c`, scripts on standard input,
@@ -8,7 +8,7 @@ import Testing
 struct ClientProcessTests {
     @Test("-c runs each command in order, prints the replies and exits 0")
     func commandsRunInOrder() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(["-p", "\(server.port)", "-u", "admin", "-c", "whoami", "-c", "inspect app.config.port"])
         #expect(run.status == 0, "stderr: \(run.error)")
         let lines = run.outputLines
@@ -19,7 +19,7 @@ struct ClientProcessTests {
 
     @Test("A failing command prints the server's message on stderr, the others still run, and the exit code is 1")
     func failingCommandExitsOne() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(["-p", "\(server.port)", "-u", "admin", "-c", "inspect app.nothing", "-c", "whoami"])
         #expect(run.status == 1)
         #expect(run.error.contains("error:"))
@@ -29,7 +29,7 @@ struct ClientProcessTests {
 
     @Test("Without -c and with stdin not a terminal, commands are read line by line; blanks and # comments are skipped")
     func scriptOnStandardInput() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let script = "# a script\nwhoami\n\n   inspect app.name   \r\nls"
         let run = try runClient(["-p", "\(server.port)", "-u", "admin"], input: script)
         #expect(run.status == 0, "stderr: \(run.error)")
@@ -40,7 +40,7 @@ struct ClientProcessTests {
 
     @Test("quit ends a script: later lines are not sent, and the exit code is 0")
     func quitEndsTheScript() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(["-p", "\(server.port)", "-u", "admin"], input: "whoami\nquit\nbogus\n")
         #expect(run.status == 0, "stderr: \(run.error)")
         #expect(run.output.contains("bye"))
@@ -49,7 +49,7 @@ struct ClientProcessTests {
 
     @Test("--json prints one JSON object per reply per line, with the command, ok and the server's JSON")
     func jsonLines() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(["-p", "\(server.port)", "-u", "admin", "--json", "-c", "whoami", "-c", "bogus", "-c", "ls"])
         #expect(run.status == 1)
         let objects = try run.outputLines.map { line in
@@ -68,7 +68,7 @@ struct ClientProcessTests {
 
     @Test("A wrong password exits 2 with the server's refusal on stderr")
     func wrongPasswordExitsTwo() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(
             ["-p", "\(server.port)", "-u", "admin", "-c", "whoami"], environment: clientEnvironment(password: "not the password"))
         #expect(run.status == 2)
@@ -78,7 +78,7 @@ struct ClientProcessTests {
 
     @Test("--password-stdin takes the first line of standard input, and the rest are commands")
     func passwordFromStandardInput() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(
             ["-p", "\(server.port)", "-u", "viewer", "--password-stdin"], input: viewerPassword + "\nwhoami\ncancel 1\n",
             environment: clientEnvironment(password: nil))
@@ -89,7 +89,7 @@ struct ClientProcessTests {
 
     @Test("Without a terminal, MANHOLE_PASSWORD or --password-stdin the client says what to do and exits 2")
     func noPasswordExitsTwo() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(["-p", "\(server.port)", "-c", "whoami"], environment: clientEnvironment(password: nil))
         #expect(run.status == 2)
         #expect(run.error.contains("MANHOLE_PASSWORD"))
@@ -98,7 +98,7 @@ struct ClientProcessTests {
 
     @Test("The user defaults to $USER")
     func userFromEnvironment() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let run = try runClient(
             ["-p", "\(server.port)", "-c", "whoami"],
             environment: clientEnvironment(password: viewerPassword, extra: ["USER": "viewer"]))
@@ -108,7 +108,7 @@ struct ClientProcessTests {
 
     @Test("No server on the port: exit 2 with a 'cannot connect' message")
     func serverGoneExitsTwo() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let port = server.port
         server.stop()
         let run = try runClient(["-p", "\(port)", "-c", "whoami"])
@@ -118,7 +118,7 @@ struct ClientProcessTests {
 
     @Test("A connection lost mid-session is reported once on stderr, and the exit code is 2")
     func lostConnectionReportedOnce() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let outputURL = directory.appendingPathComponent("stdout")

@@ -1,6 +1,8 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Manhole
+import ManholeClient
+import ManholeWire
 import Testing
 
 /// The demo host's generated password, without a terminal: never on standard output or error
@@ -28,7 +30,7 @@ struct DemoPasswordTests {
         let password = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .newlines)
         #expect(password.count == 20)
         let connection = try ManholeConnection(port: port, timeout: .seconds(30))
-        #expect(try connection.login(user: "admin", password: password).hasPrefix("user=admin role=admin"))
+        #expect(try connection.login(user: "admin", password: password).line.hasPrefix("user=admin role=admin"))
         connection.close()
 
         demo.kill()

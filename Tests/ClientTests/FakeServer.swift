@@ -1,6 +1,8 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Manhole
+import ManholeClient
+import ManholeWire
 
 #if canImport(Glibc)
 import Glibc
@@ -13,8 +15,7 @@ import Darwin
 /// never would (weak login parameters, control characters, huge length claims). Records every
 /// line the client sends.
 final class FakeServer: @unchecked Sendable {
-    let port: Int
-    private let listener: Int32
+    private let listener: LoopbackListener
     private let lock = NSLock()
     private var lines: [String] = []
     private var failure: String?
@@ -22,13 +23,11 @@ final class FakeServer: @unchecked Sendable {
 
     /// Listens, then runs `script` on its own thread for the first connection.
     init(_ script: @escaping @Sendable (FakePeer) throws -> Void) throws {
-        let opened = try LoopbackListener()
-        let listener = opened.descriptor
+        let listener = try LoopbackListener()
         self.listener = listener
-        port = opened.port
         Thread.detachNewThread { [self] in
             defer { done.signal() }
-            let descriptor = accept(listener, nil, nil)
+            let descriptor = accept(listener.descriptor, nil, nil)
             guard descriptor >= 0 else { return }
             let peer = FakePeer(descriptor: descriptor) { [self] line in lock.withLock { lines.append(line) } }
             defer { peer.close() }
@@ -40,13 +39,16 @@ final class FakeServer: @unchecked Sendable {
         }
     }
 
+    /// The port the client is to connect to.
+    var port: Int { listener.port }
+
     /// Waits (at most 60 s) for the script to end; returns every line the client sent, or
     /// throws what the script threw.
     func finish() throws -> [String] {
         // Wakes the accept if the client never came.
-        shutdown(listener, Int32(SHUT_RDWR))
+        shutdown(listener.descriptor, Int32(SHUT_RDWR))
         guard done.wait(timeout: .now() + 60) == .success else { throw SupportError("the fake server's script did not end within 60 s") }
-        close(listener)
+        close(listener.descriptor)
         return try lock.withLock {
             if let failure { throw SupportError("fake server: \(failure)") }
             return lines

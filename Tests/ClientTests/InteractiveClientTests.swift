@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ManholeTesting
 
 /// The interactive client for real, in a pseudo-terminal (tmux): password prompt, completion,
 /// history, Ctrl-C and Ctrl-D.
@@ -18,7 +19,7 @@ struct InteractiveClientTests {
 
     @Test("The password prompt does not echo what is typed")
     func passwordIsNotEchoed() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let terminal = try startClient(server, home: home, password: nil)
@@ -33,7 +34,7 @@ struct InteractiveClientTests {
 
     @Test("Tab completes a partial path with the server's candidates, and the completed command runs")
     func tabCompletesPath() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let terminal = try startClient(server, home: home)
@@ -49,7 +50,7 @@ struct InteractiveClientTests {
 
     @Test("Tab completes a command name, and lists the candidates when several remain")
     func tabCompletesCommandAndLists() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let terminal = try startClient(server, home: home)
@@ -69,7 +70,7 @@ struct InteractiveClientTests {
 
     @Test("Up-arrow recalls the history, which is kept across sessions in a 0600 file in HOME")
     func historyPersists() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let historyFile = home.appendingPathComponent(".manhole_history")
@@ -94,7 +95,7 @@ struct InteractiveClientTests {
 
     @Test("Ctrl-C clears the line and gives a fresh prompt; the client keeps running")
     func controlCClearsTheLine() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let terminal = try startClient(server, home: home)
@@ -110,7 +111,7 @@ struct InteractiveClientTests {
 
     @Test("Ctrl-D on an empty line ends the client with exit status 0")
     func controlDQuits() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let terminal = try startClient(server, home: home)
@@ -120,7 +121,7 @@ struct InteractiveClientTests {
 
     @Test("A failing command shows the server's message and the prompt comes back")
     func errorAtThePrompt() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let home = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let terminal = try startClient(server, home: home)

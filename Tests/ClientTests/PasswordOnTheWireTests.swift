@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Harness
+import ManholeTesting
 import Testing
 
 #if canImport(Glibc)
@@ -14,7 +14,7 @@ import Darwin
 struct PasswordOnTheWireTests {
     @Test("Every byte the real client sends during login holds neither the password nor an unsalted hash of it")
     func passwordNeverOnTheWire() throws {
-        let server = try TestServer()
+        let server = try TestServer(namespace: fixtureNamespace)
         let relay = try RecordingRelay(upstreamPort: server.port)
         let run = try runClient(["-p", "\(relay.port)", "-u", "admin", "-c", "whoami"])
         let sent = relay.finish()

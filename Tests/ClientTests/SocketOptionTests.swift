@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Testing
 
 /// `manhole-client --socket PATH`: the real client over a manhole's Unix-domain socket.

@@ -1,14 +1,5 @@
 import Foundation
-import Harness
-import Inspector
-import Logging
-import Manhole
-import Reactor
-import Testing
-
-/// Passwords used by the tests.
-let adminPassword = "correct horse battery"
-let viewerPassword = "read only please"
+import ManholeTesting
 
 /// What the test server's `app` entry holds: enough to complete paths.
 struct FixtureApp: Sendable {
@@ -23,50 +14,8 @@ struct FixtureConfig: Sendable {
     var workers = 4
 }
 
-/// A manhole on a free loopback port with its own reactor, stopped afterwards (the pattern of
-/// Tests/ManholeTests/Support.swift).
-final class TestServer: Sendable {
-    let reactor: Reactor
-    let manhole: Manhole
-
-    init(configure: (inout Manhole.Configuration) -> Void = { _ in }) throws {
-        reactor = Reactor()
-        var configuration = Manhole.Configuration()
-        configuration.port = 0
-        // Fewer iterations than production (210,000) keep each login fast in tests; the client
-        // accepts them only with --allow-weak-server-parameters (runClient passes it).
-        configuration.pbkdf2Iterations = 4_096
-        configuration.failureDelay = .milliseconds(1)
-        configuration.maxFailureDelay = .milliseconds(20)
-        // Sanitizer builds run commands several times slower than release: the shell's budget
-        // (checked in ManholeTests) would only slow these tests down.
-        configuration.shellShare = 1
-        configuration.shellSlice = .seconds(1)
-        var logger = Logger(label: "manhole-client-tests")
-        logger.logLevel = .warning
-        configuration.logger = logger
-        configure(&configuration)
-        manhole = try Manhole.start(
-            accounts: [
-                Account(name: "admin", password: adminPassword, role: .admin),
-                Account(name: "viewer", password: viewerPassword, role: .readOnly),
-            ],
-            namespace: ["app": FixtureApp()], configuration: configuration, reactor: reactor)
-    }
-
-    deinit {
-        manhole.stop()
-        reactor.stop()
-    }
-
-    var port: Int { manhole.port }
-
-    /// Stops the manhole (sessions get a goodbye) and the reactor.
-    func stop() {
-        manhole.stop()
-        reactor.stop()
-    }
-}
+/// The namespace of the client tests' ``TestServer``: `app` holds a ``FixtureApp``.
+let fixtureNamespace: [String: any Sendable] = ["app": FixtureApp()]
 
 /// The built `manhole-client` executable, beside the test bundle.
 func clientExecutable() throws -> URL {
@@ -105,12 +54,12 @@ func clientEnvironment(password: String? = adminPassword, home: URL? = nil, extr
 }
 
 /// The flag that lets the client log in to a server with weak parameters, as ``TestServer``'s
-/// 4,096 PBKDF2 iterations are.
+/// ``FastLogin/iterations`` are.
 let allowWeakServerParameters = "--allow-weak-server-parameters"
 
 /// Runs the real client binary to completion (60 s hang guard), `input` as its standard input.
 /// Unless `allowingWeakServerParameters` is false, ``allowWeakServerParameters`` is added to the
-/// arguments, since ``TestServer`` uses 4,096 iterations.
+/// arguments, since ``TestServer`` uses ``FastLogin/iterations``.
 func runClient(
     _ arguments: [String], input: String = "", environment: [String: String] = clientEnvironment(),
     allowingWeakServerParameters: Bool = true

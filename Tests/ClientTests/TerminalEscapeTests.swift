@@ -1,3 +1,4 @@
+import ManholeWire
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Testing
 
 /// A real pseudo-terminal for the interactive client: a private tmux server (its own socket,

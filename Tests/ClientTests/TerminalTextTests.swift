@@ -1,4 +1,6 @@
 import Manhole
+import ManholeClient
+import ManholeWire
 import Testing
 @testable import manhole_client
 

@@ -1,5 +1,7 @@
+import ManholeWire
 import Foundation
 import Testing
+import ManholeTesting
 
 /// The real client against a fake server that offers weak login parameters: whoever binds the
 /// port while the host restarts must not get a proof that is cheap to crack offline.
@@ -14,7 +16,7 @@ struct WeakServerParameterTests {
     }
 
     static let offers = [
-        Offer(iterations: 4_096, saltLength: 16, complaint: "only 4096 PBKDF2 iterations, fewer than the 210000"),
+        Offer(iterations: FastLogin.iterations, saltLength: 16, complaint: "only \(FastLogin.iterations) PBKDF2 iterations, fewer than the 210000"),
         Offer(iterations: 210_000, saltLength: 0, complaint: "salt is 0 bytes, shorter than the 16"),
         Offer(iterations: 210_000, saltLength: 15, complaint: "salt is 15 bytes, shorter than the 16"),
     ]

@@ -12,10 +12,3 @@ import Testing
         #expect(DurationFormat.string(duration) == text)
     }
 }
-
-@Test func byteCountsUseBinaryUnits() {
-    #expect(DurationFormat.bytes(512) == "512 B")
-    #expect(DurationFormat.bytes(1_536) == "1.5 KiB")
-    #expect(DurationFormat.bytes(12_900_000) == "12.3 MiB")
-    #expect(DurationFormat.bytes(1_181_116_006) == "1.1 GiB")
-}

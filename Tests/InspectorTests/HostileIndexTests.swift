@@ -82,7 +82,5 @@ struct HostileIndexTests {
         inspector.register("t", Target())
         #expect(try await inspector.complete("t").isEmpty)
         #expect(try await inspector.complete("t.").isEmpty)
-        #expect(inspector.resultsTable(limit: -1).rows.isEmpty)
-        #expect(inspector.timersTable(limit: .min).rows.isEmpty)
     }
 }

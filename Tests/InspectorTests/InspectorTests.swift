@@ -61,14 +61,12 @@ actor Ledger {
     inspector.register("ledger", actor: Ledger())
     inspector.register("jobs", ["a", "b"], readOn: .queue(queue))
     #expect(
-        try await inspector.list().plainText == """
-            NAME        TYPE           READ ON           SUMMARY
-            app         ServerConfig   reactor           4 fields
-            jobs        Array<String>  queue jobs-queue  2 elements
-            ledger      Ledger         actor Ledger      3 fields
-            queueDepth  Int            reactor           3
-
-            """)
+        try await inspector.list() == [
+            EntrySummary(name: "app", typeName: "ServerConfig", readOn: "reactor", summary: "4 fields"),
+            EntrySummary(name: "jobs", typeName: "Array<String>", readOn: "queue jobs-queue", summary: "2 elements"),
+            EntrySummary(name: "ledger", typeName: "Ledger", readOn: "actor Ledger", summary: "3 fields"),
+            EntrySummary(name: "queueDepth", typeName: "Int", readOn: "reactor", summary: "3"),
+        ])
 }
 
 @Test func entriesCanBeReplacedAndRemoved() async throws {
@@ -133,11 +131,9 @@ actor Ledger {
         try await inspector.inspect("broken")
     }
     #expect(
-        try await inspector.list().plainText == """
-            NAME    TYPE  READ ON  SUMMARY
-            broken  ?     reactor  error: reading broken failed: boom
-
-            """)
+        try await inspector.list() == [
+            EntrySummary(name: "broken", typeName: "?", readOn: "reactor", summary: "error: reading broken failed: boom")
+        ])
 }
 
 @Test func renderOptionsPassedToInspectOverrideTheConfiguredBudgets() async throws {

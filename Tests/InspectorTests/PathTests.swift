@@ -1,3 +1,4 @@
+import ManholeWire
 import Inspector
 import Testing
 

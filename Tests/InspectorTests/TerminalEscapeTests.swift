@@ -1,4 +1,6 @@
 @testable import Inspector
+import ManholeTesting
+import ManholeWire
 import Reactor
 import Testing
 
@@ -18,15 +20,6 @@ struct HostileLabels: InspectorRepresentable, Sendable {
 let hostileText = "x\u{9B}31m\u{9D}0;t\u{07}\u{1B}[2J\u{7F}\u{202E}\u{2066}\u{200F}\u{061C}\u{85}\r"
 let escapedText = #"x\u{9B}31m\u{9D}0;t\u{7}\u{1B}[2J\u{7F}\u{202E}\u{2066}\u{200F}\u{61C}\u{85}"#
 
-/// Whether `text` holds a scalar a terminal may act on, other than newline and tab.
-func holdsTerminalControl(_ text: String) -> Bool {
-    text.unicodeScalars.contains { scalar in
-        scalar != "\n" && scalar != "\t"
-            && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x061C, 0x200E, 0x200F].contains(scalar.value)
-                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value))
-    }
-}
-
 @Suite("Terminal escapes: host text never reaches the operator's terminal raw")
 struct TerminalEscapeTests {
     @Test("Descriptions, strings, keys, custom labels and summaries render with C0, C1, DEL and bidi controls escaped")
@@ -42,13 +35,6 @@ struct TerminalEscapeTests {
         let summary = Renderer().render(Hostile(text: hostileText), label: "d").plainText
         #expect(summary.hasPrefix("d: Hostile = " + escapedText.dropLast(#"\u{85}"#.count) + "…\n"))
         #expect(Renderer().render(hostileText, label: "s").plainText.contains(#"\u{9B}31m\u{9D}0;t\u{7}\u{1B}[2J"#))
-    }
-
-    @Test("Table cells and notes are escaped")
-    func tables() {
-        let table = Table(columns: ["A", "B"], rows: [["\u{9B}x", "y\u{202E}z"]], note: "n\u{1B}")
-        #expect(!holdsTerminalControl(table.plainText))
-        #expect(table.plainText.contains(#"\u{9B}x"#))
     }
 
     @Test("Errors from a host and from paths are escaped")

@@ -1,7 +1,10 @@
+import ManholeWire
 import Foundation
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 @Suite("Authentication")
 struct AuthenticationTests {
@@ -10,8 +13,8 @@ struct AuthenticationTests {
         let server = try TestServer()
         let connection = try server.raw()
         #expect(connection.greeting == "manhole/1 scram-sha-256")
-        let welcome = try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-        #expect(welcome.hasPrefix("user=admin role=admin session="))
+        let welcome = try connection.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
+        #expect(welcome.line.hasPrefix("user=admin role=admin session="))
         let reply = try connection.run("whoami")
         #expect(reply.kind == .ok)
         #expect(reply.payload.hasPrefix("admin (admin), session "))
@@ -22,7 +25,7 @@ struct AuthenticationTests {
         let server = try TestServer()
         let connection = try server.raw()
         #expect(throws: ManholeConnection.LoginFailure.denied("authentication failed")) {
-            try connection.login(user: "admin", password: "not the password", minimumIterations: 4_096)
+            try connection.login(user: "admin", password: "not the password", minimumIterations: FastLogin.iterations)
         }
     }
 
@@ -46,7 +49,7 @@ struct AuthenticationTests {
         #expect(ghost.salt.count == (try challenge(for: "admin")).salt.count)
         let connection = try server.raw()
         #expect(throws: ManholeConnection.LoginFailure.denied("authentication failed")) {
-            try connection.login(user: "ghost", password: adminPassword, minimumIterations: 4_096)
+            try connection.login(user: "ghost", password: adminPassword, minimumIterations: FastLogin.iterations)
         }
     }
 
@@ -55,9 +58,9 @@ struct AuthenticationTests {
         let server = try TestServer()
         let connection = try server.raw()
         for _ in 0..<2 {
-            #expect(throws: ManholeConnection.LoginFailure.self) { try connection.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
+            #expect(throws: ManholeConnection.LoginFailure.self) { try connection.login(user: "admin", password: "wrong password", minimumIterations: FastLogin.iterations) }
         }
-        #expect(throws: (any Error).self) { try connection.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
+        #expect(throws: (any Error).self) { try connection.login(user: "admin", password: "wrong password", minimumIterations: FastLogin.iterations) }
         let rest = framesUntilClosed(connection)
         #expect(rest.last?.kind == .bye)
         #expect(rest.last?.payload == "too many failed logins\n")
@@ -101,7 +104,7 @@ struct AuthenticationTests {
         let connection = try server.raw()
         try connection.socket.write(first)
         let challenge = try connection.readFrame().payload.trimmingTrailingNewline
-        let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: 4_096)) + "\n"
+        let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: FastLogin.iterations)) + "\n"
         try connection.socket.write(proof)
         #expect(try connection.readFrame().kind == .welcome)
         let sent = first + proof

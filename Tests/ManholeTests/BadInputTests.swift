@@ -1,6 +1,9 @@
+import ManholeWire
 import Foundation
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 @Suite("Bad input")
 struct BadInputTests {

@@ -1,10 +1,11 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Inspector
 import NIOConcurrencyHelpers
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// Innocent parties to an attack: a logged-in session that keeps running commands and checking
 /// every reply, and a host thread that keeps doing its own blocking work through the reactor

@@ -1,5 +1,7 @@
+import ManholeWire
 import Testing
 @testable import Manhole
+import ManholeClient
 
 /// Bytes in memory, served like a connection the server has closed after sending them.
 private final class BytesSource: FrameSource {

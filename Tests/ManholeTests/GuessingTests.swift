@@ -1,10 +1,13 @@
+import ManholeWire
 import Foundation
-import Harness
+import ManholeTesting
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 @testable import Manhole
+import ManholeClient
+import InMemoryLogging
 
 /// A guesser that does not wait for its answers: it sends `AUTH` + `PROOF`, waits a few
 /// milliseconds, takes "no welcome yet" for a wrong password, and closes. The penalty must apply
@@ -24,7 +27,7 @@ struct GuessingTests {
 
     @Test("8 impatient guessers in parallel: the right password's welcome is withheld like a denial, and the source receives at most one verdict per delay")
     func impatientGuessers() throws {
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         let server = try TestServer {
             $0.failureDelay = .milliseconds(50)
             $0.maxFailureDelay = .milliseconds(200)
@@ -66,7 +69,7 @@ struct GuessingTests {
         // (b) The verdicts the source received, by the server's own count: failures on record
         // plus welcomes. Delays 0, 50, 100, then 200 ms: at most 3 + runTime / 200 ms, plus slack.
         let failures = server.manhole.environment.state.throttle(of: "127.0.0.1").failures
-        let welcomes = capture.lines.count { $0.hasPrefix("info logged in ") }
+        let welcomes = capture.entries.map(\.line).count { $0.hasPrefix("info logged in ") }
         let verdicts = failures + welcomes
         let bound = 3 + Int(runTime / .milliseconds(200)) + 2
         #expect(verdicts <= bound, "\(verdicts) verdicts (\(failures) denials, \(welcomes) welcomes) in \(runTime); at most \(bound) allowed")
@@ -105,14 +108,14 @@ struct GuessingTests {
             var exchange = ScramClientExchange(user: "admin")
             try leaver.socket.write("AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n")
             let challenge = try leaver.readFrame().payload.trimmingTrailingNewline
-            _ = try exchange.proof(forChallenge: challenge, password: "not the password", minimumIterations: 4_096)
+            _ = try exchange.proof(forChallenge: challenge, password: "not the password", minimumIterations: FastLogin.iterations)
             let nonce = challenge.split(separator: ",").first { $0.hasPrefix("r=") } ?? ""
             try leaver.socket.write("PROOF c=biws,\(nonce),p=\(Data(repeating: 3, count: 32).base64EncodedString())\n")
             leave(leaver)
         }
         // The right password, queued behind them, is the next verdict the source receives.
         let patient = try server.raw()
-        try patient.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try patient.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         let verdicts = server.manhole.environment.state.recentVerdicts
         #expect(verdicts.map(\.welcome) == [false, true], "\(verdicts.count) verdicts recorded: \(verdicts)")
     }
@@ -190,7 +193,7 @@ private func guessImpatiently(
         let text = challenge.payload.trimmingTrailingNewline
         let proof: String
         if right {
-            proof = try exchange.proof(forChallenge: text, password: adminPassword, minimumIterations: 4_096)
+            proof = try exchange.proof(forChallenge: text, password: adminPassword, minimumIterations: FastLogin.iterations)
         } else {
             guard let combined = text.split(separator: ",").first(where: { $0.hasPrefix("r=") }) else {
                 throw ShellError("no nonce in \(text)")

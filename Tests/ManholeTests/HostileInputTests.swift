@@ -1,10 +1,13 @@
+import ManholeWire
 import Foundation
-import Harness
+import ManholeTesting
 import Logging
 import NIOConcurrencyHelpers
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import InMemoryLogging
 
 /// Hostile clients over real loopback sockets. Each test states what the offender gets, and runs
 /// the attack inside ``withBystander(_:sourceLocation:_:)``: a separate logged-in session keeps
@@ -31,7 +34,7 @@ struct HostileInputTests {
             let denied = try stranger.readFrame()
             #expect(denied.kind == .denied)
             #expect(denied.payload == "line too long (the limit is 4096 bytes); it was discarded\n")
-            try stranger.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try stranger.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         }
     }
 
@@ -96,7 +99,7 @@ struct HostileInputTests {
             let denied = try stranger.readFrame()
             #expect(denied.kind == .denied, sourceLocation: sourceLocation)
             #expect(denied.payload == message, sourceLocation: sourceLocation)
-            try stranger.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try stranger.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         }
     }
 
@@ -158,7 +161,7 @@ struct HostileInputTests {
                 framesUntilClosed(slow)
             }
             #expect(frames.map(\.kind) == [.bye])
-            #expect(frames.first?.payload == "login timed out after 0.5 seconds\n")
+            #expect(frames.first?.payload == "login timed out after 500ms\n")
         }
     }
 
@@ -173,7 +176,7 @@ struct HostileInputTests {
             #expect(answer.payload.hasPrefix("admin (admin), session "))
             let frames = trickling(Array(repeating: UInt8(ascii: "z"), count: 1_000), to: slow) { framesUntilClosed(slow) }
             #expect(frames.map(\.kind) == [.bye])
-            #expect(frames.first?.payload == "idle for 0.6 seconds\n")
+            #expect(frames.first?.payload == "idle for 600ms\n")
         }
     }
 
@@ -207,7 +210,7 @@ struct HostileInputTests {
 
     @Test("A reset in the middle of a long reply closes that session only: it is logged and removed, others keep working")
     func resetMidReply() throws {
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         let server = try TestServer {
             $0.maxReplyBytes = 8 << 20
             $0.logger = Logger(label: "test.manhole") { _ in capture }
@@ -225,7 +228,7 @@ struct HostileInputTests {
             }
             #expect(eventually { server.manhole.sessions.count == 1 })
             // Each leaver's session was logged as closed (the bystander's is still open).
-            #expect(eventually { capture.lines.count { $0.contains(" session closed ") } == 5 })
+            #expect(eventually { capture.entries.map(\.line).count { $0.contains(" session closed ") } == 5 })
         }
     }
 
@@ -310,9 +313,9 @@ struct HostileInputTests {
             // Then the newcomer takes the slot of the connection silent longest: `quiet`.
             let newcomer = try server.raw()
             #expect(framesUntilClosed(quiet).map(\.payload) == ["evicted: too many connections logging in\n"])
-            try newcomer.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-            try once.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-            try twice.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try newcomer.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
+            try once.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
+            try twice.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
             #expect(try twice.run("whoami").kind == .ok)
         }
     }
@@ -378,7 +381,7 @@ struct HostileInputTests {
             let hello = "AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n"
             try first.socket.write(hello)
             let challenge = try first.readFrame().payload.trimmingTrailingNewline
-            let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: 4_096)) + "\n"
+            let proof = "PROOF " + (try exchange.proof(forChallenge: challenge, password: adminPassword, minimumIterations: FastLogin.iterations)) + "\n"
             try first.socket.write(proof)
             #expect(try first.readFrame().kind == .welcome)
             // Replay them byte for byte, three times over, as one write each.

@@ -1,10 +1,12 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Inspector
 import Logging
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import InMemoryLogging
 
 /// What a hostile read-only user aims `inspect` and `complete` at.
 struct InspectionTarget: Sendable {
@@ -30,15 +32,6 @@ struct TerminalAttack: Sendable, CustomStringConvertible {
 
 struct Boom: Error, CustomStringConvertible {
     var description: String { "boom for the log" }
-}
-
-/// Whether `text` holds a scalar a terminal may act on, other than newline and tab.
-func holdsTerminalControl(_ text: String) -> Bool {
-    text.unicodeScalars.contains { scalar in
-        scalar != "\n" && scalar != "\t"
-            && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x061C, 0x200E, 0x200F].contains(scalar.value)
-                || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value))
-    }
 }
 
 @Suite("Hostile inspection over real sockets: a read-only user cannot crash, freeze or hijack the host", .serialized)
@@ -110,11 +103,11 @@ struct HostileInspectionTests {
 
     @Test("A failure peeked at with 'result N' is still logged as unhandled when its result is released")
     func peekingIsNotHandling() throws {
-        let capture = LogCapture()
-        let reactor = Reactor(configuration: .init(logger: capture.logger()))
+        let capture = InMemoryLogHandler()
+        let reactor = Reactor(configuration: .init(logger: Logger(label: "test.capture") { _ in capture }))
         var configuration = Manhole.Configuration()
         configuration.port = 0
-        configuration.pbkdf2Iterations = 4_096
+        configuration.pbkdf2Iterations = FastLogin.iterations
         configuration.logger.logLevel = .error
         let manhole = try Manhole.start(
             accounts: [Account(name: "viewer", password: viewerPassword, role: .readOnly)], configuration: configuration,
@@ -126,7 +119,7 @@ struct HostileInspectionTests {
         let id = reactor.runInReactor { () throws -> Int in throw Boom() }.stash()
         #expect(eventually { reactor.stashedResults().first?.state == .failed })
         let session = try ManholeConnection(port: manhole.port, timeout: .seconds(30))
-        try session.login(user: "viewer", password: viewerPassword, minimumIterations: 4_096)
+        try session.login(user: "viewer", password: viewerPassword, minimumIterations: FastLogin.iterations)
         let peek = try session.run("result \(id)")
         #expect(peek.kind == .ok)
         #expect(peek.payload.contains("boom for the log"), "\(peek.payload)")
@@ -137,7 +130,7 @@ struct HostileInspectionTests {
         }
         #expect(
             eventually(within: .seconds(10)) {
-                capture.lines.contains { $0.contains("unhandled failure in reactor result") && $0.contains("result=\(id)") }
-            }, "\(capture.lines)")
+                capture.entries.map(\.line).contains { $0.contains("unhandled failure in reactor result") && $0.contains("result=\(id)") }
+            }, "\(capture.entries.map(\.line))")
     }
 }

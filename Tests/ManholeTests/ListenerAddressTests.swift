@@ -3,13 +3,15 @@ import NIOCore
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 /// Starts a manhole on `host` (port 0) and returns it, or throws what `start` threw.
 private func start(host: String, reactor: Reactor, allowNonLoopback: Bool = false) throws -> Manhole {
     var configuration = Manhole.Configuration()
     configuration.host = host
     configuration.port = 0
-    configuration.pbkdf2Iterations = 4_096
+    configuration.pbkdf2Iterations = FastLogin.iterations
     configuration.allowNonLoopback = allowNonLoopback
     configuration.logger.logLevel = .critical
     return try Manhole.start(
@@ -56,7 +58,7 @@ struct ListenerAddressTests {
         defer { manhole.stop() }
         #expect(Manhole.isLoopback(manhole.localAddress))
         let connection = try ManholeConnection(host: manhole.localAddress.ipAddress!, port: manhole.port)
-        try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try connection.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         #expect(try connection.run("whoami").kind == .ok)
     }
 

@@ -1,8 +1,11 @@
+import ManholeWire
 import Crypto
 import Foundation
 import Inspector
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 /// The secret forms of one account's credential: salt, stored key and server key, as raw bytes.
 private struct Secrets {
@@ -42,7 +45,7 @@ private func secrets(of user: String, password: String, port: Int) throws -> Sec
     let fields = challenge.payload.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",")
     let salt64 = try #require(fields.first { $0.hasPrefix("s=") }).dropFirst(2)
     let salt = try #require(Data(base64Encoded: String(salt64)))
-    let credential = try ScramCredential(password: password, salt: Array(salt), iterations: 4_096)
+    let credential = try ScramCredential(password: password, salt: Array(salt), iterations: FastLogin.iterations)
     let serverKey = credential.serverKey.withUnsafeBytes { Array($0) }
     return Secrets(byteStrings: [Array(salt), Array(credential.storedKey), serverKey])
 }

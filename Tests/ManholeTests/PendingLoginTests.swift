@@ -1,7 +1,9 @@
+import ManholeWire
 import Foundation
-import Harness
+import ManholeTesting
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("Pending-login slots go to connections that log in, not to silent ones")
 struct PendingLoginTests {
@@ -24,7 +26,7 @@ struct PendingLoginTests {
         for round in 0..<3 {
             // A newcomer logs in: it takes the slot of the connection silent longest…
             let newcomer = try server.raw()
-            try newcomer.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+            try newcomer.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
             #expect(try newcomer.run("whoami").kind == .ok)
             let evicted = silent.removeFirst()
             #expect(framesUntilClosed(evicted).map(\.payload) == ["evicted: too many connections logging in\n"], "round \(round)")
@@ -33,7 +35,7 @@ struct PendingLoginTests {
             usleep(700_000)
         }
         // The connection that was logging in kept its slot all along.
-        try active.socket.write("PROOF \(try exchange.proof(forChallenge: challenge.payload.trimmingTrailingNewline, password: adminPassword, minimumIterations: 4_096))\n")
+        try active.socket.write("PROOF \(try exchange.proof(forChallenge: challenge.payload.trimmingTrailingNewline, password: adminPassword, minimumIterations: FastLogin.iterations))\n")
         #expect(try active.readFrame().kind == .welcome)
     }
 
@@ -48,7 +50,7 @@ struct PendingLoginTests {
         #expect(throws: ManholeConnection.LoginFailure.refused("too many connections logging in at once (the limit is 2)")) {
             try server.raw()
         }
-        try first.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
-        try second.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try first.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
+        try second.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
     }
 }

@@ -1,6 +1,9 @@
+import ManholeWire
 import Foundation
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 @Suite("The client's side of the login")
 struct ScramClientExchangeTests {
@@ -25,33 +28,33 @@ struct ScramClientExchangeTests {
     func weakIterations() {
         var exchange = ScramClientExchange(user: "admin")
         let text = challenge(for: exchange, iterations: 100)
-        #expect(throws: ScramClientExchange.Failure.weakIterations(100, minimum: 4_096)) {
-            try exchange.proof(forChallenge: text, password: adminPassword, minimumIterations: 4_096)
+        #expect(throws: ScramClientExchange.Failure.weakIterations(100, minimum: FastLogin.iterations)) {
+            try exchange.proof(forChallenge: text, password: adminPassword, minimumIterations: FastLogin.iterations)
         }
     }
 
     @Test("By default the client refuses the 4,096 iterations of the tests: it requires 210,000")
     func defaultRefusesTestIterations() {
         var exchange = ScramClientExchange(user: "admin")
-        let text = challenge(for: exchange, iterations: 4_096)
-        #expect(throws: ScramClientExchange.Failure.weakIterations(4_096, minimum: 210_000)) {
+        let text = challenge(for: exchange, iterations: FastLogin.iterations)
+        #expect(throws: ScramClientExchange.Failure.weakIterations(FastLogin.iterations, minimum: 210_000)) {
             try exchange.proof(forChallenge: text, password: adminPassword)
         }
-        #expect((try? exchange.proof(forChallenge: text, password: adminPassword, minimumIterations: 4_096)) != nil)
+        #expect((try? exchange.proof(forChallenge: text, password: adminPassword, minimumIterations: FastLogin.iterations)) != nil)
     }
 
     @Test("An empty or 15-byte salt is refused, even with a lowered iteration minimum; 16 bytes pass", arguments: [0, 15])
     func shortSalt(length: Int) {
         var exchange = ScramClientExchange(user: "admin")
-        let short = challenge(for: exchange, iterations: 4_096, salt: Array(repeating: 7, count: length))
+        let short = challenge(for: exchange, iterations: FastLogin.iterations, salt: Array(repeating: 7, count: length))
         #expect(throws: ScramClientExchange.Failure.weakSalt(length: length, minimum: 16)) {
-            try exchange.proof(forChallenge: short, password: adminPassword, minimumIterations: 4_096)
+            try exchange.proof(forChallenge: short, password: adminPassword, minimumIterations: FastLogin.iterations)
         }
         #expect(
-            (try? exchange.proof(forChallenge: short, password: adminPassword, minimumIterations: 4_096, minimumSaltLength: 0))
+            (try? exchange.proof(forChallenge: short, password: adminPassword, minimumIterations: FastLogin.iterations, minimumSaltLength: 0))
                 != nil)
-        let enough = challenge(for: exchange, iterations: 4_096, salt: Array(repeating: 7, count: 16))
-        #expect((try? exchange.proof(forChallenge: enough, password: adminPassword, minimumIterations: 4_096)) != nil)
+        let enough = challenge(for: exchange, iterations: FastLogin.iterations, salt: Array(repeating: 7, count: 16))
+        #expect((try? exchange.proof(forChallenge: enough, password: adminPassword, minimumIterations: FastLogin.iterations)) != nil)
     }
 
     @Test("A minimum lowered to zero still refuses zero and negative iteration counts")

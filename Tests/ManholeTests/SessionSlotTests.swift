@@ -1,8 +1,10 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Logging
 import Testing
 @testable import Manhole
+import ManholeClient
+import InMemoryLogging
 
 /// The production session caps, which `TestServer` relaxes for the other tests.
 private func productionSlots(_ configuration: inout Manhole.Configuration) {
@@ -13,8 +15,7 @@ private func productionSlots(_ configuration: inout Manhole.Configuration) {
 
 /// The session id a welcome line reports (`user=… role=… session=N`).
 private func sessionID(of connection: ManholeConnection) throws -> Int {
-    let field = connection.welcome?.split(separator: " ").first { $0.hasPrefix("session=") }
-    return try #require(field.flatMap { Int($0.dropFirst("session=".count)) })
+    try #require(connection.welcome?.session)
 }
 
 @Suite("Session slots: per-user cap, admin-only slots, kick")
@@ -52,7 +53,7 @@ struct SessionSlotTests {
 
     @Test("kick closes the target with its goodbye, is logged, and frees the slot at once")
     func kickFreesTheSlot() throws {
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         let server = try TestServer { configuration in
             productionSlots(&configuration)
             configuration.logger = Logger(label: "test.kick") { _ in capture }
@@ -63,7 +64,8 @@ struct SessionSlotTests {
         let targetID = try sessionID(of: viewers[0])
 
         let listing = try admin.run("sessions")
-        #expect(listing.payload.contains("\n\(targetID) ") && listing.payload.contains("\n\(adminID)* "))
+        #expect(listing.payload.contains("\n\(targetID) ") && listing.payload.contains("\n\(adminID) "))
+        #expect(listing.payload.hasSuffix("this session: \(adminID)\n"))
         let reply = try admin.run("kick \(targetID)")
         #expect(reply.kind == .ok)
         #expect(reply.payload == "kicked session \(targetID) (user viewer)\n")
@@ -74,7 +76,7 @@ struct SessionSlotTests {
         // The slot is free at once: a fifth viewer session fits under the per-user cap of 4.
         #expect(try server.connect(user: "viewer", password: viewerPassword).run("whoami").kind == .ok)
         #expect(try viewers[1].run("whoami").kind == .ok)
-        #expect(capture.lines.contains {
+        #expect(capture.entries.map(\.line).contains {
             $0.hasPrefix("notice session kicked ") && $0.contains("kicked=\(targetID)") && $0.contains("kickedUser=viewer")
                 && $0.contains("user=admin")
         })
@@ -103,7 +105,7 @@ struct SessionSlotTests {
         let pending = try server.raw()
         let pendingID = try #require(server.manhole.sessions.first { $0.user == nil }?.id)
         #expect(try admin.run("kick \(pendingID)").payload == "kicked session \(pendingID) (still logging in)\n")
-        #expect(throws: (any Error).self) { try pending.login(user: "admin", password: adminPassword, minimumIterations: 4_096) }
+        #expect(throws: (any Error).self) { try pending.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations) }
         #expect(server.manhole.sessions.map(\.id) == [try sessionID(of: admin)])
     }
 

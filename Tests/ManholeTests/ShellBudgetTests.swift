@@ -1,3 +1,4 @@
+import ManholeWire
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -5,6 +6,8 @@ import NIOEmbedded
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 @Suite("The shell's share of the reactor thread")
 struct ShellBudgetTests {

@@ -1,9 +1,11 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOConcurrencyHelpers
 import Synchronization
 import Testing
 import Manhole
+import ManholeClient
+import ManholeWire
 
 /// The scenario, in a child process (`manhole-shutdown-probe`): with 64 sessions busy,
 /// 100 threads blocked in `waitFor` and 1,000 timers pending, stopping the reactor or returning
@@ -98,7 +100,7 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
     let connection: ManholeConnection
     do {
         connection = try ManholeConnection(port: port, timeout: .seconds(20))
-        try connection.login(user: "admin", password: ShutdownProbe.password, minimumIterations: 4_096)
+        try connection.login(user: ShutdownProbe.user, password: ShutdownProbe.password, minimumIterations: FastLogin.iterations)
     } catch {
         outcome.problems.append("login: \(error)")
         return outcome
@@ -155,16 +157,5 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
             outcome.problems.append("reading after the goodbye: \(error)")
             return outcome
         }
-    }
-}
-
-/// The `manhole-shutdown-probe` fixture (built beside the test bundle).
-enum ShutdownProbe {
-    /// The probe's account password.
-    static let password = "shutdown probe password"
-
-    /// Starts the probe as a child process.
-    static func launch() throws -> ChildProcess {
-        try ChildProcess.launch(siblingExecutable(named: "manhole-shutdown-probe"))
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 /// What leaves the server as text cannot drive the operator's terminal, whoever wrote it: the
 /// operator's own input echoed in an error, a host command's reply, a failure's description,

@@ -1,6 +1,7 @@
 import NIOCore
 import Testing
 @testable import Manhole
+import ManholeClient
 
 @Suite("The throttle table: one source per attacker, bounded, least recently failed out")
 struct ThrottleTableTests {

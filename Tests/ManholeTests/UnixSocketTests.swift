@@ -1,9 +1,11 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Logging
 import Reactor
 import Testing
 @testable import Manhole
+import ManholeClient
+import InMemoryLogging
 
 /// A fresh, short directory path under /tmp that does not exist yet (socket paths are limited to
 /// about 100 bytes).
@@ -25,7 +27,7 @@ private func startAndStop(_ configure: (inout Manhole.Configuration) -> Void) th
     defer { reactor.stop() }
     var configuration = Manhole.Configuration()
     configuration.port = 0
-    configuration.pbkdf2Iterations = 4_096
+    configuration.pbkdf2Iterations = FastLogin.iterations
     configuration.logger.logLevel = .critical
     configure(&configuration)
     let manhole = try Manhole.start(
@@ -46,7 +48,7 @@ struct UnixSocketTests {
 
         let connection = try ManholeConnection(socketPath: socketPath, timeout: .seconds(30))
         #expect(connection.greeting == "manhole/1 scram-sha-256")
-        try connection.login(user: "viewer", password: viewerPassword, minimumIterations: 4_096)
+        try connection.login(user: "viewer", password: viewerPassword, minimumIterations: FastLogin.iterations)
         #expect(try connection.run("whoami").kind == .ok)
         // TCP still works beside it, and both share one session table.
         let tcp = try server.connect()
@@ -67,7 +69,7 @@ struct UnixSocketTests {
         defer { server.manhole.stop() }
         let first = try server.connect()
         let second = try ManholeConnection(socketPath: socketPath)
-        try second.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try second.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         #expect(throws: ManholeConnection.LoginFailure.refused("too many sessions (the limit is 2); try again later")) {
             try ManholeConnection(socketPath: socketPath)
         }
@@ -76,7 +78,7 @@ struct UnixSocketTests {
 
     @Test("A peer whose uid is not allowed is told goodbye before the greeting, and it is logged")
     func disallowedUID() throws {
-        let capture = LogCapture()
+        let capture = InMemoryLogHandler()
         let socketPath = freshDirectory() + "/m.sock"
         let others: Set<UInt32> = [getuid() &+ 4_242]
         let server = try TestServer { configuration in
@@ -88,7 +90,7 @@ struct UnixSocketTests {
         #expect(throws: ManholeConnection.LoginFailure.refused("uid \(getuid()) may not use this socket")) {
             try ManholeConnection(socketPath: socketPath, timeout: .seconds(30))
         }
-        #expect(capture.lines.contains { $0.hasPrefix("warning unix-socket peer refused") && $0.contains("peer=uid:\(getuid())") })
+        #expect(capture.entries.map(\.line).contains { $0.hasPrefix("warning unix-socket peer refused") && $0.contains("peer=uid:\(getuid())") })
         #expect(server.manhole.sessions.isEmpty)
     }
 
@@ -98,11 +100,11 @@ struct UnixSocketTests {
         let server = try TestServer { $0.unixSocketPath = socketPath }
         defer { server.manhole.stop() }
         let connection = try ManholeConnection(socketPath: socketPath)
-        try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try connection.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         #expect(server.manhole.sessions.map(\.peer) == ["uid:\(getuid())"])
         // Failed logins over the socket are throttled per uid (the socket has no IP address).
         let guesser = try ManholeConnection(socketPath: socketPath)
-        #expect(throws: ManholeConnection.LoginFailure.self) { try guesser.login(user: "admin", password: "wrong password", minimumIterations: 4_096) }
+        #expect(throws: ManholeConnection.LoginFailure.self) { try guesser.login(user: "admin", password: "wrong password", minimumIterations: FastLogin.iterations) }
         #expect(server.manhole.environment.state.throttle(of: LoginSource.uid(getuid())).failures == 1)
     }
 
@@ -145,7 +147,7 @@ struct UnixSocketTests {
         defer { server.manhole.stop() }
         #expect(server.port == 0)
         let connection = try ManholeConnection(socketPath: socketPath)
-        try connection.login(user: "admin", password: adminPassword, minimumIterations: 4_096)
+        try connection.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         #expect(try connection.run("whoami").kind == .ok)
         #expect(throws: ManholeError.noListener) { try startAndStop { $0.listenOnTCP = false } }
     }

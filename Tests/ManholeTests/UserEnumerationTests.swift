@@ -1,13 +1,16 @@
+import ManholeWire
 import Foundation
 import Testing
 @testable import Manhole
+import ManholeClient
+import ManholeTesting
 
 @Suite("User enumeration: a known and an unknown name cost and look the same")
 struct UserEnumerationTests {
     @Test("A lookup does the same work for a known and an unknown user: decoy salt, random key, decoy keys, account table")
     func sameWork() throws {
         let store = try CredentialStore(
-            accounts: [Account(name: "admin", password: adminPassword, role: .admin)], iterations: 4_096)
+            accounts: [Account(name: "admin", password: adminPassword, role: .admin)], iterations: FastLogin.iterations)
         var known: [CredentialStore.LookupStep] = []
         var unknown: [CredentialStore.LookupStep] = []
         let real = store.credential(for: "admin") { known.append($0) }

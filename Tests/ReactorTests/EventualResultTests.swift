@@ -1,10 +1,12 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 import Testing
 @testable import Reactor
+import Logging
+import InMemoryLogging
 
 @Suite("EventualResult")
 struct EventualResultTests {
@@ -150,25 +152,25 @@ struct EventualResultTests {
 
     @Test("A failed result dropped without anyone looking is logged as an error")
     func unobservedFailureIsLogged() throws {
-        let capture = LogCapture()
-        try withReactor(logger: capture.logger()) { reactor throws in
+        let capture = InMemoryLogHandler()
+        try withReactor(logger: Logger(label: "test.capture") { _ in capture }) { reactor throws in
             do {
                 let result = reactor.runInReactor { () throws -> Int in throw Boom(code: 5) }
                 #expect(eventually { result.isReady })
             }
-            let errors = capture.logged.filter { $0.level == .error }
+            let errors = capture.entries.filter { $0.level == .error }
             #expect(errors.count == 1)
             let entry = try #require(errors.first)
             #expect(entry.message == "unhandled failure in reactor result")
             #expect(entry.metadata["error"] == "boom 5")
-            #expect(entry.metadata["callSite"]?.hasPrefix("ReactorTests/EventualResultTests.swift:") == true)
+            #expect(entry.metadata["callSite"]?.description.hasPrefix("ReactorTests/EventualResultTests.swift:") == true)
         }
     }
 
     @Test("A failure that was waited on, read, or stashed is not logged when dropped")
     func observedFailureIsNotLogged() throws {
-        let capture = LogCapture()
-        try withReactor(logger: capture.logger()) { reactor throws in
+        let capture = InMemoryLogHandler()
+        try withReactor(logger: Logger(label: "test.capture") { _ in capture }) { reactor throws in
             do {
                 let waited = reactor.runInReactor { () throws -> Int in throw Boom(code: 1) }
                 _ = try? waited.wait(timeout: hangGuard)
@@ -179,7 +181,7 @@ struct EventualResultTests {
                 _ = stashed.stash()
                 _ = eventually { stashed.isReady }
             }
-            #expect(capture.logged.filter { $0.level == .error }.isEmpty)
+            #expect(capture.entries.filter { $0.level == .error }.isEmpty)
         }
     }
 }

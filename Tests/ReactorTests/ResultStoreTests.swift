@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOCore
 import Testing
 @testable import Reactor

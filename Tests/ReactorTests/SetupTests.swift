@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import Testing
 @testable import Reactor
 

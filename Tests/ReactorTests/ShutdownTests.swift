@@ -1,4 +1,4 @@
-import Harness
+import ManholeTesting
 import NIOConcurrencyHelpers
 import Foundation
 import NIOCore

@@ -1,9 +1,11 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOCore
 import Synchronization
 import Testing
 @testable import Reactor
+import Logging
+import InMemoryLogging
 
 @Suite("Timers")
 struct TimerTests {
@@ -123,8 +125,8 @@ struct TimerTests {
 
     @Test("A looping call that throws keeps running and records the last error by default")
     func loopingCallThrowsKeepsRunning() throws {
-        let capture = LogCapture()
-        try withReactor(logger: capture.logger()) { reactor throws in
+        let capture = InMemoryLogHandler()
+        try withReactor(logger: Logger(label: "test.capture") { _ in capture }) { reactor throws in
             let runs = Atomic<Int>(0)
             let call = reactor.loopingCall(every: .milliseconds(2), name: "flaky") {
                 let run = runs.add(1, ordering: .relaxed).newValue
@@ -135,7 +137,7 @@ struct TimerTests {
             #expect(call.errorCount >= 2)
             let lastCode = (call.lastError as? Boom)?.code
             #expect(lastCode.map { $0 % 2 == 1 } == true)
-            #expect(capture.logged.contains { $0.level == .error && $0.message == "looping call threw" && $0.metadata["timer"] == "flaky" })
+            #expect(capture.entries.contains { $0.level == .error && $0.message == "looping call threw" && $0.metadata["timer"] == "flaky" })
         }
     }
 
@@ -182,10 +184,10 @@ struct TimerTests {
 
     @Test("A delayed call that throws logs the error")
     func delayedCallThrows() throws {
-        let capture = LogCapture()
-        try withReactor(logger: capture.logger()) { reactor throws in
+        let capture = InMemoryLogHandler()
+        try withReactor(logger: Logger(label: "test.capture") { _ in capture }) { reactor throws in
             let call = reactor.callLater(.milliseconds(1), name: "bad") { throw Boom(code: 2) }
-            #expect(eventually { !call.isActive && capture.logged.contains { $0.message == "delayed call threw" } })
+            #expect(eventually { !call.isActive && capture.entries.contains { $0.message == "delayed call threw" } })
         }
     }
 }

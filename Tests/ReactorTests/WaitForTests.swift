@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import ManholeTesting
 import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization

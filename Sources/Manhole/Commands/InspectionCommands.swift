@@ -7,7 +7,7 @@ enum InspectionCommands {
         name: "ls", usage: "ls", summary: "List the registered objects: name, type, where read, summary.",
         isReadOnly: true
     ) { _, environment in
-        environment.inspector.list().map { Reply(text: $0.plainText, encoding: $0) }
+        environment.inspector.list().map { Reply(table: EntriesView.table($0)) }
     }
 
     static let inspect = ShellCommand(

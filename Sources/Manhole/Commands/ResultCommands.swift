@@ -12,7 +12,7 @@ enum ResultCommands {
         if let unknown = invocation.arguments.first(where: { $0 != "--all" }) {
             return environment.fail("unexpected argument '\(unknown)'; usage: results [--all]")
         }
-        return environment.reply(environment.inspector.resultsTable(includeInFlight: all))
+        return environment.reply(ResultsView.table(of: environment.reactor, includeInFlight: all))
     }
 
     static let result = ShellCommand(
@@ -22,7 +22,8 @@ enum ResultCommands {
     ) { invocation, environment in
         environment.withID(invocation, usage: "result ID (a number from 'results')") { id in
             do {
-                let detail = try environment.inspector.resultDetail(id: id)
+                let detail = try ResultsView.detail(
+                    id: id, of: environment.reactor, options: environment.inspector.configuration.renderOptions)
                 return environment.reply(Reply(text: detail.plainText, encoding: detail))
             } catch {
                 return environment.fail("\(error)")

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 
 /// `help`, `whoami`, `sessions`, `kick`, `quit`.
@@ -13,14 +12,7 @@ enum SessionCommands {
             }
             return environment.reply(Reply(text: command.helpText, encoding: ["name": command.name, "help": command.helpText]))
         }
-        let commands = environment.commands.all
-        let width = commands.map(\.usage.count).max() ?? 0
-        var text = "commands (help COMMAND for more):\n"
-        for command in commands {
-            text += "  " + command.usage.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + command.summary + "\n"
-        }
-        let json = commands.map { ["name": $0.name, "usage": $0.usage, "summary": $0.summary, "readOnly": "\($0.isReadOnly)"] }
-        return environment.reply(Reply(text: text, encoding: json))
+        return environment.reply(HelpView.table(environment.commands.all))
     }
 
     static let whoami = ShellCommand(
@@ -29,23 +21,13 @@ enum SessionCommands {
         let text = "\(invocation.user) (\(invocation.role.rawValue)), session \(invocation.sessionID)\n"
         return environment.reply(Reply(
             text: text,
-            encoding: ["user": invocation.user, "role": invocation.role.rawValue, "session": "\(invocation.sessionID)"]))
+            encoding: WhoAmI(user: invocation.user, role: invocation.role.rawValue, session: invocation.sessionID)))
     }
 
     static let sessions = ShellCommand(
         name: "sessions", usage: "sessions", summary: "List the connections to this manhole.", isReadOnly: true
     ) { invocation, environment in
-        let now = NIODeadline.now()
-        let all = environment.state.sessions
-        var rows = [["id", "user", "role", "peer", "connected", "commands", "last command"]]
-        for session in all {
-            let marker = session.id == invocation.sessionID ? "*" : ""
-            rows.append([
-                "\(session.id)\(marker)", session.user ?? "(logging in)", session.role?.rawValue ?? "-", session.peer,
-                formatDuration(session.age(at: now)), "\(session.commands)", session.lastCommand ?? "-",
-            ])
-        }
-        return environment.reply(Reply(text: alignedTable(rows) + "* this session\n", encoding: all))
+        environment.reply(SessionsView.table(environment.state.sessions, current: invocation.sessionID))
     }
 
     static let kick = ShellCommand(
@@ -76,7 +58,7 @@ enum SessionCommands {
             let who = session.user.map { "user \($0)" } ?? "still logging in"
             return environment.reply(Reply(
                 text: "kicked session \(id) (\(who))\n",
-                encoding: ["kicked": "\(id)", "user": session.user ?? ""]))
+                encoding: Kicked(kicked: id, user: session.user)))
         }
     }
 
@@ -94,34 +76,22 @@ func unknownCommandMessage(_ name: String, _ commands: CommandTable) -> String {
     return "unknown command '\(name)'.\(hint) Type 'help' for the list."
 }
 
-/// Rows of cells with columns aligned; the first row is the heading.
-func alignedTable(_ rows: [[String]]) -> String {
-    var widths: [Int] = []
-    for row in rows {
-        for (column, cell) in row.enumerated() {
-            if column == widths.count { widths.append(0) }
-            widths[column] = max(widths[column], cell.count)
-        }
-    }
-    return rows.map { row in
-        var line = ""
-        for (column, cell) in row.enumerated() {
-            line += column == row.count - 1 ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
-        }
-        while line.last == " " { line.removeLast() }
-        return line + "\n"
-    }.joined()
+/// `whoami`'s JSON: the user, the role, the session's id (a number, as in `sessions`).
+private struct WhoAmI: Encodable, Sendable {
+    var user: String
+    var role: String
+    var session: Int
 }
 
-/// `1.2s`, `350ms`, `3m12s`, `2h05m`.
-func formatDuration(_ duration: Duration) -> String {
-    let (seconds, attoseconds) = duration.components
-    let total = Double(seconds) + Double(attoseconds) / 1e18
-    switch abs(total) {
-    case ..<0.001: return "\(Int((total * 1e6).rounded()))µs"
-    case ..<1: return "\(Int((total * 1e3).rounded()))ms"
-    case ..<60: return String(format: "%.1fs", total)
-    case ..<3_600: return "\(Int(total) / 60)m\(String(format: "%02d", Int(total) % 60))s"
-    default: return "\(Int(total) / 3_600)h\(String(format: "%02d", Int(total) % 3_600 / 60))m"
+/// `kick`'s JSON: the session kicked (a number, as in `sessions`) and its user, `null` when it
+/// was still logging in.
+private struct Kicked: Encodable, Sendable {
+    var kicked: Int
+    var user: String?
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: JSONKey.self)
+        try container.encode(kicked, forKey: JSONKey("kicked"))
+        try container.encode(user, forKey: JSONKey("user"))
     }
 }

@@ -81,7 +81,7 @@ struct ShellEnvironment: Sendable {
     func fail(_ message: String) -> EventLoopFuture<Reply> { eventLoop.makeFailedFuture(ShellError(message)) }
 
     /// A reply showing `table`: aligned text, or the table as JSON.
-    func reply(_ table: Table) -> EventLoopFuture<Reply> { reply(Reply(text: table.plainText, encoding: table)) }
+    func reply(_ table: Table) -> EventLoopFuture<Reply> { reply(Reply(table: table)) }
 
     /// Runs `body` with the invocation's only argument as a number, or fails with `usage`.
     func withID(
@@ -110,6 +110,11 @@ struct Reply: Sendable {
     init(text: String, encoding value: some Encodable & Sendable) {
         self.text = text
         self.makeJSON = { Self.encode(value) }
+    }
+
+    /// A reply showing `table`: aligned text, or the table's JSON (every table alike: ``Table``).
+    init(table: Table) {
+        self.init(text: table.plainText, encoding: table)
     }
 
     /// The JSON form: the structured value, or the text wrapped as `{"text": …}`.

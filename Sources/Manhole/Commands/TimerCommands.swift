@@ -9,7 +9,7 @@ enum TimerCommands {
         isReadOnly: true
     ) { invocation, environment in
         guard invocation.arguments.isEmpty else { return environment.fail("usage: timers") }
-        return environment.reply(environment.inspector.timersTable())
+        return environment.reply(TimersView.table(of: environment.reactor))
     }
 
     static let cancelTimer = ShellCommand(

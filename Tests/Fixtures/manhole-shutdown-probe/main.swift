@@ -7,6 +7,9 @@
 // `waiters stopped=N other=M`, `timers fired-after-stop=N runs=R` and `exiting`.
 import Foundation
 import Manhole
+import ManholeClient
+import ManholeTesting
+import ManholeWire
 import Reactor
 
 /// The object the sessions inspect.
@@ -25,14 +28,14 @@ func runProbe() throws {
 
     var configuration = Manhole.Configuration()
     configuration.port = 0
-    // Fast logins; clients of this probe lower their minimum to 4,096 (production: 210,000).
-    configuration.pbkdf2Iterations = 4_096
+    // Fast logins; clients of this probe lower their minimum to match (production: 210,000).
+    configuration.pbkdf2Iterations = FastLogin.iterations
     configuration.maxSessions = 128
     configuration.maxSessionsPerUser = 128
     configuration.maxPendingLogins = 128
     configuration.logger.logLevel = .error
     let manhole = try Manhole.start(
-        accounts: [Account(name: "admin", password: "shutdown probe password", role: .admin)],
+        accounts: [Account(name: ShutdownProbe.user, password: ShutdownProbe.password, role: .admin)],
         namespace: ["config": ProbeConfig()], configuration: configuration, reactor: reactor)
     // Read on a queue of its own: an `inspect` of it is still in flight across loop turns, so the
     // goodbye can find a session in the middle of a command.

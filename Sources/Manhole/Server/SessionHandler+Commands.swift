@@ -1,0 +1,42 @@
+import NIOCore
+
+/// The command driver: hands a logged-in user's line to the ``Shell`` and writes its answer.
+extension SessionHandler {
+    func runCommand(_ line: InboundLine, caller: Shell.Caller) {
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        // Busy before the command runs: a reply that is ready at once completes it (and takes up
+        // the next line) before `dispatch` returns.
+        busy = true
+        let dispatch = shell.dispatch(line, sequence: sequence, caller: caller, logger: logger) { completion in
+            let this = loopBound.value
+            this.shell.measure { this.finishCommand(completion) }
+        }
+        switch dispatch {
+        case .answered(let frame):
+            busy = false
+            say(frame)
+        case .running:
+            break
+        }
+    }
+
+    /// Answers a command and goes on with the session's next line.
+    private func finishCommand(_ completion: Shell.Completion) {
+        if closing {
+            // The session ended while the command ran (a goodbye may already be queued): a reply
+            // now would follow the goodbye.
+            busy = false
+            return shell.drop(completion, logger: logger)
+        }
+        let answer = shell.finish(completion, logger: logger)
+        say(answer.frame)
+        if answer.closesSession {
+            closing = true
+            context?.close(promise: nil)
+            return
+        }
+        busy = false
+        processPending()
+        readMoreIfIdle()
+    }
+}

@@ -1,0 +1,72 @@
+import NIOCore
+
+/// Flow control: the channel reads on its own while the session keeps up, and stops reading
+/// (`autoRead` off) while it holds unanswered lines or its socket is full; it reads on once it
+/// has answered everything and the socket is writable. A client that sends without reading
+/// stalls itself, not the server: a session holds at most one read's worth of input and one
+/// reply's worth of output beyond the socket buffers, and a session that keeps up costs no
+/// extra system calls per command. Lines are taken up within the shell's budget (``LoopBudget``).
+extension SessionHandler {
+    func processPending() {
+        while !busy, pendingHead < pending.count, context?.channel.isWritable == true {
+            guard shell.mayRun() else {
+                waitForTurn()
+                return
+            }
+            let line = pending[pendingHead]
+            pendingHead += 1
+            if pendingHead == pending.count {
+                pending.removeAll(keepingCapacity: true)
+                pendingHead = 0
+            }
+            sequence += 1
+            shell.measure { handle(line) }
+        }
+    }
+
+    /// Waits for the shell's budget (see ``LoopBudget``): the lines stay pending and reading
+    /// stays paused until the session's turn comes.
+    func waitForTurn() {
+        guard !waitingForTurn else { return }
+        waitingForTurn = true
+        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+        shell.waitForTurn {
+            let this = loopBound.value
+            this.waitingForTurn = false
+            this.processPending()
+            this.readMoreIfIdle()
+        }
+    }
+
+    /// Stops reading while the session has unanswered lines or a full socket: input then waits in
+    /// the kernel (and the client's send buffer), not in the server's memory.
+    func pauseReadingIfBehind() {
+        guard reading, busy || pendingHead < pending.count || context?.channel.isWritable == false else { return }
+        setReading(false)
+    }
+
+    /// Reads on again once everything read is answered and the socket is writable.
+    func readMoreIfIdle() {
+        guard !busy, pendingHead >= pending.count, let context, context.channel.isActive, context.channel.isWritable
+        else { return }
+        if closing { return }
+        if inputClosed { return closeAfterLastReply(context) }
+        if !reading { setReading(true) }
+    }
+
+    /// Closes once the replies written so far are flushed (the client shut down its input).
+    private func closeAfterLastReply(_ context: ChannelHandlerContext) {
+        logBeforeLogin(.info, "client closed its input; closing after the last reply", ["peer": "\(peer)"])
+        closing = true
+        perform(login.sessionEnded())
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete {
+            [channel = context.channel] _ in channel.close(promise: nil)
+        }
+    }
+
+    private func setReading(_ on: Bool) {
+        guard let context else { return }
+        reading = on
+        try? context.channel.syncOptions?.setOption(.autoRead, value: on)
+    }
+}

@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A blocking TCP or Unix-domain connection with a receive timeout and buffered line reads: all a command-line
+/// client needs, without an event loop. Not thread-safe: one thread uses it at a time.
+package final class BlockingSocket {
+    /// Why a socket operation failed.
+    package enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The host name did not resolve.
+        case unknownHost(String)
+        /// `connect` failed (the server is not there, or refused).
+        case connectFailed(host: String, port: Int, reason: String)
+        /// `connect` to a Unix-domain socket failed (no such socket, no permission, nobody listening).
+        case socketConnectFailed(path: String, reason: String)
+        /// The peer closed the connection.
+        case closed
+        /// Nothing arrived within the timeout.
+        case timedOut
+        /// Another socket error.
+        case system(String)
+
+        /// A one-line explanation.
+        package var description: String {
+            switch self {
+            case .unknownHost(let host): "unknown host \(host)"
+            case .connectFailed(let host, let port, let reason): "cannot connect to \(host):\(port): \(reason)"
+            case .socketConnectFailed(let path, let reason): "cannot connect to \(path): \(reason)"
+            case .closed: "the server closed the connection"
+            case .timedOut: "no answer from the server in time"
+            case .system(let reason): reason
+            }
+        }
+    }
+
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    /// Connects to `host:port` with `TCP_NODELAY` on; reads give up after `timeout`.
+    package init(host: String, port: Int, timeout: Duration = .seconds(30)) throws {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
+            throw Failure.unknownHost(host)
+        }
+        defer { freeaddrinfo(list) }
+        var lastError = "no address"
+        var address: UnsafeMutablePointer<addrinfo>? = first
+        descriptor = -1
+        while let candidate = address {
+            let fd = socket(candidate.pointee.ai_family, candidate.pointee.ai_socktype, candidate.pointee.ai_protocol)
+            if fd >= 0 {
+                if connect(fd, candidate.pointee.ai_addr, candidate.pointee.ai_addrlen) == 0 {
+                    descriptor = fd
+                    break
+                }
+                lastError = String(cString: strerror(errno))
+                closeDescriptor(fd)
+            }
+            address = candidate.pointee.ai_next
+        }
+        guard descriptor >= 0 else { throw Failure.connectFailed(host: host, port: port, reason: lastError) }
+        var one: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        setTimeout(timeout)
+    }
+
+    /// Connects to the Unix-domain socket at `path`; reads give up after `timeout`.
+    package convenience init(path: String, timeout: Duration = .seconds(30)) throws {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw Failure.socketConnectFailed(path: path, reason: "the path is empty or too long for a socket address")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        #if canImport(Glibc)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw Failure.system(String(cString: strerror(errno))) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            closeDescriptor(fd)
+            throw Failure.socketConnectFailed(path: path, reason: reason)
+        }
+        self.init(connected: fd, timeout: timeout)
+    }
+
+    /// Takes over a connected socket.
+    private init(connected descriptor: Int32, timeout: Duration) {
+        self.descriptor = descriptor
+        setTimeout(timeout)
+    }
+
+    deinit { if descriptor >= 0 { closeDescriptor(descriptor) } }
+
+    /// Changes how long a read waits.
+    package func setTimeout(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Writes all of `bytes`.
+    package func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw errno == EPIPE || errno == ECONNRESET ? Failure.closed : Failure.system(String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// Writes a string as UTF-8.
+    package func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+    /// Reads up to and without the next `\n`.
+    package func readLine(maximum: Int = 1 << 20) throws -> [UInt8] {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(buffer[start..<newline])
+                start = newline + 1
+                compact()
+                return line
+            }
+            guard buffer.count - start <= maximum else { throw Failure.system("line longer than \(maximum) bytes") }
+            try fill()
+        }
+    }
+
+    /// Reads exactly `count` bytes.
+    package func read(exactly count: Int) throws -> [UInt8] {
+        while buffer.count - start < count { try fill() }
+        let bytes = Array(buffer[start..<start + count])
+        start += count
+        compact()
+        return bytes
+    }
+
+    /// Closes the sending side (the peer sees end of input) but keeps reading.
+    package func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+
+    /// Closes the connection at once with a reset (`SO_LINGER` 0): unsent data is dropped and
+    /// the peer sees `ECONNRESET` instead of an orderly end.
+    package func abort() {
+        guard descriptor >= 0 else { return }
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+        close()
+    }
+
+    /// Closes the connection.
+    package func close() {
+        if descriptor >= 0 {
+            closeDescriptor(descriptor)
+            descriptor = -1
+        }
+    }
+
+    private func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        if count > 0 {
+            buffer.append(contentsOf: chunk[..<count])
+            return
+        }
+        if count == 0 { throw Failure.closed }
+        if errno == EINTR { return }
+        if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
+        throw errno == ECONNRESET ? Failure.closed : Failure.system(String(cString: strerror(errno)))
+    }
+
+    private func compact() {
+        if start > 65_536 || start == buffer.count {
+            buffer.removeFirst(start)
+            start = 0
+        }
+    }
+}
+
+/// Closes a file descriptor (the free function, which `BlockingSocket.close()` shadows).
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
+}
