@@ -1,4 +1,4 @@
-@testable import Inspector
+import Inspector
 import Testing
 
 @Test func durationsAreShortAndReadable() {

@@ -1,4 +1,4 @@
-@testable import Inspector
+import Inspector
 import NIOConcurrencyHelpers
 import NIOCore
 import Reactor

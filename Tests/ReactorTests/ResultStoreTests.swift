@@ -2,7 +2,7 @@ import Foundation
 import ManholeTesting
 import NIOCore
 import Testing
-@testable import Reactor
+import Reactor
 
 @Suite("Result registry")
 struct ResultStoreTests {

@@ -1,7 +1,7 @@
 import Foundation
 import ManholeTesting
 import Testing
-@testable import Reactor
+import Reactor
 
 @Suite("Setup and process exit")
 struct SetupTests {

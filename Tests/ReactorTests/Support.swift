@@ -3,7 +3,7 @@ import Foundation
 import Dispatch
 import Logging
 import Synchronization
-@testable import Reactor
+import Reactor
 
 /// Runs `body` with a fresh reactor and stops it afterwards.
 @discardableResult

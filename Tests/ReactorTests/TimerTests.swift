@@ -3,7 +3,7 @@ import ManholeTesting
 import NIOCore
 import Synchronization
 import Testing
-@testable import Reactor
+import Reactor
 import Logging
 import InMemoryLogging
 

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 import Testing
-@testable import Reactor
+import Reactor
 
 @Suite("waitFor")
 struct WaitForTests {
