@@ -13,18 +13,22 @@
 # module's sources declare something `public` (it misses enum cases, which carry no `public` of
 # their own, and synthesized members).
 #
-# Usage: scripts/public-api.sh [--grep] [--list MODULE] [MODULE...]   (default: Reactor Inspector Manhole)
+# With --max N it exits 1 when a module declares more than N (the libraries' budget is 50).
+#
+# Usage: scripts/public-api.sh [--grep] [--max N] [--list MODULE] [MODULE...]   (default: Reactor Inspector Manhole)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 list=""
 grep_check=false
+max=""
 modules=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --list) list="${2:?--list needs a module}"; shift 2 ;;
         --grep) grep_check=true; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --max) max="${2:?--max needs a number}"; shift 2 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) modules+=("$1"); shift ;;
     esac
@@ -59,13 +63,19 @@ if [ -n "$list" ]; then
     exit 0
 fi
 
+over=0
 for module in "${modules[@]}"; do
     count=$(public_symbols "$module" | wc -l)
+    line="$module $count"
     if $grep_check; then
         lines=$(grep -rhE 'public (static |final |convenience |nonisolated |mutating )*(func|var|let|init|struct|enum|class|protocol|typealias|case|subscript|actor)' \
             "Sources/$module" | wc -l)
-        echo "$module $count (grep: $lines)"
-    else
-        echo "$module $count"
+        line="$line (grep: $lines)"
     fi
+    if [ -n "$max" ] && [ "$count" -gt "$max" ]; then
+        line="$line: over the budget of $max"
+        over=1
+    fi
+    echo "$line"
 done
+exit $over
