@@ -31,3 +31,27 @@ struct LoggingTests {
         #expect(!lines.contains { $0.contains(adminPassword) || $0.contains("wrong password") })
     }
 }
+
+@Suite("The host's logger reaches what the manhole creates")
+struct HostLoggerTests {
+    @Test("The inspector that Manhole.start makes logs to the host's logger: a read that times out is reported there")
+    func inspectorLogsToTheHost() throws {
+        let capture = InMemoryLogHandler()
+        let server = try TestServer {
+            $0.logger = Logger(label: "host.app") { _ in capture }
+        }
+        // An entry read on a queue that is stuck: the read times out (after the inspector's
+        // default 5 s), and the inspector logs it.
+        let stuck = DispatchQueue(label: "stuck")
+        let release = DispatchSemaphore(value: 0)
+        stuck.async { release.wait() }
+        defer { release.signal() }
+        server.manhole.inspector.register("stuck", readOn: .queue(stuck)) { 42 }
+        let connection = try server.connect()
+        let reply = try connection.run("inspect stuck")
+        #expect(reply.kind == .error)
+        let timedOut = capture.entries.first { $0.message.description == "inspector read timed out" }
+        #expect(timedOut?.level == .warning)
+        #expect(timedOut?.metadata["entry"]?.description == "stuck")
+    }
+}
