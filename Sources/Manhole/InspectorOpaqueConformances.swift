@@ -4,18 +4,10 @@ public import Inspector
 // The manhole's own machinery is never looked inside by the Inspector, even when a host
 // registers its `Manhole` (or something that leads to it): credential stores hold the accounts'
 // stored keys and salts, sessions hold exchanges in progress. Every type of this module is
-// opaque to the Inspector anyway (by module); these conformances say so where it matters most,
-// and give the one-line summaries shown instead.
+// opaque to the Inspector anyway (by module); these conformances say so where it matters most.
 
-extension Manhole: InspectorOpaque {
-    /// `manhole on port N (not inspected)`.
-    public var inspectorOpaqueSummary: String { "manhole on port \(port) (not inspected)" }
-}
-
-extension Account: InspectorOpaque {
-    /// The account's name and role only.
-    public var inspectorOpaqueSummary: String { "\(name) (\(role.rawValue)) (not inspected)" }
-}
+extension Manhole: InspectorOpaque {}
+extension Account: InspectorOpaque {}
 
 extension ScramClientExchange: InspectorOpaque {}
 extension ScramServerExchange: InspectorOpaque {}

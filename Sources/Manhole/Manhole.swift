@@ -1,7 +1,7 @@
 import Dispatch
 public import Inspector
 import Logging
-public import NIOCore
+package import NIOCore
 import NIOPosix
 public import Reactor
 
@@ -19,14 +19,14 @@ public import Reactor
 /// docs/protocol.md.
 public final class Manhole: Sendable {
     /// The address the TCP listener is bound to (the Unix-domain socket's address when TCP is off).
-    public let localAddress: SocketAddress
+    package let localAddress: SocketAddress
     /// The Unix-domain socket the manhole also listens on, if any (see
     /// ``Configuration/unixSocketPath``).
-    public let unixSocketPath: String?
+    package let unixSocketPath: String?
     /// The objects the shell can inspect: register more at any time.
     public let inspector: Inspector
     /// The reactor the listener and every session run on.
-    public let reactor: Reactor
+    package let reactor: Reactor
 
     private let listeners: [any Channel]
     private let socketDirectory: UnixSocketDirectory?
@@ -83,7 +83,7 @@ public final class Manhole: Sendable {
         let inspector = inspector ?? Inspector(reactor: reactor, configuration: Inspector.Configuration(logger: configuration.logger))
         for (name, value) in namespace { inspector.register(name, value) }
         let state = ServerState(throttle: LoginThrottle(
-            base: configuration.failureDelay, maximum: configuration.maxFailureDelay, memory: configuration.failureMemory,
+            base: configuration.failureDelays.lowerBound, maximum: configuration.failureDelays.upperBound, memory: configuration.failureMemory,
             capacity: configuration.maxThrottledSources))
         let environment = ShellEnvironment(
             reactor: reactor, inspector: inspector, state: state, commands: BuiltinCommands.table(),

@@ -57,21 +57,20 @@ extension Manhole {
         /// all taken, a new connection takes the slot of the one that has been silent longest (which
         /// gets a goodbye), once that one has sent nothing for a tenth of ``authTimeout``; it is
         /// refused only if every pending connection spoke more recently.
-        public var maxPendingLogins: Int
+        package var maxPendingLogins: Int = 32
         /// Failed logins allowed per connection before it is closed.
         public var maxFailuresPerConnection: Int
-        /// The least time between two login verdicts (welcome or denial) of a source with one
-        /// failed login on record; it doubles with every further failure, up to ``maxFailureDelay``.
-        /// A source is a peer address, all loopback addresses count as one. Logins that arrive
-        /// meanwhile wait in order; a source without failures is answered at once.
-        public var failureDelay: Duration
-        /// The longest time between two login verdicts of a source.
-        public var maxFailureDelay: Duration
+        /// The time between two login verdicts (welcome or denial) of a source with failed
+        /// logins on record: the range's lower bound after one failure, doubling with every
+        /// further failure up to its upper bound. A source is a peer address, all loopback
+        /// addresses count as one. Logins that arrive meanwhile wait in order; a source without
+        /// failures is answered at once.
+        public var failureDelays: ClosedRange<Duration>
         /// How long a source's failures are remembered after its last one.
-        public var failureMemory: Duration
+        package var failureMemory: Duration = .seconds(15 * 60)
         /// The most sources whose failures are remembered; beyond it, the one that failed least
         /// recently is forgotten first.
-        public var maxThrottledSources: Int
+        package var maxThrottledSources: Int = 1_024
 
         // MARK: The shell's share of the reactor
 
@@ -82,7 +81,7 @@ extension Manhole {
         public var shellShare: Double
         /// The most shell work in a row on the reactor thread; then the host's queued calls and
         /// timers run before the next session line.
-        public var shellSlice: Duration
+        package var shellSlice: Duration = .microseconds(250)
 
         /// Creates a configuration. Every parameter has a default (the safe one), so
         /// `Configuration(port: 0, logger: logger)` changes only what it names.
@@ -102,14 +101,9 @@ extension Manhole {
             idleTimeout: Duration = .seconds(30 * 60),
             pbkdf2Iterations: Int = 210_000,
             authTimeout: Duration = .seconds(10),
-            maxPendingLogins: Int = 32,
             maxFailuresPerConnection: Int = 3,
-            failureDelay: Duration = .milliseconds(250),
-            maxFailureDelay: Duration = .seconds(8),
-            failureMemory: Duration = .seconds(15 * 60),
-            maxThrottledSources: Int = 1_024,
-            shellShare: Double = 0.2,
-            shellSlice: Duration = .microseconds(250)
+            failureDelays: ClosedRange<Duration> = .milliseconds(250) ... .seconds(8),
+            shellShare: Double = 0.2
         ) {
             self.host = host
             self.port = port
@@ -126,14 +120,9 @@ extension Manhole {
             self.idleTimeout = idleTimeout
             self.pbkdf2Iterations = pbkdf2Iterations
             self.authTimeout = authTimeout
-            self.maxPendingLogins = maxPendingLogins
             self.maxFailuresPerConnection = maxFailuresPerConnection
-            self.failureDelay = failureDelay
-            self.maxFailureDelay = maxFailureDelay
-            self.failureMemory = failureMemory
-            self.maxThrottledSources = maxThrottledSources
+            self.failureDelays = failureDelays
             self.shellShare = shellShare
-            self.shellSlice = shellSlice
         }
     }
 }

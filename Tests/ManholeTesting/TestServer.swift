@@ -23,8 +23,7 @@ public final class TestServer: Sendable {
         // A failed login's verdict waits out a delay that grows with each failure from the same
         // source; production's (250 ms up to 8 s) would make the many tests that fail a login on
         // purpose crawl. GuessingTests sets its own and checks the throttle.
-        configuration.failureDelay = .milliseconds(1)
-        configuration.maxFailureDelay = .milliseconds(20)
+        configuration.failureDelays = .milliseconds(1) ... .milliseconds(20)
         // Debug and sanitizer builds run commands several times slower than release; the
         // production share (20 %), and the surcharge on stretches longer than the 250 µs slice,
         // would make the many-command tests crawl. ShellBudgetTests checks the budget itself.

@@ -29,8 +29,7 @@ struct GuessingTests {
     func impatientGuessers() throws {
         let capture = InMemoryLogHandler()
         let server = try TestServer {
-            $0.failureDelay = .milliseconds(50)
-            $0.maxFailureDelay = .milliseconds(200)
+            $0.failureDelays = .milliseconds(50) ... .milliseconds(200)
             $0.logger = Logger(label: "test.manhole") { _ in capture }
             $0.logger.logLevel = .info
         }
@@ -94,8 +93,7 @@ struct GuessingTests {
         // Long enough that both leavers' proofs arrive while the source waits for its next turn,
         // even in a sanitizer build on a loaded machine (sooner, a proof would be judged at once).
         let server = try TestServer {
-            $0.failureDelay = .seconds(2)
-            $0.maxFailureDelay = .seconds(2)
+            $0.failureDelays = .seconds(2) ... .seconds(2)
         }
         // One failure on record: the next verdict waits 2 s.
         let first = try server.raw()
@@ -123,8 +121,7 @@ struct GuessingTests {
     @Test("Connections from 127.0.0.2, 127.0.0.3 … share one throttle record: the loopback source")
     func loopbackAddressesAreOneSource() throws {
         let server = try TestServer {
-            $0.failureDelay = .milliseconds(1)
-            $0.maxFailureDelay = .milliseconds(2)
+            $0.failureDelays = .milliseconds(1) ... .milliseconds(2)
         }
         for last in 2...6 {
             let source = "127.0.\(last).\(last)"

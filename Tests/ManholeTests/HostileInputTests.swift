@@ -326,8 +326,7 @@ struct HostileInputTests {
     func passwordStorm() throws {
         // Verdicts are serialized per source (all loopback is one): at most one per 100 µs here.
         let server = try TestServer {
-            $0.failureDelay = .microseconds(50)
-            $0.maxFailureDelay = .microseconds(100)
+            $0.failureDelays = .microseconds(50) ... .microseconds(100)
         }
         let total = runningUnderSanitizer ? 2_000 : 10_000
         let claimed = NIOLockedValueBox(0)

@@ -43,8 +43,7 @@ struct PreLoginLogTests {
     func floodOfFailuresIsRateLimited() throws {
         let capture = InMemoryLogHandler()
         let server = try TestServer {
-            $0.failureDelay = .zero
-            $0.maxFailureDelay = .zero
+            $0.failureDelays = .zero ... .zero
             $0.logger = Logger(label: "test.manhole") { _ in capture }
             $0.logger.logLevel = .info
         }

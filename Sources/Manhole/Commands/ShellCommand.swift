@@ -48,7 +48,7 @@ struct ShellCommand: Sendable {
 /// One run of a command, as a host command handler sees it.
 public struct CommandInvocation: Sendable {
     /// The command name as typed.
-    public var name: String
+    package var name: String
     /// The words after the name (quotes removed).
     public var arguments: [String]
     /// The text after the name, as typed.
