@@ -15,7 +15,7 @@
 #
 # With --max N it exits 1 when a module declares more than N (the libraries' budget is 50).
 #
-# Usage: scripts/public-api.sh [--grep] [--max N] [--list MODULE] [MODULE...]   (default: Reactor Inspector Manhole)
+# Usage: scripts/public-api.sh [--grep] [--max N] [--list MODULE] [MODULE...]   (default: every library)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
         *) modules+=("$1"); shift ;;
     esac
 done
-[ ${#modules[@]} -gt 0 ] || modules=(Reactor Inspector Manhole)
+[ ${#modules[@]} -gt 0 ] || modules=(Reactor Inspector ManholeWire ManholeClient Manhole)
 [ -z "$list" ] || modules=("$list")
 
 # Builds the package if needed and writes .build/<triple>/symbolgraph/<Module>.symbols.json
@@ -50,12 +50,16 @@ public_symbols() {
     local files=("$graphs/$1.symbols.json")
     for extra in "$graphs/$1@"*.symbols.json; do [ -e "$extra" ] && files+=("$extra"); done
     [ -e "${files[0]}" ] || { echo "no symbol graph for module $1" >&2; exit 1; }
-    jq -r '.symbols[]
-        | select(.accessLevel == "public" or .accessLevel == "open")
-        | select(.kind.identifier != "swift.extension")
-        | [(.kind.identifier | sub("^swift\\."; "")), (.pathComponents | join(".")),
-           ((.location.uri // "(synthesized)") | sub(".*/"; ""))]
-        | @tsv' "${files[@]}" | sort -t$'\t' -k2
+    python3 - "${files[@]}" <<'PY' | sort -t$'\t' -k2
+import json, sys
+for path in sys.argv[1:]:
+    for symbol in json.load(open(path))["symbols"]:
+        kind = symbol["kind"]["identifier"]
+        if symbol["accessLevel"] not in ("public", "open") or kind == "swift.extension":
+            continue
+        uri = symbol.get("location", {}).get("uri", "(synthesized)")
+        print("\t".join([kind.removeprefix("swift."), ".".join(symbol["pathComponents"]), uri.rsplit("/", 1)[-1]]))
+PY
 }
 
 if [ -n "$list" ]; then
