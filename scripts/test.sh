@@ -35,6 +35,10 @@ run_suite() {
 # which has one thread per core; run in parallel on a 2-core machine, blocked tests starve the
 # actors and async reads other tests wait on. One at a time, the whole suite takes seconds.
 run_suite "swift test" /tmp/manhole-test.log swift test --no-parallel
+# The layout's rules (docs/design.md, "Map"): product files within 300 lines, each library's
+# public API within 50 declarations (counted from the compiler's symbol graph of that build).
+echo "== layout"
+scripts/layout-check.sh || { echo "FAILED: layout"; exit 1; }
 TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/manhole-tsan.log \
     swift test --no-parallel --sanitize=thread --scratch-path .build-tsan
 # Child processes (the client, the probes) inherit these options from the test process.
