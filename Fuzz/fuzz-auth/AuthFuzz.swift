@@ -6,7 +6,7 @@ import ManholeWire
 // The SCRAM-SHA-256 messages, both sides. Byte 0 of the input picks a mode; the rest is text,
 // its lines being the messages.
 //
-// - server: line 1 is the client-first message as `SessionHandler` hands it over (after
+// - server: line 1 is the client-first message as `LoginStateMachine` hands it over (after
 //   `AUTH SCRAM-SHA-256 `), line 2 the client-final (after `PROOF `), against a fixed credential.
 // - client: line 1 is the server's challenge (`r=+…` stands for "the client's own nonce, then…"
 //   so that the fuzzer gets past the nonce check), line 2 the server-final (`v=…`).
