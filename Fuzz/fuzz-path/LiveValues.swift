@@ -80,7 +80,7 @@ nonisolated(unsafe) let liveRoots: [String: Any] = {
 
 /// Steps, not time: every run of an input does the same work.
 let fuzzLimit = WorkLimit(time: .seconds(3_600), steps: 100_000)
-let fuzzOptions = RenderOptions(maxDepth: 2, maxChildren: 20, maxNodes: 200, workLimit: fuzzLimit)
+let fuzzOptions = RenderOptions(maxDepth: 2, maxChildren: 20, maxNodes: 200).withWorkLimit(fuzzLimit)
 let fuzzConfiguration = Inspector.Configuration(renderOptions: fuzzOptions, maxCompletions: 40)
 
 private func resolves(_ text: String) -> Any? {
@@ -113,7 +113,7 @@ func checkLive(_ path: InspectorPath) {
             guard let reached = resolves(childPath) else {
                 fatalError("\(childPath), a child shown in \(path.text), does not resolve")
             }
-            let again = Renderer(options: RenderOptions(maxDepth: 0, workLimit: fuzzLimit)).render(reached, label: childPath)
+            let again = Renderer(options: RenderOptions(maxDepth: 0).withWorkLimit(fuzzLimit)).render(reached, label: childPath)
             let sameSummary = again.root.summary == child.summary || again.root.summary.isEmpty || child.summary.isEmpty
             guard again.root.typeName == child.typeName, sameSummary else {
                 fatalError("\(childPath) renders as \(again.root.typeName) \(again.root.summary), shown as \(child.typeName) \(child.summary)")

@@ -43,29 +43,20 @@ public struct RenderOptions: Sendable, Hashable, Codable {
         maxSortedEntries: Int = 10_000,
         workLimit: Duration = .milliseconds(5)
     ) {
-        self.init(
-            maxDepth: maxDepth, maxChildren: maxChildren, maxNodes: maxNodes, maxBytes: maxBytes,
-            maxStringLength: maxStringLength, maxSortedEntries: maxSortedEntries, workLimit: WorkLimit(time: workLimit))
-    }
-
-    /// Creates render options with a full ``WorkLimit``: a step count (the same on every machine,
-    /// as tests and fuzzers need) or none at all. `workLimit` has no default, so that
-    /// `RenderOptions()` means the initializer above.
-    package init(
-        maxDepth: Int = 2,
-        maxChildren: Int = 20,
-        maxNodes: Int = 1_000,
-        maxBytes: Int = 64 * 1024,
-        maxStringLength: Int = 80,
-        maxSortedEntries: Int = 10_000,
-        workLimit: WorkLimit
-    ) {
         self.maxDepth = max(0, maxDepth)
         self.maxChildren = max(0, maxChildren)
         self.maxNodes = max(1, maxNodes)
         self.maxBytes = max(1, maxBytes)
         self.maxStringLength = max(1, maxStringLength)
         self.maxSortedEntries = max(0, maxSortedEntries)
-        self.workLimit = workLimit
+        self.workLimit = WorkLimit(time: workLimit)
+    }
+
+    /// These options with a full ``WorkLimit``: a step count (the same on every machine, as
+    /// tests and fuzzers need) or none at all.
+    package func withWorkLimit(_ workLimit: WorkLimit) -> RenderOptions {
+        var options = self
+        options.workLimit = workLimit
+        return options
     }
 }

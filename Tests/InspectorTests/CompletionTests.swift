@@ -13,7 +13,7 @@ struct Wide: InspectorRepresentable, Sendable {
 private func shopInspector() -> (Reactor, Inspector) {
     let reactor = Reactor()
     // No work limit: these tests check what completion finds, not when it stops (WorkLimitTests).
-    let inspector = Inspector(reactor: reactor, configuration: .init(renderOptions: RenderOptions(workLimit: .unlimited)))
+    let inspector = Inspector(reactor: reactor, configuration: .init(renderOptions: RenderOptions().withWorkLimit(.unlimited)))
     inspector.register("shop", Shop())
     inspector.register("shopKeeper", "ada")
     inspector.register("wide", Wide(count: 10_000))

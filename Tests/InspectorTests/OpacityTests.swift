@@ -39,7 +39,7 @@ struct OpacityTests {
         inspector.register("reactor", reactor)
         // The inspector holds itself and the app that holds it: break the cycles (LeakSanitizer).
         defer { for name in ["app", "inspector", "reactor"] { inspector.remove(name) } }
-        let options = RenderOptions(maxDepth: 8, workLimit: .unlimited)
+        let options = RenderOptions(maxDepth: 8).withWorkLimit(.unlimited)
         for entry in ["app", "inspector", "reactor"] {
             let text = try await inspector.inspect(entry, options: options).plainText
             #expect(!text.contains("s3cr3t"), "\(text)")

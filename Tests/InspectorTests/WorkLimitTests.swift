@@ -116,17 +116,17 @@ struct WorkLimitTests {
     @Test("A sorted page whose sorting would overrun half the budget is shown in storage order, marked")
     func sortingSkipped() {
         let members = Set((0..<5_000).map { "member-\($0)" })
-        let options = RenderOptions(maxDepth: 1, maxChildren: 5, workLimit: limited(2_000))
+        let options = RenderOptions(maxDepth: 1, maxChildren: 5).withWorkLimit(limited(2_000))
         let text = Renderer(options: options).render(members, label: "s").plainText
         #expect(text.contains("[first 5 in storage order: sorting skipped (work limit)]"), "\(text)")
-        let sorted = Renderer(options: RenderOptions(maxDepth: 1, maxChildren: 5, workLimit: limited(20_000)))
+        let sorted = Renderer(options: RenderOptions(maxDepth: 1, maxChildren: 5).withWorkLimit(limited(20_000)))
             .render(members, label: "s").plainText
         #expect(sorted.contains("[0]: String = \"member-0\"\n  [1]: String = \"member-1\"\n"), "\(sorted)")
     }
 
     @Test("A rendering that runs out of work stops and marks where")
     func renderingStops() {
-        let options = RenderOptions(maxDepth: 1, maxChildren: 100, workLimit: limited(10))
+        let options = RenderOptions(maxDepth: 1, maxChildren: 100).withWorkLimit(limited(10))
         let rendering = Renderer(options: options).render(Array(0..<100), label: "a")
         #expect(rendering.exhaustedBudget == .work)
         #expect(rendering.nodeCount == 11)
@@ -139,12 +139,12 @@ struct WorkLimitTests {
         defer { reactor.stop() }
         let keys = Dictionary(uniqueKeysWithValues: (0..<1_000).map { ($0, $0) })
         let bounded = Inspector(
-            reactor: reactor, configuration: .init(renderOptions: RenderOptions(workLimit: limited(50)), maxCompletions: 1_000))
+            reactor: reactor, configuration: .init(renderOptions: RenderOptions().withWorkLimit(limited(50)), maxCompletions: 1_000))
         bounded.register("d", keys)
         let few = try await bounded.complete("d[")
         #expect(few.count <= 50)
         let unbounded = Inspector(
-            reactor: reactor, configuration: .init(renderOptions: RenderOptions(workLimit: .unlimited), maxCompletions: 1_000))
+            reactor: reactor, configuration: .init(renderOptions: RenderOptions().withWorkLimit(.unlimited), maxCompletions: 1_000))
         unbounded.register("d", keys)
         #expect(try await unbounded.complete("d[").count == 1_000)
     }
