@@ -260,7 +260,7 @@ if Context.environment["MANHOLE_FUZZ"] == "1" {
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("fuzz-line-decoder", ["Manhole", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         ("fuzz-frame", ["ManholeClient", "ManholeWire"]),
-        ("fuzz-auth", ["ManholeWire", "Manhole", .product(name: "Crypto", package: "swift-crypto")]),
+        ("fuzz-auth", ["ManholeWire", .product(name: "Crypto", package: "swift-crypto")]),
         ("fuzz-command-line", ["ManholeWire"]),
         ("fuzz-path", ["Inspector", "ManholeWire"]),
     ]

@@ -1,6 +1,4 @@
 import Crypto
-import Manhole
-import ManholeClient
 import ManholeWire
 
 // The SCRAM-SHA-256 messages, both sides. Byte 0 of the input picks a mode; the rest is text,

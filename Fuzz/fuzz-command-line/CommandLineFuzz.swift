@@ -1,4 +1,3 @@
-import ManholeClient
 import ManholeWire
 
 // Splits the input as a command line. When it splits, quoting each word again (in double quotes,

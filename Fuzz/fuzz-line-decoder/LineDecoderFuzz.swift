@@ -1,6 +1,4 @@
 import Manhole
-import ManholeClient
-import ManholeWire
 import NIOCore
 import NIOEmbedded
 

@@ -60,7 +60,7 @@ public final class Inspector: Sendable {
         }
     }
 
-    /// The reactor whose loop delivers every result, and whose timers and results the views show.
+    /// The reactor whose loop runs the reads of its entries and delivers every result.
     package let reactor: Reactor
     /// The inspector's configuration.
     package let configuration: Configuration
@@ -68,7 +68,7 @@ public final class Inspector: Sendable {
 
     /// Creates an inspector with no entries.
     /// - Parameters:
-    ///   - reactor: The reactor to deliver results on and to show the timers and results of.
+    ///   - reactor: The reactor whose loop runs reads and delivers results.
     ///   - configuration: Budgets, timeouts and the logger.
     public init(reactor: Reactor, configuration: Configuration = Configuration()) {
         self.reactor = reactor
@@ -257,14 +257,5 @@ public final class Inspector: Sendable {
         guard !reactor.isStopped else { throw ReactorError.stopped }
         let future: EventLoopFuture<[String]> = complete(partial)
         return try await future.get()
-    }
-}
-
-/// A flag that can be claimed once, from any thread.
-final class OnceFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    func claim() -> Bool {
-        flag.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }

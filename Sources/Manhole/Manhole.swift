@@ -184,9 +184,7 @@ public final class Manhole: Sendable {
 
     /// Says goodbye to every session of `state` (on their loop) and refuses new ones.
     private static func closeSessions(of state: ServerState, reason: String) {
-        for channel in state.stop() {
-            channel.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: reason))
-        }
+        for session in state.stop() { session.sayGoodbye(reason) }
     }
 
     /// Binds one listener through the reactor; a failure becomes ``ManholeError/bindFailed(_:)``.

@@ -18,7 +18,7 @@ public struct Welcome: Sendable, Hashable, CustomStringConvertible {
 
     /// The user name the session logged in as, if the server said.
     public var user: String? { fields["user"].map(String.init) }
-    /// The role the server granted (`admin` or `readonly`), if it said.
+    /// The role the server granted (`admin` or `read-only`), if it said.
     public var role: String? { fields["role"].map(String.init) }
     /// The session's id, as `sessions` and `kick` show it, if the server said.
     public var session: Int? { fields["session"].flatMap { Int($0) } }

@@ -3,7 +3,7 @@ package import NIOCore
 /// A snapshot of one result the reactor tracks: one still in flight, or one that was stashed.
 ///
 /// Taken under the registry's lock from any thread, without retrieving the result. Used by the
-/// Inspector's `results` view.
+/// manhole's `results` view (`Sources/Manhole/Views`).
 package struct ResultInfo: Sendable, Hashable {
     /// The result's id; for a stashed result this is the id ``EventualResult/stash()`` returned.
     package var id: Int

@@ -1,6 +1,6 @@
 package import NIOCore
 
-/// A snapshot of one live reactor timer, taken from any thread. Used by the Inspector's `timers` view.
+/// A snapshot of one live reactor timer, taken from any thread. Used by the manhole's `timers` view (`Sources/Manhole/Views`).
 package struct TimerInfo: Sendable, Hashable {
     /// What kind of timer this is.
     package enum Kind: String, Sendable, Hashable, Codable {

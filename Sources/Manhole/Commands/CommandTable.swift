@@ -36,4 +36,11 @@ final class CommandTable: Sendable {
     func suggestions(for name: String) -> [String] {
         Suggestions.closest(to: name, among: names)
     }
+
+    /// The message for an unknown command, with the closest names.
+    func unknownCommandMessage(_ name: String) -> String {
+        let suggestions = suggestions(for: name)
+        let hint = suggestions.isEmpty ? "" : " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?"
+        return "unknown command '\(name)'.\(hint) Type 'help' for the list."
+    }
 }

@@ -8,7 +8,7 @@ enum SessionCommands {
     ) { invocation, environment in
         if let name = invocation.arguments.first {
             guard let command = environment.commands.command(named: name) else {
-                return environment.fail(unknownCommandMessage(name, environment.commands))
+                return environment.fail(environment.commands.unknownCommandMessage(name))
             }
             return environment.reply(Reply(text: command.helpText, encoding: ["name": command.name, "help": command.helpText]))
         }
@@ -46,7 +46,7 @@ enum SessionCommands {
             guard let kicked = environment.state.kick(id: id) else {
                 return environment.fail("no session \(id) (see 'sessions')")
             }
-            let (channel, session) = kicked
+            let (control, session) = kicked
             let reason = "kicked by admin (session \(invocation.sessionID))"
             environment.configuration.logger.notice(
                 "session kicked",
@@ -54,7 +54,7 @@ enum SessionCommands {
                     "session": "\(invocation.sessionID)", "user": "\(invocation.user)", "kicked": "\(id)",
                     "kickedUser": "\(session.user ?? "-")", "kickedPeer": "\(session.peer)",
                 ])
-            channel.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: reason))
+            control.sayGoodbye(reason)
             let who = session.user.map { "user \($0)" } ?? "still logging in"
             return environment.reply(Reply(
                 text: "kicked session \(id) (\(who))\n",
@@ -67,13 +67,6 @@ enum SessionCommands {
     ) { _, environment in
         environment.reply(Reply(text: "bye\n", closesSession: true))
     }
-}
-
-/// The message for an unknown command, with the closest names.
-func unknownCommandMessage(_ name: String, _ commands: CommandTable) -> String {
-    let suggestions = commands.suggestions(for: name)
-    let hint = suggestions.isEmpty ? "" : " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?"
-    return "unknown command '\(name)'.\(hint) Type 'help' for the list."
 }
 
 /// `whoami`'s JSON: the user, the role, the session's id (a number, as in `sessions`).

@@ -9,7 +9,7 @@ final class ServerState: Sendable {
     /// The tables, under one lock (``state``). Only ServerState's own files touch them.
     struct State: Sendable {
         var sessions: [Int: SessionInfo] = [:]
-        var channels: [Int: any Channel] = [:]
+        var controls: [Int: SessionControl] = [:]
         var nextID = 0
         var throttle: LoginThrottle
         /// When each connection still logging in last sent a line (or connected), by session id.
@@ -32,11 +32,11 @@ final class ServerState: Sendable {
         state = NIOLockedValueBox(State(throttle: throttle))
     }
 
-    /// A connection let in, and the one it displaced, if any (see ``admit(peer:channel:configuration:)``).
+    /// A connection let in, and the one it displaced, if any (see ``admit(peer:control:configuration:)``).
     struct Admission {
         var id: Int
         /// A connection still logging in that was dropped to make room: the caller says goodbye to it.
-        var evicted: (any Channel)?
+        var evicted: SessionControl?
     }
 
     /// Admits a new connection if the limits allow; returns its id, or why it was refused.
@@ -46,13 +46,13 @@ final class ServerState: Sendable {
     /// been silent for a tenth of the login deadline: connections that sit silent cannot keep out
     /// one that is logging in. Only when every pending connection spoke within that grace is the
     /// new one refused.
-    func admit(peer: String, channel: any Channel, configuration: Manhole.Configuration) -> Result<Admission, AdmissionRefusal> {
+    func admit(peer: String, control: SessionControl, configuration: Manhole.Configuration) -> Result<Admission, AdmissionRefusal> {
         state.withLockedValue { state in
             if state.isStopped { return .failure(.stopping) }
             let pending = state.sessions.values.filter { $0.user == nil }.count
             let authenticated = state.sessions.count - pending
             if authenticated >= configuration.maxSessions { return .failure(.tooManySessions(configuration.maxSessions)) }
-            var evicted: (any Channel)?
+            var evicted: SessionControl?
             let now = NIODeadline.now()
             if pending >= configuration.maxPendingLogins {
                 let grace = TimeAmount.nanoseconds(TimeAmount(configuration.authTimeout).nanoseconds / 10)
@@ -60,14 +60,14 @@ final class ServerState: Sendable {
                 guard let victim, now - victim.value >= grace else {
                     return .failure(.tooManyPendingLogins(configuration.maxPendingLogins))
                 }
-                evicted = state.channels[victim.key]
+                evicted = state.controls[victim.key]
                 Self.forget(&state, id: victim.key)
             }
             state.nextID += 1
             state.sessions[state.nextID] = SessionInfo(
                 id: state.nextID, user: nil, role: nil, peer: peer,
                 connectedAtUptime: Double(now.uptimeNanoseconds) / 1e9, commands: 0, lastCommand: nil)
-            state.channels[state.nextID] = channel
+            state.controls[state.nextID] = control
             state.lastHeard[state.nextID] = now
             return .success(Admission(id: state.nextID, evicted: evicted))
         }
@@ -97,13 +97,13 @@ final class ServerState: Sendable {
         }
     }
 
-    /// Takes session `id` out of the table (its slot is free at once) and returns its channel and
+    /// Takes session `id` out of the table (its slot is free at once) and returns its control and
     /// what it was, so that the caller can say goodbye; `nil` if there is no such session.
-    func kick(id: Int) -> (channel: any Channel, session: SessionInfo)? {
+    func kick(id: Int) -> (control: SessionControl, session: SessionInfo)? {
         state.withLockedValue { state in
-            guard let session = state.sessions[id], let channel = state.channels[id] else { return nil }
+            guard let session = state.sessions[id], let control = state.controls[id] else { return nil }
             Self.forget(&state, id: id)
-            return (channel, session)
+            return (control, session)
         }
     }
 
@@ -122,7 +122,7 @@ final class ServerState: Sendable {
     /// Drops session `id` from every table: its slot is free at once.
     static func forget(_ state: inout State, id: Int) {
         state.sessions[id] = nil
-        state.channels[id] = nil
+        state.controls[id] = nil
         state.lastHeard[id] = nil
     }
 
@@ -131,7 +131,7 @@ final class ServerState: Sendable {
         state.withLockedValue { $0.sessions.values.sorted { $0.id < $1.id } }
     }
 
-    /// Notes that connection `id`, still logging in, sent a line (see ``admit(peer:channel:configuration:)``).
+    /// Notes that connection `id`, still logging in, sent a line (see ``admit(peer:control:configuration:)``).
     func heard(id: Int) {
         state.withLockedValue { state in
             if state.lastHeard[id] != nil { state.lastHeard[id] = .now() }
@@ -139,10 +139,10 @@ final class ServerState: Sendable {
     }
 
     /// Refuses new connections and returns the open ones, so the caller can say goodbye.
-    func stop() -> [any Channel] {
+    func stop() -> [SessionControl] {
         state.withLockedValue { state in
             state.isStopped = true
-            return Array(state.channels.values)
+            return Array(state.controls.values)
         }
     }
 }

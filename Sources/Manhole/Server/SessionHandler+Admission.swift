@@ -2,13 +2,13 @@ import ManholeWire
 import Logging
 import NIOCore
 
-/// Admission: whether a new connection may have a session at all (``ServerState/admit(peer:channel:configuration:)``),
+/// Admission: whether a new connection may have a session at all (``ServerState/admit(peer:control:configuration:)``),
 /// its greeting, and its login deadline.
 extension SessionHandler {
     func admit(_ context: ChannelHandlerContext) {
         peer = knownSource.map { "\($0)" } ?? context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         source = knownSource ?? LoginSource(context.remoteAddress)
-        switch environment.state.admit(peer: peer, channel: context.channel, configuration: configuration) {
+        switch environment.state.admit(peer: peer, control: .channel(context.channel), configuration: configuration) {
         case .failure(let refusal):
             logBeforeLogin(.warning, "connection refused", ["peer": "\(peer)", "reason": "\(refusal)"])
             closing = true
@@ -19,7 +19,7 @@ extension SessionHandler {
             self.id = admission.id
             if let evicted = admission.evicted {
                 logBeforeLogin(.warning, "pending login evicted to make room", ["peer": "\(peer)"])
-                evicted.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: "evicted: too many connections logging in"))
+                evicted.sayGoodbye("evicted: too many connections logging in")
             }
         }
         login = LoginStateMachine(sessionID: id, peer: peer, credentials: credentials, settings: Self.loginSettings(environment))

@@ -86,7 +86,7 @@ struct Shell: Sendable {
             return .answered(Frame(.ok, sequence: sequence, format: format, payload: wantsJSON ? "null" : ""))
         }
         guard let command = environment.commands.command(named: name) else {
-            return .answered(ShellFrames.error(unknownCommandMessage(name, environment.commands), sequence: sequence, format: format))
+            return .answered(ShellFrames.error(environment.commands.unknownCommandMessage(name), sequence: sequence, format: format))
         }
         if caller.role == .readOnly && !command.isReadOnly {
             logger.notice("command refused", metadata: ["command": "\(command.name)", "reason": "read-only user"])
