@@ -12,7 +12,8 @@ struct ClientProcessTests {
         let run = try runClient(["-p", "\(server.port)", "-u", "admin", "-c", "whoami", "-c", "inspect app.config.port"])
         #expect(run.status == 0, "stderr: \(run.error)")
         let lines = run.outputLines
-        #expect(lines.first?.hasPrefix("admin (admin), session ") == true)
+        #expect(Array(lines.prefix(2)) == ["user     admin", "role     admin"])
+        #expect(lines.dropFirst(2).first.map { $0.hasPrefix("session  ") && Int($0.dropFirst(9)) != nil } == true)
         #expect(lines.contains("app.config.port: Int = 8080"))
         #expect(run.error.isEmpty)
     }
@@ -24,7 +25,7 @@ struct ClientProcessTests {
         #expect(run.status == 1)
         #expect(run.error.contains("error:"))
         #expect(run.error.contains("nothing"))
-        #expect(run.output.contains("admin (admin)"))
+        #expect(run.output.contains("user     admin\nrole     admin"))
     }
 
     @Test("Without -c and with stdin not a terminal, commands are read line by line; blanks and # comments are skipped")
@@ -33,7 +34,7 @@ struct ClientProcessTests {
         let script = "# a script\nwhoami\n\n   inspect app.name   \r\nls"
         let run = try runClient(["-p", "\(server.port)", "-u", "admin"], input: script)
         #expect(run.status == 0, "stderr: \(run.error)")
-        #expect(run.output.contains("admin (admin)"))
+        #expect(run.output.contains("user     admin\nrole     admin"))
         #expect(run.output.contains("app.name: String = \"fixture\""))
         #expect(run.output.contains("FixtureApp"))
     }
@@ -83,7 +84,7 @@ struct ClientProcessTests {
             ["-p", "\(server.port)", "-u", "viewer", "--password-stdin"], input: viewerPassword + "\nwhoami\ncancel 1\n",
             environment: clientEnvironment(password: nil))
         #expect(run.status == 1, "cancel is admin-only: \(run.error)")
-        #expect(run.output.contains("viewer (read-only)"))
+        #expect(run.output.contains("user     viewer\nrole     read-only"))
         #expect(run.error.contains("error:"))
     }
 
@@ -103,7 +104,7 @@ struct ClientProcessTests {
             ["-p", "\(server.port)", "-c", "whoami"],
             environment: clientEnvironment(password: viewerPassword, extra: ["USER": "viewer"]))
         #expect(run.status == 0, "stderr: \(run.error)")
-        #expect(run.output.contains("viewer (read-only)"))
+        #expect(run.output.contains("user     viewer\nrole     read-only"))
     }
 
     @Test("No server on the port: exit 2 with a 'cannot connect' message")
@@ -137,7 +138,7 @@ struct ClientProcessTests {
         defer { if process.isRunning { process.terminate() } }
 
         input.fileHandleForWriting.write(Data("whoami\n".utf8))
-        #expect(eventually { ((try? String(contentsOf: outputURL, encoding: .utf8)) ?? "").contains("admin (admin)") })
+        #expect(eventually { ((try? String(contentsOf: outputURL, encoding: .utf8)) ?? "").contains("user     admin\nrole     admin") })
         server.stop()
         input.fileHandleForWriting.write(Data("ls\nwhoami\n".utf8))
         try input.fileHandleForWriting.close()

@@ -104,7 +104,7 @@ struct InteractiveClientTests {
         #expect(terminal.waitFor { _ in terminal.lastLine == "admin@manhole>" || terminal.lastLine == "admin@manhole> " }, "\(terminal.screen())")
         try terminal.type("whoami")
         try terminal.press("Enter")
-        #expect(terminal.waitFor("admin (admin), session"), "\(terminal.screen())")
+        #expect(terminal.waitFor("role     admin"), "\(terminal.screen())")
         #expect(!terminal.screen().contains("unknown command"))
         #expect(!terminal.screen().contains("CLIENT-EXITED"))
     }

@@ -19,7 +19,7 @@ struct PasswordOnTheWireTests {
         let run = try runClient(["-p", "\(relay.port)", "-u", "admin", "-c", "whoami"])
         let sent = relay.finish()
         #expect(run.status == 0, "stderr: \(run.error)")
-        #expect(run.output.contains("admin (admin), session "))
+        #expect(run.output.contains("user     admin\nrole     admin\nsession  "))
         // The relay saw the login: the client's first message and its proof.
         let text = String(decoding: sent, as: UTF8.self)
         #expect(text.hasPrefix("AUTH SCRAM-SHA-256 n,,n=admin,r="))

@@ -17,7 +17,7 @@ struct AuthenticationTests {
         #expect(welcome.line.hasPrefix("user=admin role=admin session="))
         let reply = try connection.run("whoami")
         #expect(reply.kind == .ok)
-        #expect(reply.payload.hasPrefix("admin (admin), session "))
+        #expect(reply.payload.hasPrefix("user     admin\nrole     admin\nsession  "))
     }
 
     @Test("A wrong password is denied with 'authentication failed'")

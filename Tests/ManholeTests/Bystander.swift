@@ -22,7 +22,7 @@ final class Bystander: Sendable {
         server.manhole.inspector.register("bystander", Config(port: 8080, name: "bystander"))
         let session = Handoff(value: try server.connect(user: "viewer", password: viewerPassword))
         let identity = try session.value.run("whoami").payload
-        #expect(identity.hasPrefix("viewer (read-only), session "))
+        #expect(identity.hasPrefix("user     viewer\nrole     read-only\nsession  "))
         finished.enter()
         Thread.detachNewThread { [self] in
             defer {

@@ -58,7 +58,7 @@ struct HostileInspectionTests {
                 }
             }
             #expect(try session.run("inspect x.sorted[99]").payload == "x.sorted[99]: Int = 99\n")
-            #expect(try session.run("whoami").payload.hasPrefix("viewer (read-only), session "))
+            #expect(try session.run("whoami").payload.hasPrefix("user     viewer\nrole     read-only\nsession  "))
             let other = try server.connect()
             #expect(try other.run("inspect x.tags[0]").payload == "x.tags[0]: String = \"blue\"\n")
         }
@@ -83,7 +83,7 @@ struct HostileInspectionTests {
             #expect(miss.payload.contains("has no key \"user:x\""), "\(miss.payload)")
             #expect(try session.run("inspect strings[\"user:7\"]").payload == "strings[\"user:7\"]: Int = 7\n")
             #expect(try session.run("complete inspect big[id-1").kind == .ok)
-            #expect(try session.run("whoami").payload.hasPrefix("viewer (read-only), session "))
+            #expect(try session.run("whoami").payload.hasPrefix("user     viewer\nrole     read-only\nsession  "))
         }
     }
 

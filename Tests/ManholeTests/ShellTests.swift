@@ -110,7 +110,7 @@ struct ShellTests {
         #expect(sessions.contains("viewer  read-only"))
         let viewerSession = try #require(try viewer.run("whoami").payload.split(separator: " ").last).dropLast()
         #expect(sessions.hasSuffix("this session: \(viewerSession)\n"))
-        #expect(try viewer.run("whoami").payload.hasPrefix("viewer (read-only), session "))
+        #expect(try viewer.run("whoami").payload.hasPrefix("user     viewer\nrole     read-only\nsession  "))
     }
 
     @Test("complete offers commands first, then paths, each replacing the last word")

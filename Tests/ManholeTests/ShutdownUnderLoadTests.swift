@@ -108,7 +108,7 @@ func runBusySession(port: Int, shared: SessionShared) -> SessionOutcome {
     defer { connection.close() }
     // `whoami` answers at once; `queued` is read on a queue, so its reply is in flight across
     // loop turns and the goodbye can come in the middle of it.
-    let commands = [("whoami", "admin (admin), session "), ("inspect config.port", "8080"), ("inspect queued.port", "9090")]
+    let commands = [("whoami", "user     admin\nrole     admin\nsession  "), ("inspect config.port", "8080"), ("inspect queued.port", "9090")]
     var sentAll = true
     while outcome.goodbyes == 0 {
         let (command, expected) = commands[(outcome.commands + outcome.stoppedReplies) % commands.count]

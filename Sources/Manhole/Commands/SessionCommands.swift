@@ -18,10 +18,11 @@ enum SessionCommands {
     static let whoami = ShellCommand(
         name: "whoami", usage: "whoami", summary: "Show your user name, role and session.", isReadOnly: true
     ) { invocation, environment in
-        let text = "\(invocation.user) (\(invocation.role.rawValue)), session \(invocation.sessionID)\n"
-        return environment.reply(Reply(
-            text: text,
-            encoding: WhoAmI(user: invocation.user, role: invocation.role.rawValue, session: invocation.sessionID)))
+        environment.reply(Table(fields: [
+            .init("user", key: "user", .text(invocation.user)),
+            .init("role", key: "role", .text(invocation.role.rawValue)),
+            .init("session", key: "session", .number(invocation.sessionID)),
+        ]))
     }
 
     static let sessions = ShellCommand(
@@ -67,13 +68,6 @@ enum SessionCommands {
     ) { _, environment in
         environment.reply(Reply(text: "bye\n", closesSession: true))
     }
-}
-
-/// `whoami`'s JSON: the user, the role, the session's id (a number, as in `sessions`).
-private struct WhoAmI: Encodable, Sendable {
-    var user: String
-    var role: String
-    var session: Int
 }
 
 /// `kick`'s JSON: the session kicked (a number, as in `sessions`) and its user, `null` when it
