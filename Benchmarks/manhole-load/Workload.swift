@@ -37,7 +37,7 @@ enum Workload {
         case (.builtins, 1), (.builtins, 3):
             return ("help whoami", { Self.expect($0, containing: "usage: whoami") })
         default:
-            return ("whoami", { Self.expect($0, containing: "\(user) (") })
+            return ("whoami", { Self.expect($0, containing: "user     \(user)\n") })
         }
     }
 
