@@ -52,6 +52,12 @@ enum ReactorBenchmarks {
         print("\n## Blocking round trip, \(loaded ? "loaded (one busy-spinning thread)" : "idle machine") — \(perThread) calls per thread")
         let reactor = Reactor()
         defer { reactor.stop() }
+        // The same reactor without recording what its thread runs (LoopActivity): the baseline
+        // for the bookkeeping's cost.
+        var unrecorded = Reactor.Configuration()
+        unrecorded.recordsActivity = false
+        let bare = Reactor(configuration: unrecorded)
+        defer { bare.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { try? group.syncShutdownGracefully() }
         let loop = group.next()
@@ -69,10 +75,14 @@ enum ReactorBenchmarks {
             let waitForSamples = measure(threads: threads, perThread: perThread, warmup: warmup) { _ in
                 _ = try! reactor.waitFor(timeout: .seconds(10)) { 1 }
             }
+            let bareSamples = measure(threads: threads, perThread: perThread, warmup: warmup) { _ in
+                _ = try! bare.waitFor(timeout: .seconds(10)) { 1 }
+            }
             for (name, samples) in [
                 ("mutex/condvar hand-off (floor)", floorSamples),
                 ("eventLoop.submit {}.wait()", submitSamples),
                 ("reactor.waitFor { }", waitForSamples),
+                ("reactor.waitFor { }, activity not recorded", bareSamples),
             ] {
                 print(pad("\(threads)        \(name)", 44)
                     + padLeft("\(samples.median)", 10) + padLeft("\(samples.p99)", 10)
@@ -81,6 +91,22 @@ enum ReactorBenchmarks {
                     + padLeft(formatRatio(samples.median, submitSamples.median), 11))
             }
         }
+        print("recording what the reactor thread runs: \(activityCost()) ns per runInReactor body or timer run"
+            + " (LoopActivity.run on the calling thread, median of 5 × 1,000,000)")
+    }
+
+    /// What `LoopActivity.run` adds to one run: two clock reads and two uncontended lock round
+    /// trips, timed in a tight loop on this thread.
+    static func activityCost() -> Int {
+        let activity = LoopActivity()
+        let site = CallSite()
+        var costs: [Int] = []
+        for _ in 0..<5 {
+            let start = now()
+            for index in 0..<1_000_000 { _ = activity.run(site, .body) { index } }
+            costs.append((now() - start) / 1_000_000)
+        }
+        return costs.sorted()[2]
     }
 }
 

@@ -115,7 +115,7 @@ public final class DelayedCall: Sendable {
         }
         guard current else { return }
         do {
-            try body()
+            try gate.activity.run(callSite, .delayedCall, body)
         } catch {
             state.withLockedValue { $0.lastError = String(describing: error) }
             logger.error(

@@ -23,6 +23,8 @@ import Darwin
 /// to leave, so no work reaches the loop after `close()` returns.
 final class LoopGate: Sendable {
     let eventLoop: any EventLoop
+    /// What the loop is running through this gate (bodies and timers), for operators.
+    let activity: LoopActivity
     private let stopped = Atomic<Bool>(false)
     private let submitting = Atomic<Int>(0)
     private let queued = Atomic<Int>(0)
@@ -35,8 +37,9 @@ final class LoopGate: Sendable {
         var drainScheduled = false
     }
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, activity: LoopActivity = LoopActivity()) {
         self.eventLoop = eventLoop
+        self.activity = activity
     }
 
     /// Whether ``close()`` has been called.

@@ -97,7 +97,7 @@ public final class LoopingCall: Sendable {
         // due timers in between: a run found due after the close must not happen.
         guard isRunning, !gate.isClosed else { return }
         var failure: (any Error)?
-        do { try body() } catch { failure = error }
+        do { try gate.activity.run(callSite, .loopingCall, body) } catch { failure = error }
         if let failure {
             logger.error(
                 "looping call threw",

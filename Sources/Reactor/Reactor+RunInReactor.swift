@@ -83,7 +83,7 @@ extension Reactor {
         let accepted = !box.isComplete && gate.execute {
             // Cancelled (or interrupted) before it began: the body never runs.
             guard !box.isComplete else { return }
-            start(box)
+            self.gate.activity.run(callSite, .body) { start(box) }
         }
         if !accepted { box.interrupt(with: .stopped) }
         return EventualResult(box: box, reactor: self)

@@ -58,7 +58,7 @@ public final class Reactor: Sendable {
     }
 
     private init(eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, configuration: Configuration) {
-        self.gate = LoopGate(eventLoop: eventLoop)
+        self.gate = LoopGate(eventLoop: eventLoop, activity: LoopActivity(isRecording: configuration.recordsActivity))
         self.taskExecutor = ReactorTaskExecutor(gate: gate)
         self.ownedGroup = ownedGroup
         self.configuration = configuration
