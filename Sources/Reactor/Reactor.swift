@@ -37,27 +37,34 @@ public final class Reactor: Sendable {
     let taskExecutor: ReactorTaskExecutor
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let configuration: Configuration
+    /// Per-tick figures of the loop, when the reactor created it (see ``TickStatistics``).
+    package let tickStatistics: TickStatistics?
     private let hooks = NIOLockedValueBox<[(name: String, body: @Sendable () -> Void)]>([])
 
     /// Starts a reactor with a dedicated thread. Hosts call ``setup(configuration:)``, which does
     /// this once per process; separate instances are for the package's tests and benchmarks.
     /// Call ``stop(timeout:)`` when done.
     package convenience init(configuration: Configuration = Configuration()) {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let ticks = configuration.recordsActivity ? TickStatistics() : nil
+        let group = ticks.map { MultiThreadedEventLoopGroup(numberOfThreads: 1, metricsDelegate: $0) }
+            ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let name = configuration.threadName
         loop.execute { setCurrentThreadName(name) }
-        self.init(eventLoop: loop, ownedGroup: group, configuration: configuration)
+        self.init(eventLoop: loop, ownedGroup: group, ticks: ticks, configuration: configuration)
     }
 
     /// Attaches a reactor to an event loop that is already running, as ``noSetup(eventLoop:configuration:)``
     /// does for the process-wide one. The reactor never shuts that loop down; ``stop(timeout:)``
     /// only stops the reactor's own work.
     package convenience init(attachingTo eventLoop: any EventLoop, configuration: Configuration = Configuration()) {
-        self.init(eventLoop: eventLoop, ownedGroup: nil, configuration: configuration)
+        self.init(eventLoop: eventLoop, ownedGroup: nil, ticks: nil, configuration: configuration)
     }
 
-    private init(eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, configuration: Configuration) {
+    private init(
+        eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, ticks: TickStatistics?, configuration: Configuration
+    ) {
+        self.tickStatistics = ticks
         self.gate = LoopGate(eventLoop: eventLoop, activity: LoopActivity(isRecording: configuration.recordsActivity))
         self.taskExecutor = ReactorTaskExecutor(gate: gate)
         self.ownedGroup = ownedGroup

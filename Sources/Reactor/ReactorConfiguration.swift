@@ -11,8 +11,9 @@ extension Reactor {
         package var threadName: String
         /// How long ``Reactor/stop(timeout:)`` waits for shutdown hooks and the thread at exit.
         package var stopTimeout: Duration
-        /// Whether the reactor records what its thread runs (``LoopActivity``); off only for the
-        /// benchmark that measures what recording costs.
+        /// Whether the reactor records what its thread runs (``LoopActivity``) and, on a loop it
+        /// creates, per-tick figures (``TickStatistics``); off only for the benchmark that
+        /// measures what recording costs.
         package var recordsActivity = true
 
         /// Creates a configuration.

@@ -5,7 +5,7 @@ enum BuiltinCommands {
         InspectionCommands.list, InspectionCommands.inspect, InspectionCommands.complete,
         ResultCommands.results, ResultCommands.result, ResultCommands.cancel,
         TimerCommands.timers, TimerCommands.cancelTimer,
-        ProcessCommands.stats, ProcessCommands.reactor,
+        ProcessCommands.stats, ProcessCommands.reactor, ProcessCommands.loop,
     ]
 
     /// Every built-in name and alias.

@@ -1,4 +1,4 @@
-/// `stats`, `reactor`.
+/// `stats`, `reactor`, `loop`.
 enum ProcessCommands {
     static let stats = ShellCommand(
         name: "stats", usage: "stats", summary: "Process figures: memory, threads, open files, uptime, CPU time.",
@@ -13,5 +13,23 @@ enum ProcessCommands {
     ) { _, environment in
         environment.reply(ReactorView.table(
             of: environment.reactor, sessions: environment.state.sessions, manholeStartedAt: environment.startedAt))
+    }
+
+    static let loop = ShellCommand(
+        name: "loop", usage: "loop [--slow]",
+        summary: "What the reactor thread runs now, how busy it was, its ticks; --slow: what held it lately.",
+        details: """
+            Without options, a record: the body, delayed call or looping call running now (its \
+            call site, and for how long), the loop's busy share over about the last 1, 10 and \
+            60 seconds, and tick durations (p50, p99, max; only for a loop the Reactor created). \
+            With --slow, the recent runs that held the loop for 1ms or more, the newest first.
+            """,
+        isReadOnly: true
+    ) { invocation, environment in
+        switch invocation.arguments {
+        case []: environment.reply(LoopView.status(of: environment.reactor))
+        case ["--slow"]: environment.reply(LoopView.slowRuns(of: environment.reactor))
+        default: environment.fail("usage: loop [--slow]")
+        }
     }
 }

@@ -13,6 +13,8 @@ package enum Cell: Sendable, Hashable {
     case bytes(Int)
     /// Yes or no: `yes`/`no` on the terminal, a JSON boolean.
     case flag(Bool)
+    /// A share of a whole (0…1): `12.5%` on the terminal, the fraction as a JSON number.
+    case share(Double)
     /// No value (unknown, or nothing to show): `-` on the terminal, JSON `null`.
     case missing
 
@@ -27,6 +29,7 @@ package enum Cell: Sendable, Hashable {
         case .duration(let duration): DurationFormat.string(duration)
         case .bytes(let count): ByteSize.string(count)
         case .flag(let flag): flag ? "yes" : "no"
+        case .share(let share): "\((share * 1_000).rounded() / 10)%"
         case .missing: "-"
         }
     }
@@ -47,6 +50,7 @@ extension Cell: Encodable {
         case .number(let number), .bytes(let number): try container.encode(number)
         case .duration(let duration): try container.encode(Self.seconds(duration))
         case .flag(let flag): try container.encode(flag)
+        case .share(let share): try container.encode((share * 10_000).rounded() / 10_000)
         case .missing: try container.encodeNil()
         }
     }
