@@ -47,6 +47,8 @@ package final class LoopActivity: Sendable {
 
     private let state = NIOLockedValueBox(State())
     private let isRecording: Bool
+    /// Wakes the ``Watchdog`` when a run starts after it parked.
+    let bell = WakeBell()
 
     /// - Parameter isRecording: `false` turns the bookkeeping off (the benchmark's baseline).
     package init(isRecording: Bool = true) {
@@ -57,6 +59,7 @@ package final class LoopActivity: Sendable {
     /// a timer's work inline) is current until it returns; then the outer one is again.
     package func run<R>(_ callSite: CallSite, _ kind: Kind, _ body: () throws -> R) rethrows -> R {
         guard isRecording else { return try body() }
+        bell.ringIfParked()
         let start = NIODeadline.now()
         let outer = state.withLockedValue { state in
             defer { state.current = Run(callSite: callSite, kind: kind, startedAt: start, duration: nil) }

@@ -39,6 +39,8 @@ public final class Reactor: Sendable {
     private let configuration: Configuration
     /// Per-tick figures of the loop, when the reactor created it (see ``TickStatistics``).
     package let tickStatistics: TickStatistics?
+    /// The thread that logs stalls of the reactor thread, unless turned off (see ``Watchdog``).
+    package let watchdog: Watchdog?
     private let hooks = NIOLockedValueBox<[(name: String, body: @Sendable () -> Void)]>([])
 
     /// Starts a reactor with a dedicated thread. Hosts call ``setup(configuration:)``, which does
@@ -64,8 +66,14 @@ public final class Reactor: Sendable {
     private init(
         eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, ticks: TickStatistics?, configuration: Configuration
     ) {
+        let activity = LoopActivity(isRecording: configuration.recordsActivity)
         self.tickStatistics = ticks
-        self.gate = LoopGate(eventLoop: eventLoop, activity: LoopActivity(isRecording: configuration.recordsActivity))
+        if configuration.recordsActivity, let threshold = configuration.watchdogThreshold {
+            self.watchdog = Watchdog(activity: activity, threshold: TimeAmount(threshold), logger: configuration.logger)
+        } else {
+            self.watchdog = nil
+        }
+        self.gate = LoopGate(eventLoop: eventLoop, activity: activity)
         self.taskExecutor = ReactorTaskExecutor(gate: gate)
         self.ownedGroup = ownedGroup
         self.configuration = configuration
@@ -139,6 +147,7 @@ public final class Reactor: Sendable {
     public func stop(timeout: Duration = .seconds(5)) {
         // Closing the gate happens once: it is what makes a second `stop` do nothing.
         guard gate.close() else { return }
+        watchdog?.stop()
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         let onLoop = eventLoop.inEventLoop
         // Waiters are woken at once; the work behind each pending result is called off on the

@@ -15,20 +15,29 @@ extension Reactor {
         /// creates, per-tick figures (``TickStatistics``); off only for the benchmark that
         /// measures what recording costs.
         package var recordsActivity = true
+        /// A run (body, delayed call, looping call) that holds the reactor thread longer than
+        /// this is logged as a stall by the ``Watchdog``; `nil` turns the watchdog off.
+        package var watchdogThreshold: Duration?
 
         /// Creates a configuration.
         /// - Parameters:
         ///   - logger: The logger for the reactor's own messages.
         ///   - threadName: The reactor thread's name.
         ///   - stopTimeout: The bound on shutdown when the process exits.
+        ///   - watchdogThreshold: How long one body or timer callback may hold the reactor
+        ///     thread before a watchdog thread logs it as a stall (with its call site), and again
+        ///     when it returns; `nil` turns the watchdog off. The watchdog parks while the loop
+        ///     is idle.
         public init(
             logger: Logger = Logger(label: "manhole.reactor"),
             threadName: String = "manhole-reactor",
-            stopTimeout: Duration = .seconds(5)
+            stopTimeout: Duration = .seconds(5),
+            watchdogThreshold: Duration? = .milliseconds(100)
         ) {
             self.logger = logger
             self.threadName = threadName
             self.stopTimeout = stopTimeout
+            self.watchdogThreshold = watchdogThreshold
         }
     }
 }

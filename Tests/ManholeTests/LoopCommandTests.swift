@@ -39,6 +39,24 @@ struct LoopCommandTests {
         #expect(try connection.run("loop now").kind == .error)
     }
 
+    @Test("A body past the watchdog's threshold is listed by loop --stalls with its call site and the stall's length")
+    func stallIsListed() throws {
+        let server = try TestServer()
+        let connection = try server.connect()
+        #expect(try connection.run("loop --stalls").payload.contains("no run has held the loop past 100ms"))
+        let line = #line + 1
+        let held = server.reactor.runInReactor { () -> Int in
+            Thread.sleep(forTimeInterval: 0.25)
+            return 1
+        }
+        #expect(try held.wait(timeout: .seconds(30)) == 1)
+        #expect(eventually { server.reactor.watchdog?.stalls.first?.duration != nil })
+        let rows = try #require(try jsonObject(connection.run("loop --stalls", json: true).payload)["rows"] as? [[String: Any]])
+        let stall = try #require(rows.first { ($0["callSite"] as? String)?.hasSuffix("LoopCommandTests.swift:\(line)") == true })
+        #expect(try #require(stall["durationSeconds"] as? Double) >= 0.25)
+        #expect(stall["kind"] as? String == "body")
+    }
+
     @Test("On a loop the host attached (noSetup), loop says it has no tick figures")
     func attachedLoopHasNoTicks() throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

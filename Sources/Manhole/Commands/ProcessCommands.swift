@@ -16,20 +16,23 @@ enum ProcessCommands {
     }
 
     static let loop = ShellCommand(
-        name: "loop", usage: "loop [--slow]",
-        summary: "What the reactor thread runs now, how busy it was, its ticks; --slow: what held it lately.",
+        name: "loop", usage: "loop [--slow | --stalls]",
+        summary: "What the reactor thread runs now, how busy it was, its ticks; what held it lately.",
         details: """
             Without options, a record: the body, delayed call or looping call running now (its \
             call site, and for how long), the loop's busy share over about the last 1, 10 and \
             60 seconds, and tick durations (p50, p99, max; only for a loop the Reactor created). \
-            With --slow, the recent runs that held the loop for 1ms or more, the newest first.
+            With --slow, the recent runs that held the loop for 1ms or more, the newest first. \
+            With --stalls, the runs the watchdog saw hold it past its threshold (100ms by \
+            default), the newest first, one still going without a duration.
             """,
         isReadOnly: true
     ) { invocation, environment in
         switch invocation.arguments {
         case []: environment.reply(LoopView.status(of: environment.reactor))
         case ["--slow"]: environment.reply(LoopView.slowRuns(of: environment.reactor))
-        default: environment.fail("usage: loop [--slow]")
+        case ["--stalls"]: environment.reply(LoopView.stalls(of: environment.reactor))
+        default: environment.fail("usage: loop [--slow | --stalls]")
         }
     }
 }

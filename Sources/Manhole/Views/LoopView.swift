@@ -1,3 +1,4 @@
+import Inspector
 import NIOCore
 import Reactor
 
@@ -45,6 +46,25 @@ enum LoopView {
         return Table(
             columns: columns, rows: rows,
             note: runs.isEmpty ? "no run has held the loop for 1ms or more lately" : nil)
+    }
+
+    /// The stalls the reactor's watchdog saw (runs past its threshold), the newest first; one
+    /// still going has no duration yet.
+    static func stalls(of reactor: Reactor, at now: NIODeadline = .now()) -> Table {
+        guard let watchdog = reactor.watchdog else {
+            return Table(columns: [], rows: [], note: "no watchdog: the reactor was configured without one")
+        }
+        let stalls = watchdog.stalls
+        let columns = [
+            Table.Column("kind"), Table.Column("callSite"), Table.Column("durationSeconds", heading: "DURATION"),
+            Table.Column("startedSecondsAgo", heading: "STARTED AGO"),
+        ]
+        let rows: [[Cell]] = stalls.map { stall in
+            [.text(stall.run.kind.rawValue), .text("\(stall.run.callSite)"), stall.duration.map(Cell.duration) ?? .text("still running"),
+             .duration(since(stall.run.startedAt, now))]
+        }
+        let threshold = DurationFormat.string(.nanoseconds(watchdog.threshold.nanoseconds))
+        return Table(columns: columns, rows: rows, note: stalls.isEmpty ? "no run has held the loop past \(threshold)" : nil)
     }
 
     private static func since(_ start: NIODeadline, _ now: NIODeadline) -> Duration {
