@@ -70,7 +70,7 @@ package final class LoopActivity: Sendable {
             state.withLockedValue { state in
                 state.current = outer
                 guard elapsed >= Self.slowThreshold else { return }
-                let finished = Run(callSite: callSite, kind: kind, startedAt: start, duration: .nanoseconds(elapsed.nanoseconds))
+                let finished = Run(callSite: callSite, kind: kind, startedAt: start, duration: Duration(elapsed))
                 if state.slow.count < Self.historyCapacity {
                     state.slow.append(finished)
                 } else {

@@ -17,7 +17,7 @@ public struct ResultFailure: Sendable, CustomStringConvertible {
     /// A multi-line report: the error (as `String(reflecting:)` shows it), its type, the call site,
     /// how long after submission it failed, and the thread.
     public var description: String {
-        let elapsed = Duration.nanoseconds((failedAt - submittedAt).nanoseconds)
+        let elapsed = Duration(failedAt - submittedAt)
         return """
             \(String(reflecting: error))
               error type: \(String(reflecting: type(of: error)))

@@ -26,6 +26,6 @@ package struct ResultInfo: Sendable, Hashable {
 
     /// The result's age at `now`.
     package func age(at now: NIODeadline = .now()) -> Duration {
-        Duration.nanoseconds((now - createdAt).nanoseconds)
+        Duration(now - createdAt)
     }
 }

@@ -29,6 +29,6 @@ package struct TimerInfo: Sendable, Hashable {
 
     /// How long until the timer fires, at `now` (negative when it is late).
     package func dueIn(at now: NIODeadline = .now()) -> Duration {
-        Duration.nanoseconds((dueTime - now).nanoseconds)
+        Duration(dueTime - now)
     }
 }

@@ -91,8 +91,8 @@ package final class Watchdog: Sendable {
             "reactor stalled",
             metadata: [
                 "callSite": "\(run.callSite)", "kind": "\(run.kind.rawValue)",
-                "runningFor": "\(Duration.nanoseconds((now - run.startedAt).nanoseconds))",
-                "threshold": "\(Duration.nanoseconds(threshold.nanoseconds))",
+                "runningFor": "\(Duration(now - run.startedAt))",
+                "threshold": "\(Duration(threshold))",
             ])
     }
 
@@ -100,7 +100,7 @@ package final class Watchdog: Sendable {
         // The run's own duration, from the slow history, when it is there (it is, unless 32
         // slow runs came after it within half a threshold); otherwise what the watchdog saw.
         let measured = activity.recentSlowRuns.first { $0.startedAt == run.startedAt && $0.callSite == run.callSite }?.duration
-        let total = measured ?? .nanoseconds((now - run.startedAt).nanoseconds)
+        let total = measured ?? Duration(now - run.startedAt)
         state.withLockedValue { state in
             if let index = state.stalls.lastIndex(where: { $0.run == run }) { state.stalls[index].duration = total }
         }

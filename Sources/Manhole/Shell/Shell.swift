@@ -103,7 +103,7 @@ struct Shell: Sendable {
         command.run(invocation, environment).hop(to: environment.eventLoop).whenComplete { outcome in
             completed(Completion(
                 command: command, outcome: outcome, sequence: sequence, format: format,
-                elapsed: .nanoseconds((NIODeadline.now() - started).nanoseconds)))
+                elapsed: Duration(NIODeadline.now() - started)))
         }
         return .running
     }

@@ -13,7 +13,7 @@ enum LoopView {
         var fields = [
             Table.Field("running", key: "running", .text(running.map { "\($0.callSite)" } ?? "nothing")),
             Table.Field("running kind", key: "runningKind", .text(running?.kind.rawValue)),
-            Table.Field("running for", key: "runningSeconds", running.map { .duration(since($0.startedAt, now)) } ?? .missing),
+            Table.Field("running for", key: "runningSeconds", running.map { .duration(Duration(max(.zero, now - $0.startedAt))) } ?? .missing),
             Table.Field("slow runs kept", key: "slowRuns", .number(reactor.activity.recentSlowRuns.count)),
         ]
         guard let ticks = reactor.tickStatistics?.snapshot(at: now) else {
@@ -35,16 +35,8 @@ enum LoopView {
     /// more, the newest first, as a listing.
     static func slowRuns(of reactor: Reactor, at now: NIODeadline = .now()) -> Table {
         let runs = reactor.activity.recentSlowRuns
-        let columns = [
-            Table.Column("kind"), Table.Column("callSite"), Table.Column("durationSeconds", heading: "DURATION"),
-            Table.Column("startedSecondsAgo", heading: "STARTED AGO"),
-        ]
-        let rows: [[Cell]] = runs.map { run in
-            [.text(run.kind.rawValue), .text("\(run.callSite)"), run.duration.map(Cell.duration) ?? .missing,
-             .duration(since(run.startedAt, now))]
-        }
         return Table(
-            columns: columns, rows: rows,
+            columns: runColumns, rows: runs.map { row(for: $0, duration: $0.duration.map(Cell.duration) ?? .missing, at: now) },
             note: runs.isEmpty ? "no run has held the loop for 1ms or more lately" : nil)
     }
 
@@ -55,19 +47,19 @@ enum LoopView {
             return Table(columns: [], rows: [], note: "no watchdog: the reactor was configured without one")
         }
         let stalls = watchdog.stalls
-        let columns = [
-            Table.Column("kind"), Table.Column("callSite"), Table.Column("durationSeconds", heading: "DURATION"),
-            Table.Column("startedSecondsAgo", heading: "STARTED AGO"),
-        ]
-        let rows: [[Cell]] = stalls.map { stall in
-            [.text(stall.run.kind.rawValue), .text("\(stall.run.callSite)"), stall.duration.map(Cell.duration) ?? .text("still running"),
-             .duration(since(stall.run.startedAt, now))]
-        }
-        let threshold = DurationFormat.string(.nanoseconds(watchdog.threshold.nanoseconds))
-        return Table(columns: columns, rows: rows, note: stalls.isEmpty ? "no run has held the loop past \(threshold)" : nil)
+        let rows = stalls.map { row(for: $0.run, duration: $0.duration.map(Cell.duration) ?? .text("still running"), at: now) }
+        let threshold = DurationFormat.string(Duration(watchdog.threshold))
+        return Table(columns: runColumns, rows: rows, note: stalls.isEmpty ? "no run has held the loop past \(threshold)" : nil)
     }
 
-    private static func since(_ start: NIODeadline, _ now: NIODeadline) -> Duration {
-        .nanoseconds(max(0, (now - start).nanoseconds))
+    /// The columns of the listings of runs (`loop --slow`, `loop --stalls`).
+    private static let runColumns = [
+        Table.Column("kind"), Table.Column("callSite"), Table.Column("durationSeconds", heading: "DURATION"),
+        Table.Column("startedSecondsAgo", heading: "STARTED AGO"),
+    ]
+
+    /// One run as a row of those listings.
+    private static func row(for run: LoopActivity.Run, duration: Cell, at now: NIODeadline) -> [Cell] {
+        [.text(run.kind.rawValue), .text("\(run.callSite)"), duration, .duration(Duration(max(.zero, now - run.startedAt)))]
     }
 }

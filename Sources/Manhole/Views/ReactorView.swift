@@ -16,19 +16,14 @@ enum ReactorView {
         let counts = reactor.resultCounts
         let loggedIn = sessions.filter { $0.user != nil }.count
         return Table(fields: [
-            Table.Field("reactor running for", key: "reactorRunningSeconds", .duration(since(reactor.startedAt, now))),
+            Table.Field("reactor running for", key: "reactorRunningSeconds", .duration(Duration(now - reactor.startedAt))),
             Table.Field("stopped", key: "stopped", .flag(reactor.isStopped)),
             Table.Field("live timers", key: "liveTimers", .number(reactor.timerCount)),
             Table.Field("tracked results", key: "trackedResults", .number(counts.tracked)),
             Table.Field("stashed results", key: "stashedResults", .number(counts.stashed)),
             Table.Field("sessions logged in", key: "sessionsLoggedIn", .number(loggedIn)),
             Table.Field("sessions logging in", key: "sessionsLoggingIn", .number(sessions.count - loggedIn)),
-            Table.Field("manhole running for", key: "manholeRunningSeconds", .duration(since(manholeStartedAt, now))),
+            Table.Field("manhole running for", key: "manholeRunningSeconds", .duration(Duration(now - manholeStartedAt))),
         ])
-    }
-
-    /// The time from `start` to `now`.
-    private static func since(_ start: NIODeadline, _ now: NIODeadline) -> Duration {
-        .nanoseconds((now - start).nanoseconds)
     }
 }
