@@ -41,8 +41,7 @@ package final class LoopActivity: Sendable {
 
     private struct State: Sendable {
         var current: Run?
-        var slow: [Run] = []
-        var nextSlot = 0
+        var slow = RecentHistory<Run>(capacity: LoopActivity.historyCapacity)
     }
 
     private let state = NIOLockedValueBox(State())
@@ -70,13 +69,7 @@ package final class LoopActivity: Sendable {
             state.withLockedValue { state in
                 state.current = outer
                 guard elapsed >= Self.slowThreshold else { return }
-                let finished = Run(callSite: callSite, kind: kind, startedAt: start, duration: Duration(elapsed))
-                if state.slow.count < Self.historyCapacity {
-                    state.slow.append(finished)
-                } else {
-                    state.slow[state.nextSlot] = finished
-                }
-                state.nextSlot = (state.nextSlot + 1) % Self.historyCapacity
+                state.slow.append(Run(callSite: callSite, kind: kind, startedAt: start, duration: Duration(elapsed)))
             }
         }
         return try body()
@@ -86,12 +79,7 @@ package final class LoopActivity: Sendable {
     package var current: Run? { state.withLockedValue { $0.current } }
 
     /// The recent runs that took ``slowThreshold`` or longer, the newest first.
-    package var recentSlowRuns: [Run] {
-        state.withLockedValue { state in
-            guard state.slow.count == Self.historyCapacity else { return state.slow.reversed() }
-            return Array((state.slow[state.nextSlot...] + state.slow[..<state.nextSlot]).reversed())
-        }
-    }
+    package var recentSlowRuns: [Run] { state.withLockedValue { $0.slow.newestFirst } }
 }
 
 extension Reactor {

@@ -38,8 +38,7 @@ package final class TickStatistics: NIOEventLoopMetricsDelegate, Sendable {
     package static let recentTickCapacity = 1_024
 
     private struct State: Sendable {
-        var durations: [Int64] = []
-        var nextSlot = 0
+        var durations = RecentHistory<Int64>(capacity: TickStatistics.recentTickCapacity)
         /// Busy nanoseconds per whole second of the loop's clock: the current second and the 60
         /// before it.
         var busy = [Int64](repeating: 0, count: 61)
@@ -56,12 +55,7 @@ package final class TickStatistics: NIOEventLoopMetricsDelegate, Sendable {
         let worked = max(0, (info.endTime - info.startTime).nanoseconds)
         let second = info.endTime.uptimeNanoseconds / 1_000_000_000
         state.withLockedValue { state in
-            if state.durations.count < Self.recentTickCapacity {
-                state.durations.append(worked)
-            } else {
-                state.durations[state.nextSlot] = worked
-            }
-            state.nextSlot = (state.nextSlot + 1) % Self.recentTickCapacity
+            state.durations.append(worked)
             let slot = Int(second % 61)
             if state.busySecond[slot] != Int64(second) {
                 state.busySecond[slot] = Int64(second)
@@ -73,7 +67,7 @@ package final class TickStatistics: NIOEventLoopMetricsDelegate, Sendable {
 
     /// The figures now.
     package func snapshot(at now: NIODeadline = .now()) -> Snapshot {
-        let (durations, busy, busySecond) = state.withLockedValue { ($0.durations, $0.busy, $0.busySecond) }
+        let (durations, busy, busySecond) = state.withLockedValue { ($0.durations.unordered, $0.busy, $0.busySecond) }
         let sorted = durations.sorted()
         func percentile(_ p: Double) -> Duration {
             guard !sorted.isEmpty else { return .zero }

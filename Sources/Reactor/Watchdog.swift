@@ -26,7 +26,7 @@ package final class Watchdog: Sendable {
     private struct State: Sendable {
         var stopped = false
         var parked = false
-        var stalls: [Stall] = []
+        var stalls = RecentHistory<Stall>(capacity: Watchdog.historyCapacity)
         var wakeUps = 0
     }
 
@@ -45,7 +45,7 @@ package final class Watchdog: Sendable {
     }
 
     /// The stalls seen lately, the newest first (one still going has no duration yet).
-    package var stalls: [Stall] { state.withLockedValue { $0.stalls.reversed() } }
+    package var stalls: [Stall] { state.withLockedValue { $0.stalls.newestFirst } }
 
     /// How often the thread has woken from parking (for tests of the idle cost).
     package var wakeUpsFromParking: Int { state.withLockedValue { $0.wakeUps } }
@@ -83,10 +83,7 @@ package final class Watchdog: Sendable {
     }
 
     private func began(_ run: LoopActivity.Run, at now: NIODeadline) {
-        state.withLockedValue { state in
-            state.stalls.append(Stall(run: run, duration: nil))
-            if state.stalls.count > Self.historyCapacity { state.stalls.removeFirst() }
-        }
+        state.withLockedValue { $0.stalls.append(Stall(run: run, duration: nil)) }
         logger.warning(
             "reactor stalled",
             metadata: [
@@ -101,9 +98,7 @@ package final class Watchdog: Sendable {
         // slow runs came after it within half a threshold); otherwise what the watchdog saw.
         let measured = activity.recentSlowRuns.first { $0.startedAt == run.startedAt && $0.callSite == run.callSite }?.duration
         let total = measured ?? Duration(now - run.startedAt)
-        state.withLockedValue { state in
-            if let index = state.stalls.lastIndex(where: { $0.run == run }) { state.stalls[index].duration = total }
-        }
+        state.withLockedValue { $0.stalls.updateNewest(where: { $0.run == run }) { $0.duration = total } }
         logger.notice(
             "reactor recovered",
             metadata: ["callSite": "\(run.callSite)", "kind": "\(run.kind.rawValue)", "stalledFor": "\(total)"])
