@@ -37,7 +37,7 @@ final class LoopGate: Sendable {
         var drainScheduled = false
     }
 
-    init(eventLoop: any EventLoop, activity: LoopActivity = LoopActivity()) {
+    init(eventLoop: any EventLoop, activity: LoopActivity) {
         self.eventLoop = eventLoop
         self.activity = activity
     }

@@ -9,7 +9,7 @@ package import NIOPosix
 /// (`noSetup`) has no such delegate, so the Reactor has no tick data for it.
 package final class TickStatistics: NIOEventLoopMetricsDelegate, Sendable {
     /// The figures at one moment.
-    package struct Snapshot: Sendable, Hashable {
+    package struct Snapshot: Sendable {
         /// The share of about the last 1, 10 and 60 seconds the loop spent working (0…1): each
         /// span is that many whole seconds plus the current second so far, cut to the time the
         /// reactor has been running.
@@ -22,16 +22,6 @@ package final class TickStatistics: NIOEventLoopMetricsDelegate, Sendable {
         package var tickMax: Duration
         /// How many ticks the percentiles cover.
         package var ticks: Int
-
-        package static func == (lhs: Snapshot, rhs: Snapshot) -> Bool {
-            lhs.busyShare == rhs.busyShare && lhs.tickP50 == rhs.tickP50 && lhs.tickP99 == rhs.tickP99
-                && lhs.tickMax == rhs.tickMax && lhs.ticks == rhs.ticks
-        }
-
-        package func hash(into hasher: inout Hasher) {
-            hasher.combine(tickP50)
-            hasher.combine(ticks)
-        }
     }
 
     /// How many recent tick durations are kept for the percentiles.
