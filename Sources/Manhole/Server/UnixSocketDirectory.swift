@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NIOCore
 
 /// The directory that holds the manhole's Unix-domain socket: only its owner may enter it, so
 /// file permissions guard the socket before any login.
@@ -58,23 +59,17 @@ struct UnixSocketDirectory: Sendable {
     }
 
     /// Whether a connect to the socket file at `path` succeeds, i.e. a live process serves it.
+    /// SwiftNIO builds the socket address (its checks of the path's length included).
     private static func someoneListens(on path: String) -> Bool {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            buffer.copyBytes(from: bytes)
-            buffer[bytes.count] = 0
-        }
+        guard let address = try? SocketAddress(unixDomainSocketPath: path) else { return false }
+        #if canImport(Glibc)
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
-        }
+        return address.withSockAddr { connect(descriptor, $0, socklen_t($1)) } == 0
     }
 
     /// Makes the bound socket readable and writable by its owner only (0600).
