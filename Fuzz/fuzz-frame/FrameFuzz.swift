@@ -40,7 +40,7 @@ private func checkRoundTrip(_ frame: Frame) {
     let source = MemorySource(Array(frame.encoded.utf8))
     let again: Frame
     do {
-        again = try ManholeConnection.readFrame(source: source)
+        again = try ManholeConnection.readFrame(from: source)
     } catch {
         fatalError("encoded frame \(frame) does not read back: \(error)")
     }
@@ -56,7 +56,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
     _ = Frame.parseHeader(Substring(String(decoding: firstLine, as: UTF8.self)))
     let source = MemorySource(bytes)
-    while let frame = try? ManholeConnection.readFrame(source: source) {
+    while let frame = try? ManholeConnection.readFrame(from: source) {
         checkRoundTrip(frame)
     }
     return 0

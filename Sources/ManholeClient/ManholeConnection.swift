@@ -105,7 +105,7 @@ public final class ManholeConnection {
     /// connection and throws ``OversizedReply``.
     public func readFrame() throws -> Frame {
         do {
-            return try Self.readFrame(source: socket, maximumPayload: maximumPayloadBytes)
+            return try Self.readFrame(from: socket, maximumPayload: maximumPayloadBytes)
         } catch let error as OversizedReply {
             socket.close()
             throw error
@@ -115,16 +115,11 @@ public final class ManholeConnection {
     /// Closes the connection.
     public func close() { socket.close() }
 
-    /// Reads one frame: the header line, the payload and its newline.
-    /// - Parameter maximumPayload: The largest payload accepted (see ``OversizedReply``).
-    package static func readFrame(from socket: BlockingSocket, maximumPayload: Int = defaultMaximumPayloadBytes) throws -> Frame {
-        try readFrame(source: socket, maximumPayload: maximumPayload)
-    }
-
-    /// Reads one frame from any source of bytes: the header line, the payload and its newline.
-    /// A length above `maximumPayload` throws ``OversizedReply`` before the payload is read.
+    /// Reads one frame from any source of bytes (the socket, or bytes in memory for the fuzzer):
+    /// the header line, the payload and its newline. A length above `maximumPayload` throws
+    /// ``OversizedReply`` before the payload is read.
     package static func readFrame(
-        source socket: some FrameSource, maximumPayload: Int = defaultMaximumPayloadBytes
+        from socket: some FrameSource, maximumPayload: Int = defaultMaximumPayloadBytes
     ) throws -> Frame {
         let headerBytes = try socket.readLine(maximum: 256)
         let header = String(decoding: headerBytes, as: UTF8.self)

@@ -30,13 +30,13 @@ struct FrameReadingTests {
     @Test("A frame reads back as the frame that was encoded")
     func roundTrip() throws {
         let frame = Frame(.ok, sequence: 3, format: .json, payload: "{\"a\":\"b\\nc\"}")
-        #expect(try ManholeConnection.readFrame(source: BytesSource(frame.encoded)) == frame)
+        #expect(try ManholeConnection.readFrame(from: BytesSource(frame.encoded)) == frame)
     }
 
     @Test("A payload without its final newline is a protocol error")
     func missingNewline() {
         #expect(throws: ManholeConnection.LoginFailure.protocolError("frame without its final newline")) {
-            try ManholeConnection.readFrame(source: BytesSource("OK 1 2 text\nabc"))
+            try ManholeConnection.readFrame(from: BytesSource("OK 1 2 text\nabc"))
         }
     }
 
@@ -44,7 +44,7 @@ struct FrameReadingTests {
     @Test("A header claiming Int.max bytes fails instead of trapping")
     func largestLength() {
         #expect(throws: OversizedReply(length: Int.max, limit: ManholeConnection.defaultMaximumPayloadBytes)) {
-            try ManholeConnection.readFrame(source: BytesSource("OK 1 \(Int.max) text\nabc\n"))
+            try ManholeConnection.readFrame(from: BytesSource("OK 1 \(Int.max) text\nabc\n"))
         }
     }
 }
