@@ -39,7 +39,7 @@ run_suite "swift test" /tmp/manhole-test.log swift test --no-parallel
 # public API within 50 declarations (counted from the compiler's symbol graph of that build).
 echo "== layout"
 scripts/layout-check.sh || { echo "FAILED: layout"; exit 1; }
-echo "== manhole-client (release): size and what it links"
+echo "== manhole-client (release): size"
 scripts/client-size.sh || { echo "FAILED: manhole-client footprint"; exit 1; }
 TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/manhole-tsan.log \
     swift test --no-parallel --sanitize=thread --scratch-path .build-tsan
