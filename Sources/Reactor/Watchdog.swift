@@ -64,7 +64,7 @@ package final class Watchdog: Sendable {
             let now = NIODeadline.now()
             let current = activity.current
             if current != nil { lastSeen = now }
-            if let held = stalled, current?.startedAt != held.startedAt || current?.callSite != held.callSite {
+            if let held = stalled, current != held {
                 recovered(held, at: now)
                 stalled = nil
             }
