@@ -1,4 +1,5 @@
 package import NIOCore
+package import Reactor
 
 extension Inspector {
     /// The completions of a partial path, sorted: entry names for a bare word, child names after
@@ -9,15 +10,15 @@ extension Inspector {
     /// at most ``Configuration/completionScanLimit`` names are looked at (fewer when the work limit
     /// of ``Configuration/renderOptions`` runs out first) and ``Configuration/maxCompletions``
     /// returned. A partial path that does not resolve has no completions. The future completes on
-    /// the reactor's loop.
-    package func complete(_ partial: String) -> EventLoopFuture<[String]> {
-        let loop = reactor.eventLoop
+    /// `call`'s delivery loop (see ``inspect(_:options:via:)``), the reactor's without one.
+    package func complete(_ partial: String, via call: ReactorCall? = nil) -> EventLoopFuture<[String]> {
+        let loop = call?.deliveryLoop ?? reactor.eventLoop
         let limit = configuration.maxCompletions
         guard let split = Completion.split(partial) else {
             return loop.makeSucceededFuture(Array(names.filter { $0.hasPrefix(partial) }.prefix(limit)))
         }
         let configuration = self.configuration
-        return resolving(split.base) { value, _, budget in
+        return resolving(split.base, via: call) { value, _, budget in
             Completion.candidates(of: Reflected(value), split: split, configuration: configuration, budget: budget)
         }.flatMapErrorThrowing { error in
             if error is PathError { return [] }

@@ -24,14 +24,18 @@ struct Entry: Sendable {
     }
 
     /// Runs `body` with the entry's current value in the entry's read context, and delivers its
-    /// result on the reactor's loop. Never blocks the calling thread.
-    func read<R: Sendable>(on reactor: Reactor, _ body: @escaping @Sendable (Any) throws -> R) -> EventLoopFuture<R> {
-        let loop = reactor.eventLoop
+    /// result on `call`'s delivery loop (the reactor's without one). Never blocks the calling
+    /// thread; with `call`, a reactor-context read is handed over as ``Reactor/call(_:_:)`` does.
+    func read<R: Sendable>(
+        on reactor: Reactor, via call: ReactorCall? = nil, _ body: @escaping @Sendable (Any) throws -> R
+    ) -> EventLoopFuture<R> {
+        let loop = call?.deliveryLoop ?? reactor.eventLoop
         let name = self.name
         let source = self.source
         let work: @Sendable () throws -> R = { try body(try Self.produce(source, name: name)) }
         switch context {
         case .reactor:
+            if let call { return reactor.call(call, work) }
             if loop.inEventLoop { return loop.makeCompletedFuture(withResultOf: work) }
             return loop.submit(work)
         case .queue(let queue):

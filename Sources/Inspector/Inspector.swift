@@ -150,21 +150,31 @@ public final class Inspector: Sendable {
     ///   `ReactorError.stopped` once the reactor has stopped (callbacks on it then run only if the
     ///   loop itself still runs, as an attached host loop does).
     public func inspect(_ path: String, options: RenderOptions? = nil) -> EventLoopFuture<Rendering> {
+        inspect(path, options: options, via: nil)
+    }
+
+    /// ``inspect(_:options:)-(_,_)->EventLoopFuture<Rendering>`` for a caller on another loop:
+    /// with `call`, a reactor-context entry is read only if the reactor thread takes it up in time
+    /// (otherwise the future fails with `ReactorBusy`), and the future completes on the call's
+    /// delivery loop, so a queue or actor entry answers while the reactor thread is held.
+    package func inspect(_ path: String, options: RenderOptions? = nil, via call: ReactorCall?) -> EventLoopFuture<Rendering> {
         let options = options ?? configuration.renderOptions
         let renderer = Renderer(options: options)
-        return resolving(path, options: options) { value, parsed, budget in
+        return resolving(path, options: options, via: call) { value, parsed, budget in
             renderer.render(value, label: parsed.text, budget: budget)
         }
     }
 
     /// The entries (name, type, read context, one-line summary), sorted by name; each entry is
-    /// read in its own context. An entry whose read fails shows the error as its summary.
-    package func list() -> EventLoopFuture<[EntrySummary]> {
-        let loop = reactor.eventLoop
+    /// read in its own context. An entry whose read fails shows the error as its summary. With
+    /// `call`, as ``inspect(_:options:via:)``: a reactor-context entry the reactor thread does not
+    /// take up in time shows `ReactorBusy`, the others their values.
+    package func list(via call: ReactorCall? = nil) -> EventLoopFuture<[EntrySummary]> {
+        let loop = call?.deliveryLoop ?? reactor.eventLoop
         let sorted = entries.withLockedValue { Array($0.values) }.sorted { $0.name < $1.name }
         let renderer = Renderer(options: configuration.renderOptions)
         let reads = sorted.map { entry in
-            read(entry) { value in
+            read(entry, via: call) { value in
                 let (typeName, summary) = renderer.summarize(value)
                 return [typeName, summary]
             }
@@ -185,10 +195,10 @@ public final class Inspector: Sendable {
     /// with what is left of the operation's work budget (``RenderOptions/workLimit`` of `options`,
     /// the configuration's by default), which starts when the read does.
     func resolving<R: Sendable>(
-        _ path: String, segmentCount: Int? = nil, options: RenderOptions? = nil,
+        _ path: String, segmentCount: Int? = nil, options: RenderOptions? = nil, via call: ReactorCall? = nil,
         _ body: @escaping @Sendable (Any, InspectorPath, WorkBudget) throws -> R
     ) -> EventLoopFuture<R> {
-        let loop = reactor.eventLoop
+        let loop = call?.deliveryLoop ?? reactor.eventLoop
         let parsed: InspectorPath
         do {
             parsed = try InspectorPath(parsing: path)
@@ -200,7 +210,7 @@ public final class Inspector: Sendable {
             return loop.makeFailedFuture(PathError.unknownEntry(name: parsed.entry, suggestions: suggestions))
         }
         let options = options ?? configuration.renderOptions
-        return read(entry) { value in
+        return read(entry, via: call) { value in
             let budget = WorkBudget(options.workLimit)
             let target = try PathResolver.resolve(
                 value, path: parsed, segmentCount: segmentCount, sortLimit: options.maxSortedEntries, budget: budget)
@@ -209,11 +219,14 @@ public final class Inspector: Sendable {
     }
 
     /// Reads `entry` in its context, bounded by ``Configuration/readTimeout`` when that context
-    /// is a queue or an actor.
-    func read<R: Sendable>(_ entry: Entry, _ body: @escaping @Sendable (Any) throws -> R) -> EventLoopFuture<R> {
-        let loop = reactor.eventLoop
+    /// is a queue or an actor, and by `call` when it is the reactor thread; the future completes
+    /// on `call`'s delivery loop (the reactor's without one).
+    func read<R: Sendable>(
+        _ entry: Entry, via call: ReactorCall? = nil, _ body: @escaping @Sendable (Any) throws -> R
+    ) -> EventLoopFuture<R> {
+        let loop = call?.deliveryLoop ?? reactor.eventLoop
         guard !reactor.isStopped else { return loop.makeFailedFuture(ReactorError.stopped) }
-        let future = entry.read(on: reactor, body)
+        let future = entry.read(on: reactor, via: call, body)
         if case .reactor = entry.context { return future }
         let promise = loop.makePromise(of: R.self)
         let settled = OnceFlag()

@@ -5,7 +5,7 @@ package import NIOCore
 import NIOPosix
 public import Reactor
 
-/// An embeddable admin shell for a live process: a listener on the reactor's event loop that
+/// An embeddable admin shell for a live process: a listener on a thread of its own that
 /// authenticated operators connect to (with `manhole-client`) to inspect registered objects,
 /// results, timers and the process, and to run commands the host adds.
 ///
@@ -25,10 +25,11 @@ public final class Manhole: Sendable {
     package let unixSocketPath: String?
     /// The objects the shell can inspect: register more at any time.
     public let inspector: Inspector
-    /// The reactor the listener and every session run on.
+    /// The reactor whose values the shell shows and whose stop closes the manhole.
     package let reactor: Reactor
 
     private let listeners: [any Channel]
+    private let sessionThread: SessionThread
     private let socketDirectory: UnixSocketDirectory?
     let environment: ShellEnvironment
 
@@ -59,9 +60,12 @@ public final class Manhole: Sendable {
     ///
     /// Call it from an ordinary thread, not the reactor's: the accounts' keys are derived here
     /// (PBKDF2, tens of milliseconds per user) so that no login ever runs key stretching on the
-    /// event loop. The listeners are then bound through `runInReactor`: TCP (the host is resolved
-    /// first, and both the resolved and the bound address must be loopback unless
-    /// ``Configuration/allowNonLoopback`` is set), and the Unix-domain socket if one is configured.
+    /// event loop. The listeners are then bound on the manhole's own thread, where its sessions
+    /// run (so that they answer while a host body holds the reactor thread): TCP (the host is
+    /// resolved first, and both the resolved and the bound address must be loopback unless
+    /// ``Configuration/allowNonLoopback`` is set), and the Unix-domain socket if one is
+    /// configured. The reactor owns the manhole's lifecycle: its stop closes the listeners and
+    /// sessions and ends that thread.
     /// - Parameters:
     ///   - accounts: The users; at least one, each with a password of at least 8 characters.
     ///   - namespace: Objects to register at once, by name (read on the reactor thread).
@@ -82,27 +86,28 @@ public final class Manhole: Sendable {
         let socketDirectory = try configuration.unixSocketPath.map { try UnixSocketDirectory.prepare(socketPath: $0) }
         let inspector = inspector ?? Inspector(reactor: reactor, configuration: Inspector.Configuration(logger: configuration.logger))
         for (name, value) in namespace { inspector.register(name, value) }
+        let sessionThread = SessionThread()
         let state = ServerState(throttle: LoginThrottle(
             base: configuration.failureDelays.lowerBound, maximum: configuration.failureDelays.upperBound, memory: configuration.failureMemory,
             capacity: configuration.maxThrottledSources))
         let environment = ShellEnvironment(
-            reactor: reactor, inspector: inspector, state: state, commands: BuiltinCommands.table(),
+            reactor: reactor, sessionLoop: sessionThread.loop, inspector: inspector, state: state, commands: BuiltinCommands.table(),
             configuration: configuration, startedAt: .now(),
             budget: LoopBudget(
-                eventLoop: reactor.eventLoop, share: configuration.shellShare, window: .milliseconds(10),
+                eventLoop: sessionThread.loop, share: configuration.shellShare, window: .milliseconds(10),
                 slice: configuration.shellSlice))
         let factory = Listeners(environment: environment, credentials: credentials)
         var channels: [any Channel] = []
         do {
             if let tcpAddress {
-                let channel = try bind("\(configuration.host):\(configuration.port)", reactor: reactor) {
+                let channel = try bind("\(configuration.host):\(configuration.port)") {
                     factory.tcpBootstrap().bind(to: tcpAddress)
                 }
                 channels.append(channel)
                 try checkBoundAddress(channel.localAddress, configuration)
             }
             if let socketDirectory {
-                let channel = try bind(socketDirectory.socketPath, reactor: reactor) {
+                let channel = try bind(socketDirectory.socketPath) {
                     factory.unixBootstrap().bind(unixDomainSocketPath: socketDirectory.socketPath, cleanupExistingSocketFile: true)
                 }
                 channels.append(channel)
@@ -111,17 +116,17 @@ public final class Manhole: Sendable {
         } catch {
             for channel in channels { channel.close(promise: nil) }
             socketDirectory?.remove()
+            sessionThread.shutDown(within: .seconds(1)) { channels.map(\.closeFuture) }
             throw error
         }
         let listeners = channels
-        let manhole = Manhole(listeners: listeners, socketDirectory: socketDirectory, environment: environment)
+        let manhole = Manhole(
+            listeners: listeners, socketDirectory: socketDirectory, sessionThread: sessionThread, environment: environment)
         // The hook holds the listeners and the session table, not the Manhole: a host that no
         // longer holds its Manhole (started in a function that returned, as a `main` that returns
         // does) still has the listeners closed and every session told goodbye at reactor stop.
         reactor.addShutdownHook(name: "manhole") { [state = environment.state] in
-            for channel in listeners { channel.close(promise: nil) }
-            socketDirectory?.remove()
-            closeSessions(of: state, reason: "the process is shutting down")
+            close(listeners, socketDirectory, state, sessionThread, reason: "the process is shutting down")
         }
         configuration.logger.info(
             "manhole listening",
@@ -132,8 +137,12 @@ public final class Manhole: Sendable {
         return manhole
     }
 
-    private init(listeners: [any Channel], socketDirectory: UnixSocketDirectory?, environment: ShellEnvironment) {
+    private init(
+        listeners: [any Channel], socketDirectory: UnixSocketDirectory?, sessionThread: SessionThread,
+        environment: ShellEnvironment
+    ) {
         self.listeners = listeners
+        self.sessionThread = sessionThread
         self.socketDirectory = socketDirectory
         self.unixSocketPath = socketDirectory?.socketPath
         self.environment = environment
@@ -144,7 +153,9 @@ public final class Manhole: Sendable {
 
     /// Adds a command to the shell, listed by `help`. The handler runs on the reactor thread (an
     /// `async` handler's jobs too) and must not block it; what it returns is the reply's text,
-    /// what it throws becomes an error reply.
+    /// what it throws becomes an error reply. If the reactor thread does not take it up within
+    /// ``Configuration/reactorWaitLimit`` (a host body holds it), the handler does not run and the
+    /// reply says what holds the reactor.
     /// - Parameters:
     ///   - name: The command's name: no spaces, not a built-in's name.
     ///   - usage: One line, e.g. `pause-jobs [SECONDS]`; the name alone by default.
@@ -161,38 +172,41 @@ public final class Manhole: Sendable {
         let reactor = self.reactor
         environment.commands.add(ShellCommand(
             name: name, usage: usage ?? name, summary: help, isReadOnly: readOnly
-        ) { invocation, _ in
-            reactor.runInReactor { try await handler(invocation) }.futureResult.map { Reply(text: $0.hasSuffix("\n") || $0.isEmpty ? $0 : $0 + "\n") }
+        ) { invocation, environment in
+            reactor.callAsync(environment.reactorCall()) { try await handler(invocation) }.map {
+                Reply(text: $0.hasSuffix("\n") || $0.isEmpty ? $0 : $0 + "\n")
+            }
         })
     }
 
-    /// Stops listening (TCP and the Unix-domain socket, whose file is removed) and closes every
-    /// session with a goodbye. Sessions' pending work is dropped. Waits (at most 5 seconds, and
-    /// not on the reactor thread) for the listeners to close.
+    /// Stops listening (TCP and the Unix-domain socket, whose file is removed), closes every
+    /// session with a goodbye and ends the manhole's thread. Sessions' pending work is dropped.
+    /// Waits (about a second at most) for the goodbyes to be written.
     /// Does nothing once the reactor has stopped: stopping the reactor closed everything already.
     public func stop() {
         guard !reactor.isStopped else { return }
-        let closed = DispatchSemaphore(value: 0)
-        let all = EventLoopFuture.andAllComplete(listeners.map { $0.close() }, on: reactor.eventLoop)
-        all.whenComplete { [socketDirectory] _ in
+        Self.close(listeners, socketDirectory, environment.state, sessionThread, reason: "the manhole is stopping")
+    }
+
+    /// Closes the listeners, says goodbye to every session of `state` (on their loop), refuses
+    /// new ones, and ends the sessions' thread once they have closed (at most a second later).
+    private static func close(
+        _ listeners: [any Channel], _ socketDirectory: UnixSocketDirectory?, _ state: ServerState,
+        _ sessionThread: SessionThread, reason: String
+    ) {
+        sessionThread.shutDown(within: .seconds(1)) {
+            for listener in listeners { listener.close(promise: nil) }
             socketDirectory?.remove()
-            closed.signal()
+            let sessions = state.stop()
+            for session in sessions { session.sayGoodbye(reason) }
+            return listeners.map(\.closeFuture) + sessions.map(\.closed)
         }
-        Self.closeSessions(of: environment.state, reason: "the manhole is stopping")
-        if !reactor.isReactorThread { _ = closed.wait(timeout: .now() + .seconds(5)) }
     }
 
-    /// Says goodbye to every session of `state` (on their loop) and refuses new ones.
-    private static func closeSessions(of state: ServerState, reason: String) {
-        for session in state.stop() { session.sayGoodbye(reason) }
-    }
-
-    /// Binds one listener through the reactor; a failure becomes ``ManholeError/bindFailed(_:)``.
-    private static func bind(
-        _ what: String, reactor: Reactor, _ bind: @escaping @Sendable () -> EventLoopFuture<any Channel>
-    ) throws -> any Channel {
+    /// Binds one listener on the manhole's thread; a failure becomes ``ManholeError/bindFailed(_:)``.
+    private static func bind(_ what: String, _ bind: () -> EventLoopFuture<any Channel>) throws -> any Channel {
         do {
-            return try reactor.waitFor(timeout: .seconds(30)) { bind() }
+            return try bind().wait()
         } catch {
             throw ManholeError.bindFailed("\(what): \(error)")
         }

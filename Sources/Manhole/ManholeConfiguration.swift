@@ -72,16 +72,22 @@ extension Manhole {
         /// recently is forgotten first.
         package var maxThrottledSources: Int = 1_024
 
-        // MARK: The shell's share of the reactor
+        // MARK: The shell's share of the machine, and its waits on the reactor
 
-        /// The largest fraction of the reactor thread's time the shell may use: sessions draw on a
-        /// budget refilled at this share of real time (holding at most one 10 ms window's worth), and work
-        /// beyond it is owed: sessions' input waits (in the socket) until the debt is paid, so a
-        /// flood of commands or logins, or one long command, cannot slow the host's own work.
+        /// The largest fraction of real time the shell may spend: its work on the sessions' own
+        /// thread (logins, commands, replies) and on the reactor thread (reading entries there)
+        /// draws on one budget refilled at this share (holding at most one 10 ms window's worth),
+        /// and work beyond it is owed: sessions' input waits (in the socket) until the debt is
+        /// paid, so a flood of commands or logins, or one long command, cannot slow the host's own work.
         public var shellShare: Double
-        /// The most shell work in a row on the reactor thread; then the host's queued calls and
-        /// timers run before the next session line.
+        /// The most shell work in a row on the sessions' thread before the other sessions' turn.
         package var shellSlice: Duration = .microseconds(250)
+        /// How long a command waits for the reactor thread to take up what must run there (reading
+        /// an entry registered on the reactor, a host command); then it answers that the reactor is
+        /// busy, with what the reactor runs and since when, and the work is called off. Sessions
+        /// run on their own thread: logins and every other command answer while the reactor is
+        /// held. Default 500 ms.
+        public var reactorWaitLimit: Duration
 
         /// Creates a configuration. Every parameter has a default (the safe one), so
         /// `Configuration(port: 0, logger: logger)` changes only what it names.
@@ -103,7 +109,8 @@ extension Manhole {
             authTimeout: Duration = .seconds(10),
             maxFailuresPerConnection: Int = 3,
             failureDelays: ClosedRange<Duration> = .milliseconds(250) ... .seconds(8),
-            shellShare: Double = 0.2
+            shellShare: Double = 0.2,
+            reactorWaitLimit: Duration = .milliseconds(500)
         ) {
             self.host = host
             self.port = port
@@ -123,6 +130,7 @@ extension Manhole {
             self.maxFailuresPerConnection = maxFailuresPerConnection
             self.failureDelays = failureDelays
             self.shellShare = shellShare
+            self.reactorWaitLimit = reactorWaitLimit
         }
     }
 }

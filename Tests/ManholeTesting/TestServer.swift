@@ -11,11 +11,12 @@ public final class TestServer: Sendable {
     public let manhole: Manhole
 
     /// Starts a manhole with test settings, then `configure` (a suite's own changes) applied on
-    /// top, inspecting `namespace`.
+    /// top, inspecting `namespace`, on a reactor of its own made with `reactorConfiguration`.
     public init(
-        configure: (inout Manhole.Configuration) -> Void = { _ in }, namespace: [String: any Sendable] = [:]
+        configure: (inout Manhole.Configuration) -> Void = { _ in }, namespace: [String: any Sendable] = [:],
+        reactor reactorConfiguration: Reactor.Configuration = Reactor.Configuration()
     ) throws {
-        reactor = Reactor()
+        reactor = Reactor(configuration: reactorConfiguration)
         var configuration = Manhole.Configuration()
         configuration.port = 0
         configuration.pbkdf2Iterations = FastLogin.iterations

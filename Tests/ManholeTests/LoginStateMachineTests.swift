@@ -35,8 +35,8 @@ private func name(_ state: LoginStateMachine.State) -> String {
     case .expectingProof: "expectingProof"
     case .awaitingVerdictTurn(.refuse): "awaitingVerdictTurn(refuse)"
     case .awaitingVerdictTurn(.checkProof): "awaitingVerdictTurn(checkProof)"
-    case .awaitingSessionSlot(let user, let role, _, let sequence): "awaitingSessionSlot(\(user), \(role.rawValue), \(sequence))"
-    case .loggedIn(let user, let role): "loggedIn(\(user), \(role.rawValue))"
+    case .awaitingSessionSlot(let user, let role, _, let sequence): "awaitingSessionSlot(\(user), \(role.name), \(sequence))"
+    case .loggedIn(let user, let role): "loggedIn(\(user), \(role.name))"
     case .closed: "closed"
     }
 }

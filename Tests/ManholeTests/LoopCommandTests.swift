@@ -18,6 +18,8 @@ struct LoopCommandTests {
             return 1
         }
         #expect(try held.wait(timeout: .seconds(30)) == 1)
+        // The result is settled inside the run: the run is recorded as it returns, just after.
+        #expect(eventually { server.reactor.activity.recentSlowRuns.contains { $0.callSite.line == line } })
 
         let slow = try connection.run("loop --slow")
         #expect(slow.kind == .ok)

@@ -115,8 +115,8 @@ struct LoginStateMachine: Sendable {
         state = .loggedIn(user: user, role: role)
         return [
             .loggedIn(user: user, role: role),
-            .log(.info, "logged in", ["role": "\(role.rawValue)", "peer": "\(peer)"]),
-            .send(Frame(.welcome, sequence: sequence, payload: "\(signature) user=\(user) role=\(role.rawValue) session=\(sessionID)\n")),
+            .log(.info, "logged in", ["role": "\(role.name)", "peer": "\(peer)"]),
+            .send(Frame(.welcome, sequence: sequence, payload: "\(signature) user=\(user) role=\(role.name) session=\(sessionID)\n")),
         ]
     }
 

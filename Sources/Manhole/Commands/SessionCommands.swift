@@ -20,7 +20,7 @@ enum SessionCommands {
     ) { invocation, environment in
         environment.reply(Table(fields: [
             .init("user", key: "user", .text(invocation.user)),
-            .init("role", key: "role", .text(invocation.role.rawValue)),
+            .init("role", key: "role", .text(invocation.role.name)),
             .init("session", key: "session", .number(invocation.sessionID)),
         ]))
     }

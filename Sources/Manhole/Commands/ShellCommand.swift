@@ -4,7 +4,9 @@ import NIOCore
 import Reactor
 
 /// A command the shell runs: a name, its help, whether a read-only user may run it, and the
-/// work, which runs on the reactor thread and must not block it (it returns a future).
+/// work, which runs on the sessions' loop and must not block it (it returns a future). What must
+/// run on the reactor thread (reading an entry registered there, a host command) goes through
+/// ``ShellEnvironment/reactorCall(fileID:line:function:)``, bounded by the configured wait.
 struct ShellCommand: Sendable {
     let name: String
     let aliases: [String]

@@ -6,10 +6,14 @@ import NIOCore
 struct SessionControl: Sendable {
     /// Tells the session `reason` in a goodbye and closes it. Safe from any thread.
     let sayGoodbye: @Sendable (_ reason: String) -> Void
+    /// Completes once the connection has closed (its goodbye written, or its peer gone).
+    let closed: EventLoopFuture<Void>
 
     /// The control of a NIO channel whose pipeline holds a ``SessionHandler``: the goodbye is an
     /// event the handler receives on the channel's loop.
     static func channel(_ channel: any Channel) -> SessionControl {
-        SessionControl { reason in channel.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: reason)) }
+        SessionControl(
+            sayGoodbye: { reason in channel.pipeline.fireUserInboundEventTriggered(GoodbyeEvent(reason: reason)) },
+            closed: channel.closeFuture)
     }
 }

@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 
 /// One connection: the login exchange, then one command at a time, each answered by one framed
-/// reply in one write. Runs on the reactor's event loop; nothing here blocks it.
+/// reply in one write. Runs on the manhole's own event loop (not the reactor's), and nothing here blocks it.
 ///
 /// The handler only carries lines and frames: the login's decisions are the
 /// ``LoginStateMachine``'s (SessionHandler+Login executes its actions), a logged-in user's lines

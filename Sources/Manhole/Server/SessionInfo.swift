@@ -1,7 +1,7 @@
 package import NIOCore
 
 /// A snapshot of one connection to the manhole.
-package struct SessionInfo: Sendable, Hashable, Codable {
+package struct SessionInfo: Sendable, Hashable {
     /// The session's id (shown by `sessions` and in logs).
     package var id: Int
     /// The user, once logged in.

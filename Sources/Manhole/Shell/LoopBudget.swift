@@ -5,13 +5,16 @@ import Darwin
 #endif
 import NIOCore
 
-/// How much of the reactor thread the shell may take, so that sessions cannot slow the host.
+/// How much of the machine the shell may take, so that sessions cannot slow the host.
 ///
-/// The reactor thread is the host's too: its `runInReactor` calls, timers and (in a SwiftNIO
-/// host) its own I/O run there. Sessions are charged for the time their lines take on the loop
-/// (login steps, commands, replies) and held to two limits:
+/// Sessions run on the manhole's own thread (so that they answer while the reactor thread is
+/// held), but that thread shares the machine's cores with the host's threads, and reading an
+/// entry registered on the reactor runs on the reactor thread itself. Both are charged here:
+/// the time lines take on the sessions' thread (login steps, commands, replies), measured by
+/// ``measure(_:)``, and the time the shell's work held the reactor thread, reported by the
+/// `ReactorCall` it went through (``chargeWork(_:)``). Sessions are held to two limits:
 /// - a **slice**: after this much shell work in a row, waiting sessions continue only after the
-///   work already queued on the loop (the host's calls go first);
+///   work already queued on the sessions' loop;
 /// - a **share** of real time (e.g. 20 %), as a token bucket: at every window's end (10 ms) the
 ///   budget refills by `share × window`, holding at most that much, and every charge is taken in
 ///   full, so it can go negative. Sessions run only while it is positive: a command that took
@@ -19,21 +22,22 @@ import NIOCore
 ///   carried forward, never forgiven at a window's end. Refilling by whole windows keeps the
 ///   shell's work in bursts at window starts, which the host's blocking calls get around better
 ///   than work spread evenly (`manhole-load host-benchmark` measured 0.70 for an even refill
-///   against 0.8 for whole windows, 64 sessions at full speed).
+///   against 0.8 for whole windows, 64 sessions at full speed, when sessions still ran on the
+///   reactor thread).
 ///
-/// Work longer than a slice is charged by the delay it causes, not only by its length: everything
-/// queued on the loop (the host's calls) waits for all of it, so ``measure(_:)`` charges such a
-/// stretch `spent × spent / slice`, at most ``maxSurcharge`` × `spent` (``cost(of:slice:)``).
-/// The surcharge is reckoned on the reactor thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), the
-/// plain charge on wall time: a handler preempted by other threads is charged the time it held
-/// the loop, once, but the preemption is not multiplied (on a busy machine that stalled every
-/// session, logins included). A
-/// 5 ms command (the Inspector's work limit) costs 100 ms of budget, about 0.5 s without shell
-/// work at a 20 % share; a stream of 100 µs commands costs what it takes.
+/// Work longer than a slice is charged by the delay it causes, not only by its length: on the
+/// reactor thread everything queued (the host's calls) waits for all of it, so such a stretch
+/// costs `spent × spent / slice`, at most ``maxSurcharge`` × `spent` (``cost(of:slice:)``).
+/// ``measure(_:)`` reckons that surcharge on the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`),
+/// the plain charge on wall time: a handler preempted by other threads is charged the time it
+/// took, once, but the preemption is not multiplied (on a busy machine that stalled every
+/// session, logins included). A 5 ms read on the reactor (the Inspector's work limit) costs
+/// 100 ms of budget, about 0.5 s without shell work at a 20 % share; a stream of 100 µs
+/// commands costs what it takes.
 ///
 /// A session that must wait keeps its unread lines in the socket (it stops reading, see
 /// `SessionHandler`) and is resumed in turn, oldest first, so every session progresses. Loop
-/// confined: every method runs on the reactor's event loop, whose clock (`EventLoop.now`) it reads.
+/// confined: every method runs on the sessions' event loop, whose clock (`EventLoop.now`) it reads.
 final class LoopBudget: @unchecked Sendable {
     private let eventLoop: any EventLoop
     /// The most the bucket holds, in nanoseconds of shell work.
@@ -127,6 +131,12 @@ final class LoopBudget: @unchecked Sendable {
         let factor = min(maxSurcharge, nanoseconds / slice)
         let (cost, overflow) = nanoseconds.multipliedReportingOverflow(by: factor)
         return .nanoseconds(overflow ? .max / 2 : cost)
+    }
+
+    /// Charges a stretch of shell work done elsewhere (on the reactor thread), surcharged as
+    /// ``measure(_:)`` surcharges a long stretch: everything queued behind it waited for all of it.
+    func chargeWork(_ spent: TimeAmount) {
+        charge(Self.cost(of: spent, slice: slice))
     }
 
     /// Charges `spent` of shell work that ended at `now` (``measure(_:)`` does; tests inject charges).

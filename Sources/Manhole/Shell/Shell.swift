@@ -7,7 +7,7 @@ import NIOCore
 /// It reads the `@json` prefix, splits the line into words, finds the command, refuses what a
 /// read-only user may not run, runs the command, and makes its reply one frame: cut to the reply
 /// limit, every payload safe for a terminal (see ``ShellFrames``). It charges the time it takes to
-/// the shell's share of the reactor thread (``LoopBudget``). It holds no channel: the TCP and
+/// the shell's share of real time (``LoopBudget``). It holds no channel: the TCP and
 /// Unix-domain sessions (`SessionHandler`) hand it lines and write the frames it makes, and
 /// other transports (an SSH channel) can do the same.
 struct Shell: Sendable {
@@ -22,7 +22,7 @@ struct Shell: Sendable {
     enum Dispatch: Sendable, Equatable {
         /// Answered at once (a bad line, an empty one, an unknown or refused command).
         case answered(Frame)
-        /// A command runs: `completed` is called on the reactor's loop once it has.
+        /// A command runs: `completed` is called on the sessions' loop once it has.
         case running
     }
 
@@ -61,7 +61,7 @@ struct Shell: Sendable {
     // MARK: - Lines
 
     /// What `line` (numbered `sequence`) comes to for `caller`; a command that runs calls
-    /// `completed` on the reactor's loop when it is done, which may be before `dispatch`
+    /// `completed` on the sessions' loop when it is done, which may be before `dispatch`
     /// returns (a reply ready at once): the caller marks itself busy first.
     func dispatch(
         _ line: InboundLine, sequence: Int, caller: Caller, logger: Logger,

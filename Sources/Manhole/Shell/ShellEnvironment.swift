@@ -6,15 +6,33 @@ import Reactor
 /// What the commands work with.
 struct ShellEnvironment: Sendable {
     let reactor: Reactor
+    /// The loop every session, listener and command of this manhole runs on: its own thread, not
+    /// the reactor's, so that the shell answers while a host body holds the reactor thread.
+    let sessionLoop: any EventLoop
     let inspector: Inspector
     let state: ServerState
     let commands: CommandTable
     let configuration: Manhole.Configuration
     let startedAt: NIODeadline
-    /// The shell's share of the reactor thread (loop confined).
+    /// The shell's share of real time (confined to the sessions' loop).
     let budget: LoopBudget
 
-    var eventLoop: any EventLoop { reactor.eventLoop }
+    var eventLoop: any EventLoop { sessionLoop }
+
+    /// How a command hands work to the reactor thread: it must start within
+    /// ``Manhole/Configuration/reactorWaitLimit`` (or the reply says what holds the reactor), it
+    /// completes on the sessions' loop, and its time on the reactor thread is charged to the
+    /// shell's budget. Its call site is the caller's, shown by `loop` while it runs.
+    func reactorCall(fileID: String = #fileID, line: Int = #line, function: String = #function) -> ReactorCall {
+        let budget = budget
+        let loop = sessionLoop
+        return ReactorCall(
+            deliveryLoop: loop, startWithin: configuration.reactorWaitLimit,
+            callSite: CallSite(fileID: fileID, line: line, function: function)
+        ) { spent in
+            loop.execute { budget.chargeWork(TimeAmount(spent)) }
+        }
+    }
 
     /// A reply future that is already complete.
     func reply(_ reply: Reply) -> EventLoopFuture<Reply> { eventLoop.makeSucceededFuture(reply) }

@@ -11,7 +11,7 @@ enum SessionsView {
     static func table(_ sessions: [SessionInfo], current: Int, at now: NIODeadline = .now()) -> Table {
         let rows = sessions.map { session -> [Cell] in
             [
-                .number(session.id), .text(session.user), .text(session.role?.rawValue), .text(session.peer),
+                .number(session.id), .text(session.user), .text(session.role?.name), .text(session.peer),
                 .duration(session.age(at: now)), .number(session.commands), .text(session.lastCommand),
             ]
         }

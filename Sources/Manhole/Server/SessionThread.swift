@@ -1,0 +1,40 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The thread the manhole's listeners and sessions run on: a one-thread event loop of its own,
+/// so that the shell answers (logins, `whoami`, `loop`) while a host body holds the reactor
+/// thread. The manhole owns it: ``shutDown(after:within:)`` ends it once, when the manhole stops
+/// or the reactor does.
+final class SessionThread: Sendable {
+    private let group: MultiThreadedEventLoopGroup
+    private let ended = NIOLockedValueBox(false)
+    /// The loop; everything of the manhole's sessions is confined to it.
+    let loop: any EventLoop
+
+    init() {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+        loop.execute { Thread.current.name = "manhole sessions" }
+    }
+
+    /// Runs `close` (it closes the listeners and says goodbye to the sessions, and returns what
+    /// to wait for), then ends the thread once all that has completed or `within` has passed,
+    /// whichever comes first; off the loop, returns once the thread has ended (or a second later
+    /// than `within`). Only the first call does anything: the loop is gone after it.
+    func shutDown(within: Duration, closing close: () -> [EventLoopFuture<Void>]) {
+        guard ended.withLockedValue({ ended in defer { ended = true }; return !ended }) else { return }
+        let pending = close()
+        let gone = DispatchSemaphore(value: 0)
+        let begun = NIOLockedValueBox(false)
+        let end: @Sendable () -> Void = { [group] in
+            guard begun.withLockedValue({ begun in defer { begun = true }; return !begun }) else { return }
+            group.shutdownGracefully(queue: .global()) { _ in gone.signal() }
+        }
+        // The deadline first: once `end` has run, the loop takes no more tasks.
+        loop.scheduleTask(in: TimeAmount(within)) { end() }
+        EventLoopFuture.andAllComplete(pending, on: loop).whenComplete { _ in end() }
+        if !loop.inEventLoop { _ = gone.wait(timeout: .now() + .nanoseconds(Int(TimeAmount(within + .seconds(1)).nanoseconds))) }
+    }
+}

@@ -1,0 +1,177 @@
+import NIOConcurrencyHelpers
+package import NIOCore
+
+/// How a caller on another event loop (the manhole's sessions) hands work to the reactor thread
+/// without waiting on it for ever: the work must start within ``startWithin`` or it is called
+/// off (it will not run later) and the caller is told what holds the reactor (``ReactorBusy``).
+package struct ReactorCall: Sendable {
+    /// The loop the returned futures complete on (the caller's own).
+    package var deliveryLoop: any EventLoop
+    /// How long the work may wait for the reactor thread to take it up.
+    package var startWithin: Duration
+    /// Where the work comes from, recorded as its run's call site (`loop` shows it).
+    package var callSite: CallSite
+    /// Told, on the reactor thread, how long the work held it (a budget is charged with it).
+    package var charge: @Sendable (Duration) -> Void
+
+    /// - Parameters:
+    ///   - deliveryLoop: The loop the returned futures complete on.
+    ///   - startWithin: How long the work may wait for the reactor thread.
+    ///   - callSite: Recorded as the run's call site.
+    ///   - charge: Told how long the work held the reactor thread.
+    package init(
+        deliveryLoop: any EventLoop, startWithin: Duration, callSite: CallSite,
+        charge: @escaping @Sendable (Duration) -> Void = { _ in }
+    ) {
+        self.deliveryLoop = deliveryLoop
+        self.startWithin = startWithin
+        self.callSite = callSite
+        self.charge = charge
+    }
+}
+
+/// Work handed over with a ``ReactorCall`` was not taken up in time: the reactor thread was
+/// running something else all along. Says what, from where, and for how long.
+package struct ReactorBusy: Error, Sendable, CustomStringConvertible {
+    /// How long the work waited.
+    package var waited: Duration
+    /// What the reactor thread was running when the wait ended; `nil` when it ran nothing the
+    /// Reactor records (the host's own I/O handlers, or a long queue of short work).
+    package var running: LoopActivity.Run?
+    /// When the wait ended, on the reactor's clock.
+    package var at: NIODeadline
+
+    package var description: String {
+        guard let running else {
+            return "the reactor did not take this up within \(Self.format(waited)): it is busy with work it does not "
+                + "record (the host's own I/O handlers, or a long queue); try again or see `loop`"
+        }
+        let busyFor = Self.format(Duration(max(.zero, at - running.startedAt)))
+        let what = switch running.kind {
+        case .body: "a body submitted at"
+        case .delayedCall: "a delayed call created at"
+        case .loopingCall: "a looping call created at"
+        }
+        return "the reactor has been busy for \(busyFor) in \(what) \(running.callSite); try again or see `loop`"
+    }
+
+    /// `850ms`, `3.2s`: enough to tell a hiccup from a wedge.
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds < 1_000 { return "\(milliseconds)ms" }
+        let tenths = milliseconds / 100
+        return "\(tenths / 10).\(tenths % 10)s"
+    }
+}
+
+extension Reactor {
+    /// Runs `work` on the reactor thread if it starts within `call.startWithin`; the future (on
+    /// `call.deliveryLoop`) has its value or error, ``ReactorBusy`` when it did not start in
+    /// time (it then never runs), or ``ReactorError/stopped``. Not tracked as a result.
+    package func call<R: Sendable>(_ call: ReactorCall, _ work: @escaping @Sendable () throws -> R) -> EventLoopFuture<R> {
+        let promise = call.deliveryLoop.makePromise(of: R.self)
+        guard let start = StartRace(self, call, promise) else { return promise.futureResult }
+        let accepted = gate.execute {
+            guard start.begin() else { return }
+            let began = NIODeadline.now()
+            let outcome = self.gate.activity.run(call.callSite, .body) { Result(catching: work) }
+            call.charge(Duration(NIODeadline.now() - began))
+            start.finish(outcome)
+        }
+        if !accepted { start.finish(.failure(ReactorError.stopped)) }
+        return promise.futureResult
+    }
+
+    /// Runs an `async` `work` as ``runInReactor(fileID:line:function:_:)-(_,_,_,()async throws->T)``
+    /// does (a task whose jobs run on the reactor thread, tracked as a result), if it starts within
+    /// `call.startWithin`; otherwise it never runs and the future fails with ``ReactorBusy``. Only
+    /// its start is charged: its later jobs are the host's work.
+    package func callAsync<R: Sendable>(
+        _ call: ReactorCall, _ work: @escaping @Sendable () async throws -> R
+    ) -> EventLoopFuture<R> {
+        let promise = call.deliveryLoop.makePromise(of: R.self)
+        guard let start = StartRace(self, call, promise) else { return promise.futureResult }
+        let site = call.callSite
+        let result = runInReactor(fileID: site.fileID, line: site.line, function: site.function) { () async throws -> R in
+            guard start.begin() else { throw ReactorError.cancelled }
+            return try await work()
+        }
+        start.onAbandon { result.cancel() }
+        result.futureResult.whenComplete { start.finish($0) }
+        return promise.futureResult
+    }
+}
+
+/// The race between a handed-over call starting on the reactor thread and its wait running out
+/// on the caller's loop: whichever comes first wins, once, and only the winner settles the promise.
+private final class StartRace<R: Sendable>: Sendable {
+    private enum Phase { case waiting, started, abandoned }
+
+    private struct State {
+        var phase = Phase.waiting
+        var timer: Scheduled<Void>?
+        var abandonHandler: (@Sendable () -> Void)?
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let promise: EventLoopPromise<R>
+
+    /// `nil` (the promise failed) when the reactor has stopped.
+    init?(_ reactor: Reactor, _ call: ReactorCall, _ promise: EventLoopPromise<R>) {
+        self.promise = promise
+        guard !reactor.isStopped else {
+            promise.fail(ReactorError.stopped)
+            return nil
+        }
+        let scheduled = call.deliveryLoop.scheduleTask(in: TimeAmount(call.startWithin)) { [self] in
+            let handler: (@Sendable () -> Void)?? = state.withLockedValue { state in
+                guard state.phase == .waiting else { return .none }
+                state.phase = .abandoned
+                return .some(state.abandonHandler)
+            }
+            guard case .some(let handler) = handler else { return }
+            handler?()
+            promise.fail(ReactorBusy(waited: call.startWithin, running: reactor.activity.current, at: .now()))
+        }
+        state.withLockedValue { $0.timer = scheduled }
+    }
+
+    /// Called on the reactor thread as the work starts; `false` when the wait ran out first.
+    func begin() -> Bool {
+        let timer: Scheduled<Void>?? = state.withLockedValue { state in
+            guard state.phase == .waiting else { return .none }
+            state.phase = .started
+            return .some(state.timer)
+        }
+        guard case .some(let scheduled) = timer else { return false }
+        scheduled?.cancel()
+        return true
+    }
+
+    /// Settles the call with `outcome`: the work's, once it started; or an error that came
+    /// before it could (the reactor refused it or stopped). Ignored once the wait has run out.
+    func finish(_ outcome: Result<R, any Error>) {
+        let timer: Scheduled<Void>?? = state.withLockedValue { state in
+            switch state.phase {
+            case .abandoned: return .none
+            case .started: return .some(nil)
+            case .waiting:
+                state.phase = .abandoned
+                return .some(state.timer)
+            }
+        }
+        guard case .some(let scheduled) = timer else { return }
+        scheduled?.cancel()
+        promise.completeWith(outcome)
+    }
+
+    /// Runs `handler` if the wait runs out (at once if it already has).
+    func onAbandon(_ handler: @escaping @Sendable () -> Void) {
+        let runNow = state.withLockedValue { state in
+            if state.phase == .abandoned { return true }
+            state.abandonHandler = handler
+            return false
+        }
+        if runNow { handler() }
+    }
+}

@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import InMemoryLogging
+import Logging
+import ManholeClient
+import ManholeTesting
+import Reactor
+import Synchronization
+import Testing
+@testable import Manhole
+
+/// The incident the manhole exists for: a host body holds the reactor thread. Sessions run on
+/// their own thread, so the shell still answers, says what holds the reactor, and refuses (in
+/// bounded time) only what must run there.
+@Suite("A wedged reactor: the shell answers and names what holds it")
+struct WedgedReactorTests {
+    /// A reactor whose watchdog logs to `capture`, under a manhole whose reactor-bound commands
+    /// wait `wait` at most, with a queue-read entry beside the reactor-read fixture.
+    private static func server(capture: InMemoryLogHandler, wait: Duration = .milliseconds(300)) throws -> TestServer {
+        let queue = DispatchQueue(label: "wedge-test-queue")
+        let server = try TestServer(
+            configure: { $0.reactorWaitLimit = wait },
+            namespace: ["app": WedgeFixture(name: "orders", jobs: [1, 2, 3])],
+            reactor: Reactor.Configuration(
+                logger: Logger(label: "test.reactor") { _ in capture }, watchdogThreshold: .milliseconds(100)))
+        server.manhole.inspector.register("queued", WedgeFixture(name: "on a queue", jobs: []), readOn: .queue(queue))
+        return server
+    }
+
+    @Test("While a body blocks the reactor: whoami answers, a new login works, loop names the body, a reactor read says busy, a queue read answers")
+    func shellAnswersWhileWedged() throws {
+        let capture = InMemoryLogHandler()
+        let server = try Self.server(capture: capture)
+        let open = try server.connect()
+        let release = DispatchSemaphore(value: 0)
+        let line = #line + 1
+        let wedge = server.reactor.runInReactor { () -> Int in release.wait(); return 7 }
+        #expect(eventually { server.reactor.activity.current?.callSite.line == line })
+        let site = "WedgedReactorTests.swift:\(line)"
+
+        let whoami = try open.run("whoami")
+        #expect(whoami.kind == .ok && whoami.payload.hasPrefix("user     admin\n"))
+        let fresh = try server.connect(user: "viewer", password: viewerPassword)
+        #expect(try fresh.run("whoami").payload.contains("read-only"))
+        for command in ["help", "sessions", "stats", "results --all", "timers", "reactor"] {
+            #expect(try fresh.run(command).kind == .ok, "\(command)")
+        }
+
+        let loop = try jsonObject(open.run("loop", json: true).payload)
+        #expect((loop["running"] as? String)?.hasSuffix(site) == true)
+        #expect(loop["runningKind"] as? String == "body")
+        #expect(try #require(loop["runningSeconds"] as? Double) > 0)
+
+        let busy = try open.run("inspect app.name")
+        #expect(busy.kind == .error)
+        #expect(busy.payload.contains("the reactor has been busy for "))
+        #expect(busy.payload.contains("in a body submitted at "))
+        #expect(busy.payload.contains(site))
+        #expect(busy.payload.contains("try again or see `loop`"))
+        let queued = try open.run("inspect queued.name")
+        #expect(queued.kind == .ok && queued.payload == "queued.name: String = \"on a queue\"\n", "\(queued.payload)")
+        let listing = try open.run("ls").payload
+        #expect(listing.contains("the reactor has been busy"), "\(listing)")
+        #expect(listing.contains("WedgeFixture"), "\(listing)")
+        // Still held: everything above was answered while the body ran.
+        #expect(server.reactor.activity.current?.callSite.line == line)
+
+        release.signal()
+        #expect(try wedge.wait(timeout: .seconds(30)) == 7)
+        #expect(try open.run("inspect app.name").payload == "app.name: String = \"orders\"\n")
+        #expect(eventually { server.reactor.watchdog?.stalls.first?.duration != nil })
+        let stalls = try #require(try jsonObject(open.run("loop --stalls", json: true).payload)["rows"] as? [[String: Any]])
+        #expect(stalls.contains { ($0["callSite"] as? String)?.hasSuffix(site) == true && ($0["durationSeconds"] as? Double ?? 0) > 0.3 })
+        #expect(eventually { capture.entries.contains { $0.message.description == "reactor recovered" } })
+        let stalled = try #require(capture.entries.first { $0.message.description == "reactor stalled" })
+        #expect(stalled.metadata["callSite"].map { "\($0)".hasSuffix(site) } == true)
+    }
+
+    @Test("A host command that cannot start within the bound is answered busy and never runs later")
+    func hostCommandIsCalledOff() throws {
+        let capture = InMemoryLogHandler()
+        let server = try Self.server(capture: capture, wait: .milliseconds(100))
+        let runs = Mutex(0)
+        try server.manhole.addCommand("bump", help: "Counts.") { _ in
+            runs.withLock { $0 += 1 }
+            return "bumped"
+        }
+        let connection = try server.connect()
+        let release = DispatchSemaphore(value: 0)
+        let wedge = server.reactor.runInReactor { () -> Int in release.wait(); return 1 }
+        #expect(eventually { server.reactor.activity.current != nil })
+        let reply = try connection.run("bump")
+        #expect(reply.kind == .error && reply.payload.contains("the reactor has been busy"), "\(reply.payload)")
+        release.signal()
+        #expect(try wedge.wait(timeout: .seconds(30)) == 1)
+        #expect(try connection.run("bump").payload == "bumped\n")
+        // The called-off run would have come before the second one on the reactor's queue.
+        #expect(runs.withLock { $0 } == 1)
+    }
+
+    @Test("Work the reactor does not record (a host's own loop task) is reported as such when a read cannot start")
+    func unrecordedWorkIsSaidSo() throws {
+        let capture = InMemoryLogHandler()
+        let server = try Self.server(capture: capture, wait: .milliseconds(100))
+        let connection = try server.connect()
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        server.reactor.eventLoop.execute {
+            started.signal()
+            release.wait()
+        }
+        started.wait()
+        let reply = try connection.run("inspect app.jobs")
+        release.signal()
+        #expect(reply.kind == .error)
+        #expect(reply.payload.contains("did not take this up within 100ms"), "\(reply.payload)")
+        #expect(reply.payload.contains("work it does not record"))
+        #expect(try connection.run("inspect app.jobs.count").payload == "app.jobs.count: Int = 3\n")
+    }
+}
+
+/// A value read on the reactor thread (or a queue) by the tests above.
+private struct WedgeFixture: Sendable {
+    var name: String
+    var jobs: [Int]
+}
