@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole, shutdown (comma-separated) or all; also hostile-inspector and login-work (not in all).")
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector and login-work (not in all).")
     var sections = "all"
 
     func run() throws {
@@ -40,6 +40,7 @@ struct ManholeBenchmark: ParsableCommand {
         if wanted.contains("hostile-inspector") { runHostileInspectorBenchmarks() }
         if wanted.contains("login-work") { try LoginWorkBenchmarks.run() }
         if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
+        if all || wanted.contains("wedged") { try WedgedReactorBenchmarks.run(commands: min(commands, 2_000)) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
     }
 }
