@@ -181,20 +181,22 @@ public final class Manhole: Sendable {
 
     /// Stops listening (TCP and the Unix-domain socket, whose file is removed), closes every
     /// session with a goodbye and ends the manhole's thread. Sessions' pending work is dropped.
-    /// Waits (about a second at most) for the goodbyes to be written.
+    /// Waits (about a second at most, and not on the reactor thread) for the goodbyes to be written.
     /// Does nothing once the reactor has stopped: stopping the reactor closed everything already.
     public func stop() {
         guard !reactor.isStopped else { return }
-        Self.close(listeners, socketDirectory, environment.state, sessionThread, reason: "the manhole is stopping")
+        Self.close(
+            listeners, socketDirectory, environment.state, sessionThread, reason: "the manhole is stopping",
+            wait: !reactor.isReactorThread)
     }
 
     /// Closes the listeners, says goodbye to every session of `state` (on their loop), refuses
     /// new ones, and ends the sessions' thread once they have closed (at most a second later).
     private static func close(
         _ listeners: [any Channel], _ socketDirectory: UnixSocketDirectory?, _ state: ServerState,
-        _ sessionThread: SessionThread, reason: String
+        _ sessionThread: SessionThread, reason: String, wait: Bool = true
     ) {
-        sessionThread.shutDown(within: .seconds(1)) {
+        sessionThread.shutDown(within: .seconds(1), wait: wait) {
             for listener in listeners { listener.close(promise: nil) }
             socketDirectory?.remove()
             let sessions = state.stop()

@@ -9,7 +9,7 @@ import Testing
 import ManholeClient
 import ManholeTesting
 
-@Suite("The shell's share of the reactor thread")
+@Suite("The shell's share of real time")
 struct ShellBudgetTests {
     @Test("Past its share, sessions wait their turn: every one is answered in order and the host keeps working")
     func sessionsTakeTurns() throws {
@@ -41,8 +41,28 @@ struct ShellBudgetTests {
             group.wait()
         }
         #expect(failures.withLockedValue { $0 } == [])
-        let waits = try server.reactor.waitFor(timeout: .seconds(10)) { server.manhole.environment.budget.waits }
+        let budget = server.manhole.environment.budget
+        let waits = try server.manhole.environment.sessionLoop.submit { budget.waits }.wait()
         #expect(waits > 0, "the budget never made a session wait: it is not in the path")
+    }
+
+    @Test("A read that runs on the reactor thread is charged to the shell's budget, surcharged as a long stretch")
+    func reactorWorkIsCharged() throws {
+        let server = try TestServer(configure: { $0.shellShare = 0.2; $0.shellSlice = .microseconds(250) })
+        server.manhole.inspector.register("slow") { () -> Any in
+            let end = ContinuousClock.now + .milliseconds(20)
+            while ContinuousClock.now < end {}
+            return 1
+        }
+        let connection = try server.connect()
+        #expect(try connection.run("inspect slow").payload == "slow: Int = 1\n")
+        // The charge is reported from the reactor thread after the reply is made; it arrives on
+        // the sessions' loop shortly after.
+        let budget = server.manhole.environment.budget
+        let loop = server.manhole.environment.sessionLoop
+        // 20 ms on the reactor costs 20 × 20 ms (the surcharge's cap); only the sessions' own
+        // work (well under 100 ms) would leave the balance far above -300 ms.
+        #expect(eventually { (try? loop.submit { budget.balanceNanoseconds }.wait()).map { $0 < -300_000_000 } == true })
     }
 
     @Test("A spent budget resumes waiting sessions oldest first, once the window allows")

@@ -13,7 +13,7 @@ struct ShellDispatchTests {
     private let viewer = Shell.Caller(user: "viewer", role: .readOnly, sessionID: 2)
     private let logger = Logger(label: "test.shell")
 
-    /// Dispatches `line` on the reactor's loop (where sessions run it) and returns the answer,
+    /// Dispatches `line` on the sessions' loop (where sessions run it) and returns the answer,
     /// waiting for a command that runs.
     private func frame(_ shell: Shell, _ line: InboundLine, caller: Shell.Caller, sequence: Int = 9) async -> Shell.Answer {
         await withCheckedContinuation { continuation in

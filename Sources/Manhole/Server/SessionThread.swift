@@ -21,9 +21,9 @@ final class SessionThread: Sendable {
 
     /// Runs `close` (it closes the listeners and says goodbye to the sessions, and returns what
     /// to wait for), then ends the thread once all that has completed or `within` has passed,
-    /// whichever comes first; off the loop, returns once the thread has ended (or a second later
-    /// than `within`). Only the first call does anything: the loop is gone after it.
-    func shutDown(within: Duration, closing close: () -> [EventLoopFuture<Void>]) {
+    /// whichever comes first; with `wait`, and off the loop, returns once the thread has ended (or
+    /// a second later than `within`). Only the first call does anything: the loop is gone after it.
+    func shutDown(within: Duration, wait: Bool = true, closing close: () -> [EventLoopFuture<Void>]) {
         guard ended.withLockedValue({ ended in defer { ended = true }; return !ended }) else { return }
         let pending = close()
         let gone = DispatchSemaphore(value: 0)
@@ -35,6 +35,6 @@ final class SessionThread: Sendable {
         // The deadline first: once `end` has run, the loop takes no more tasks.
         loop.scheduleTask(in: TimeAmount(within)) { end() }
         EventLoopFuture.andAllComplete(pending, on: loop).whenComplete { _ in end() }
-        if !loop.inEventLoop { _ = gone.wait(timeout: .now() + .nanoseconds(Int(TimeAmount(within + .seconds(1)).nanoseconds))) }
+        if wait, !loop.inEventLoop { _ = gone.wait(timeout: .now() + .nanoseconds(Int(TimeAmount(within + .seconds(1)).nanoseconds))) }
     }
 }
