@@ -39,11 +39,11 @@ struct Entry: Sendable {
             if loop.inEventLoop { return loop.makeCompletedFuture(withResultOf: work) }
             return loop.submit(work)
         case .queue(let queue):
-            let promise = loop.makePromise(of: R.self)
+            let promise = call?.makePromise(of: R.self) ?? loop.makePromise(of: R.self)
             queue.async { promise.completeWith(Result(catching: work)) }
             return promise.futureResult
         case .actor(let actor):
-            let promise = loop.makePromise(of: R.self)
+            let promise = call?.makePromise(of: R.self) ?? loop.makePromise(of: R.self)
             if case .isolated(let run) = source {
                 promise.completeWithTask {
                     // `run` returns what `body` returned, boxed; unbox it back to `R`.

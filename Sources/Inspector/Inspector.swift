@@ -228,7 +228,7 @@ public final class Inspector: Sendable {
         guard !reactor.isStopped else { return loop.makeFailedFuture(ReactorError.stopped) }
         let future = entry.read(on: reactor, via: call, body)
         if case .reactor = entry.context { return future }
-        let promise = loop.makePromise(of: R.self)
+        let promise = call?.makePromise(of: R.self) ?? loop.makePromise(of: R.self)
         let settled = OnceFlag()
         let timeout = configuration.readTimeout
         let name = entry.name

@@ -13,20 +13,74 @@ package struct ReactorCall: Sendable {
     package var callSite: CallSite
     /// Told, on the reactor thread, how long the work held it (a budget is charged with it).
     package var charge: @Sendable (Duration) -> Void
+    /// Counts the promises made on ``deliveryLoop`` for this call and not yet fulfilled, so that
+    /// the loop's owner ends it only once none is left (a promise left unfulfilled on a loop that
+    /// has shut down can never be fulfilled).
+    package var deliveries: PendingDeliveries?
 
     /// - Parameters:
     ///   - deliveryLoop: The loop the returned futures complete on.
     ///   - startWithin: How long the work may wait for the reactor thread.
     ///   - callSite: Recorded as the run's call site.
     ///   - charge: Told how long the work held the reactor thread.
+    ///   - deliveries: Counts the promises made for the call until they are fulfilled.
     package init(
-        deliveryLoop: any EventLoop, startWithin: Duration, callSite: CallSite,
+        deliveryLoop: any EventLoop, startWithin: Duration, callSite: CallSite, deliveries: PendingDeliveries? = nil,
         charge: @escaping @Sendable (Duration) -> Void = { _ in }
     ) {
         self.deliveryLoop = deliveryLoop
         self.startWithin = startWithin
         self.callSite = callSite
+        self.deliveries = deliveries
         self.charge = charge
+    }
+
+    /// A promise on ``deliveryLoop``, counted by ``deliveries`` until it is fulfilled.
+    package func makePromise<R: Sendable>(of type: R.Type = R.self) -> EventLoopPromise<R> {
+        let promise = deliveryLoop.makePromise(of: R.self)
+        if let deliveries {
+            deliveries.enter()
+            promise.futureResult.whenComplete { _ in deliveries.leave() }
+        }
+        return promise
+    }
+}
+
+/// The promises a loop's owner has handed out and that are not yet fulfilled: work on other
+/// threads (the reactor, a queue) will fulfil them, and it can only do so while the loop runs.
+package final class PendingDeliveries: Sendable {
+    private struct State {
+        var count = 0
+        var whenNone: [@Sendable () -> Void] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    package init() {}
+
+    /// How many promises are not yet fulfilled.
+    package var count: Int { state.withLockedValue { $0.count } }
+
+    func enter() { state.withLockedValue { $0.count += 1 } }
+
+    func leave() {
+        let run = state.withLockedValue { state -> [@Sendable () -> Void] in
+            state.count -= 1
+            guard state.count == 0 else { return [] }
+            defer { state.whenNone = [] }
+            return state.whenNone
+        }
+        for body in run { body() }
+    }
+
+    /// Runs `body` once no promise is pending: at once if none is.
+    package func whenNone(_ body: @escaping @Sendable () -> Void) {
+        let now = state.withLockedValue { state in
+            if state.count == 0 { return true }
+            state.whenNone.append(body)
+            return false
+        }
+        if now { body() }
     }
 }
 
@@ -69,7 +123,7 @@ extension Reactor {
     /// `call.deliveryLoop`) has its value or error, ``ReactorBusy`` when it did not start in
     /// time (it then never runs), or ``ReactorError/stopped``. Not tracked as a result.
     package func call<R: Sendable>(_ call: ReactorCall, _ work: @escaping @Sendable () throws -> R) -> EventLoopFuture<R> {
-        let promise = call.deliveryLoop.makePromise(of: R.self)
+        let promise = call.makePromise(of: R.self)
         guard let start = StartRace(self, call, promise) else { return promise.futureResult }
         let accepted = gate.execute {
             guard start.begin() else { return }
@@ -89,7 +143,7 @@ extension Reactor {
     package func callAsync<R: Sendable>(
         _ call: ReactorCall, _ work: @escaping @Sendable () async throws -> R
     ) -> EventLoopFuture<R> {
-        let promise = call.deliveryLoop.makePromise(of: R.self)
+        let promise = call.makePromise(of: R.self)
         guard let start = StartRace(self, call, promise) else { return promise.futureResult }
         let site = call.callSite
         let result = runInReactor(fileID: site.fileID, line: site.line, function: site.function) { () async throws -> R in

@@ -124,3 +124,32 @@ private struct WedgeFixture: Sendable {
     var name: String
     var jobs: [Int]
 }
+
+@Suite("Stopping a manhole while its reads run elsewhere")
+struct StopDuringReadTests {
+    @Test("A manhole stopped while a reactor read runs keeps its thread until the read has delivered, then ends it")
+    func stopWaitsForDeliveries() throws {
+        let server = try TestServer()
+        let release = DispatchSemaphore(value: 0)
+        let reading = DispatchSemaphore(value: 0)
+        server.manhole.inspector.register("held") { () -> Any in
+            reading.signal()
+            release.wait()
+            return 1
+        }
+        let connection = try server.connect()
+        try connection.socket.write("inspect held\n")
+        reading.wait()
+        let deliveries = server.manhole.environment.deliveries
+        #expect(deliveries.count == 1)
+        server.manhole.stop()
+        // The session is gone, and the read still holds the reactor: its answer has nowhere to go
+        // but its promise is on the sessions' loop, which must outlive it.
+        #expect(deliveries.count == 1)
+        release.signal()
+        #expect(eventually { deliveries.count == 0 })
+        // The reactor goes on; a second stop (the reactor's hook) does nothing.
+        #expect(try server.reactor.waitFor(timeout: .seconds(10)) { 5 } == 5)
+        server.reactor.stop()
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Reactor
 
 /// The thread the manhole's listeners and sessions run on: a one-thread event loop of its own,
 /// so that the shell answers (logins, `whoami`, `loop`) while a host body holds the reactor
@@ -12,6 +13,9 @@ final class SessionThread: Sendable {
     private let ended = NIOLockedValueBox(false)
     /// The loop; everything of the manhole's sessions is confined to it.
     let loop: any EventLoop
+    /// The promises on the loop that work elsewhere (the reactor thread, a queue) will fulfil:
+    /// the loop ends only once there are none, since it could not deliver them after.
+    let deliveries = PendingDeliveries()
 
     init() {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -21,16 +25,19 @@ final class SessionThread: Sendable {
 
     /// Runs `close` (it closes the listeners and says goodbye to the sessions, and returns what
     /// to wait for), then ends the thread once all that has completed or `within` has passed,
-    /// whichever comes first; with `wait`, and off the loop, returns once the thread has ended (or
-    /// a second later than `within`). Only the first call does anything: the loop is gone after it.
+    /// whichever comes first, and no delivery is pending (``deliveries``); with `wait`, and off the
+    /// loop, returns once the thread has ended (or a second later than `within`). Only the first
+    /// call does anything: the loop is gone after it.
     func shutDown(within: Duration, wait: Bool = true, closing close: () -> [EventLoopFuture<Void>]) {
         guard ended.withLockedValue({ ended in defer { ended = true }; return !ended }) else { return }
         let pending = close()
         let gone = DispatchSemaphore(value: 0)
         let begun = NIOLockedValueBox(false)
-        let end: @Sendable () -> Void = { [group] in
+        let end: @Sendable () -> Void = { [group, deliveries] in
             guard begun.withLockedValue({ begun in defer { begun = true }; return !begun }) else { return }
-            group.shutdownGracefully(queue: .global()) { _ in gone.signal() }
+            // A read or command still running on the reactor (or a queue) keeps the loop until it
+            // has delivered its answer, even to a session that is gone.
+            deliveries.whenNone { group.shutdownGracefully(queue: .global()) { _ in gone.signal() } }
         }
         // The deadline first: once `end` has run, the loop takes no more tasks.
         loop.scheduleTask(in: TimeAmount(within)) { end() }

@@ -16,6 +16,8 @@ struct ShellEnvironment: Sendable {
     let startedAt: NIODeadline
     /// The shell's share of real time (confined to the sessions' loop).
     let budget: LoopBudget
+    /// The promises on the sessions' loop that other threads will fulfil (see ``SessionThread``).
+    let deliveries: PendingDeliveries
 
     var eventLoop: any EventLoop { sessionLoop }
 
@@ -28,7 +30,7 @@ struct ShellEnvironment: Sendable {
         let loop = sessionLoop
         return ReactorCall(
             deliveryLoop: loop, startWithin: configuration.reactorWaitLimit,
-            callSite: CallSite(fileID: fileID, line: line, function: function)
+            callSite: CallSite(fileID: fileID, line: line, function: function), deliveries: deliveries
         ) { spent in
             loop.execute { budget.chargeWork(TimeAmount(spent)) }
         }
