@@ -59,7 +59,8 @@ done
 failures=0
 if [ -t 0 ] && [ -t 1 ]; then
     echo "== connecting: manhole-client -p $PORT   (password in MANHOLE_PASSWORD; Tab completes, Ctrl-D quits)"
-    echo "   try: help, ls, inspect app.config, p jobs --depth 2, timers, results, result 4, stats, pause-jobs 10, health"
+    echo "   try: help, ls, inspect app.config, p jobs --depth 2, timers, results, result 4, stats, pause-jobs 10, health,"
+    echo "        and 'stall 5' in one client while another runs loop"
     "$BIN/manhole-client" -p "$PORT" || failures=$((failures + 1))
 else
     echo "== scripted tour (stdin is not a terminal; run from a terminal for the interactive prompt)"
@@ -84,6 +85,14 @@ else
     tour -c 'pause-jobs 30' -c health -c 'resume-jobs'
     tour -c stats -c reactor
     tour --json -c whoami -c 'inspect config.retry'
+    echo
+    echo "\$ manhole-client -p $PORT -c 'stall 2' &   # a host command that blocks the reactor thread for 2 s"
+    "$BIN/manhole-client" -p "$PORT" -c 'stall 2' > /dev/null &
+    STALL_PID=$!
+    sleep 0.5
+    tour -c whoami -c loop
+    wait "$STALL_PID" || { echo "!! stall failed"; failures=$((failures + 1)); }
+    tour -c 'loop --stalls'
     echo
     echo "\$ printf 'health\\ncancel-timer 999\\n' | manhole-client -p $PORT   # a script on stdin; an error gives exit code 1"
     status=0

@@ -1,7 +1,8 @@
+import Foundation
 import Manhole
 
-/// The commands the demo adds to its manhole: `pause-jobs`, `resume-jobs` (admin) and `health`
-/// (read-only users too).
+/// The commands the demo adds to its manhole: `pause-jobs`, `resume-jobs`, `stall` (admin) and
+/// `health` (read-only users too).
 enum HostCommands {
     /// Adds the commands.
     static func register(on manhole: Manhole, jobs: JobQueue) throws {
@@ -25,6 +26,17 @@ enum HostCommands {
             let snapshot = jobs.snapshot()
             let state = snapshot.paused ? "paused" : "running"
             return "ok: jobs \(state), \(snapshot.processed) processed, \(snapshot.failed) failed"
+        }
+        try manhole.addCommand(
+            "stall", usage: "stall SECONDS",
+            help: "Block the reactor thread for SECONDS (1-10), as a buggy host body would: see `loop` from another session."
+        ) { invocation in
+            guard invocation.arguments.count == 1, let seconds = Int(invocation.arguments[0]), (1...10).contains(seconds) else {
+                throw HostCommandError("stall: SECONDS must be a whole number from 1 to 10")
+            }
+            // Deliberately blocking: this is the incident the manhole's own thread is there for.
+            usleep(UInt32(seconds) * 1_000_000)
+            return "the reactor thread was blocked for \(seconds)s"
         }
     }
 }
