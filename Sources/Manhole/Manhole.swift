@@ -95,7 +95,8 @@ public final class Manhole: Sendable {
             configuration: configuration, startedAt: .now(),
             budget: LoopBudget(
                 eventLoop: sessionThread.loop, share: configuration.shellShare, window: .milliseconds(10),
-                slice: configuration.shellSlice),
+                slice: configuration.shellSlice,
+                hostIsBusy: configuration.hostIsBusy ?? HostActivity(reactor: reactor).isBusy(at:)),
             deliveries: sessionThread.deliveries)
         let factory = Listeners(environment: environment, credentials: credentials)
         var channels: [any Channel] = []

@@ -1,4 +1,5 @@
 public import Logging
+package import NIOCore
 
 extension Manhole {
     /// Where the manhole listens and the limits it enforces; every field has a default.
@@ -74,14 +75,19 @@ extension Manhole {
 
         // MARK: The shell's share of the machine, and its waits on the reactor
 
-        /// The largest fraction of real time the shell may spend: its work on the sessions' own
-        /// thread (logins, commands, replies) and on the reactor thread (reading entries there)
-        /// draws on one budget refilled at this share (holding at most one 10 ms window's worth),
-        /// and work beyond it is owed: sessions' input waits (in the socket) until the debt is
-        /// paid, so a flood of commands or logins, or one long command, cannot slow the host's own work.
+        /// The largest fraction of real time the shell may spend while the host works: its work on
+        /// the sessions' own thread (logins, commands, replies) and on the reactor thread (reading
+        /// entries there) draws on one budget refilled at this share (holding at most one 10 ms
+        /// window's worth), and work beyond it is owed: sessions' input waits (in the socket)
+        /// until the debt is paid, so a flood of commands or logins, or one long command, cannot
+        /// slow the host's own work. While the host is idle (its threads used under a fifth of a
+        /// core in the last window, and the reactor runs nothing) the shell is not held back.
         public var shellShare: Double
         /// The most shell work in a row on the sessions' thread before the other sessions' turn.
         package var shellSlice: Duration = .microseconds(250)
+        /// Whether the host works, asked by the shell's budget about once per 10 ms window; the
+        /// share applies only while it does. `nil`: ``HostActivity`` decides (tests set a constant).
+        package var hostIsBusy: (@Sendable (NIODeadline) -> Bool)?
         /// How long a command waits for the reactor thread to take up what must run there (reading
         /// an entry registered on the reactor, a host command); then it answers that the reactor is
         /// busy, with what the reactor runs and since when, and the work is called off. Sessions

@@ -14,7 +14,9 @@ struct ShellBudgetTests {
     @Test("Past its share, sessions wait their turn: every one is answered in order and the host keeps working")
     func sessionsTakeTurns() throws {
         let app = App()
-        let server = try TestServer(configure: { $0.shellShare = 0.02; $0.shellSlice = .seconds(1); $0.maxSessions = 12 }, namespace: ["app": app])
+        let server = try TestServer(
+            configure: { $0.shellShare = 0.02; $0.shellSlice = .seconds(1); $0.maxSessions = 12; $0.hostIsBusy = { _ in true } },
+            namespace: ["app": app])
         let failures = NIOLockedValueBox<[String]>([])
         try withBystander(server) {
             let group = DispatchGroup()
@@ -48,7 +50,7 @@ struct ShellBudgetTests {
 
     @Test("A read that runs on the reactor thread is charged to the shell's budget, surcharged as a long stretch")
     func reactorWorkIsCharged() throws {
-        let server = try TestServer(configure: { $0.shellShare = 0.2; $0.shellSlice = .microseconds(250) })
+        let server = try TestServer(configure: { $0.shellShare = 0.2; $0.shellSlice = .microseconds(250); $0.hostIsBusy = { _ in true } })
         server.manhole.inspector.register("slow") { () -> Any in
             let end = ContinuousClock.now + .milliseconds(20)
             while ContinuousClock.now < end {}

@@ -55,10 +55,17 @@ final class LoopBudget: @unchecked Sendable {
     private var measuring = false
     /// The clock the surcharge is reckoned on, in nanoseconds (the thread's CPU time; tests inject one).
     private let workClock: () -> Int64
+    /// Whether the host works (its answer is taken once per window): only then does the share apply.
+    private let hostIsBusy: (NIODeadline) -> Bool
+    /// The answer for the current window.
+    private var hostBusy = true
     /// How many times a session had to wait for its turn (for `stats`-like views and tests).
     private(set) var waits = 0
     /// How many times waiting sessions were resumed (for tests).
     private(set) var turns = 0
+    /// How many times waiting sessions had to wait for a window's refill (the share spent), not
+    /// only for the work queued ahead of them (the slice spent).
+    private(set) var refillWaits = 0
 
     /// - Parameters:
     ///   - share: The fraction of real time the shell may use (0 < share ≤ 1).
@@ -67,12 +74,16 @@ final class LoopBudget: @unchecked Sendable {
     ///   - slice: The most shell work in a row before queued loop work goes first.
     ///   - workClock: What the surcharge on long work is reckoned on, in nanoseconds: the calling
     ///     thread's CPU time by default.
+    ///   - hostIsBusy: Whether the host works, asked at most once per window (``HostActivity``);
+    ///     always by default, which makes the budget a plain share.
     init(
         eventLoop: any EventLoop, share: Double, window: Duration, slice: Duration,
-        workClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds
+        workClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds,
+        hostIsBusy: @escaping (NIODeadline) -> Bool = { _ in true }
     ) {
         self.eventLoop = eventLoop
         self.workClock = workClock
+        self.hostIsBusy = hostIsBusy
         capacity = max(1, Double(TimeAmount(window).nanoseconds) * min(1, max(0.001, share)))
         self.window = max(1, TimeAmount(window).nanoseconds)
         self.slice = TimeAmount(slice).nanoseconds
@@ -94,7 +105,7 @@ final class LoopBudget: @unchecked Sendable {
         refill(to: now)
         // A pause since the last charge (the loop did other work) starts a new slice.
         if (now - lastCharge).nanoseconds > slice { spentInSlice = 0 }
-        return spentInSlice < slice && balance > 0
+        return spentInSlice < slice && (balance > 0 || !hostBusy)
     }
 
     /// Runs `body` and charges its time to the shell (once: a measured section inside another
@@ -143,7 +154,9 @@ final class LoopBudget: @unchecked Sendable {
     func charge(_ spent: TimeAmount, at now: NIODeadline? = nil) {
         let now = now ?? eventLoop.now
         refill(to: now)
-        balance -= Double(spent.nanoseconds)
+        // On an idle host the shell's work costs nobody anything: it is not owed, and the host
+        // that starts working finds the budget no lower than empty.
+        balance = hostBusy ? balance - Double(spent.nanoseconds) : max(0, balance - Double(spent.nanoseconds))
         spentInSlice += spent.nanoseconds
         lastCharge = now
     }
@@ -161,6 +174,7 @@ final class LoopBudget: @unchecked Sendable {
     private func refill(to now: NIODeadline) {
         let windows = (now - refilledAt).nanoseconds / window
         guard windows > 0 else { return }
+        hostBusy = hostIsBusy(now)
         balance = min(capacity, balance + Double(windows) * capacity)
         refilledAt = refilledAt + .nanoseconds(windows * window)
     }
@@ -171,7 +185,8 @@ final class LoopBudget: @unchecked Sendable {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let now = eventLoop.now
         refill(to: now)
-        if balance <= 0 {
+        if balance <= 0 && hostBusy {
+            refillWaits += 1
             // The debt is paid back one allowance per window: wake at the end of the window
             // whose refill makes the budget positive.
             let windows = Int64((-balance / capacity).rounded(.down)) + 1

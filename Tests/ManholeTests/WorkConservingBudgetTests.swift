@@ -1,0 +1,94 @@
+import Foundation
+import ManholeClient
+import ManholeTesting
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOEmbedded
+import Reactor
+import Testing
+@testable import Manhole
+
+/// The shell's budget steps aside only for a working host: on an idle one, sessions run at full
+/// speed and owe nothing; once the host works, the share applies from the next window.
+@Suite("A work-conserving shell budget")
+struct WorkConservingBudgetTests {
+    @Test("On an idle host a 100 ms command is not owed: the next line runs at once; on a busy one it waits")
+    func idleHostOwesNothing() {
+        let loop = EmbeddedEventLoop()
+        defer { try? loop.syncShutdownGracefully() }
+        let busy = NIOLockedValueBox(false)
+        let budget = LoopBudget(
+            eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250),
+            hostIsBusy: { _ in busy.withLockedValue { $0 } })
+        // The first window's answer is taken at its end: until then the safe side (busy) holds.
+        loop.advanceTime(by: .milliseconds(10))
+        #expect(budget.mayRun())
+        budget.charge(.milliseconds(100))
+        #expect(budget.balanceNanoseconds == 0, "an idle host's budget does not go into debt")
+        loop.advanceTime(by: .milliseconds(1))
+        #expect(budget.mayRun(), "an idle host does not hold the next line back")
+
+        busy.withLockedValue { $0 = true }
+        loop.advanceTime(by: .milliseconds(10))
+        #expect(budget.mayRun())
+        budget.charge(.milliseconds(100))
+        #expect(budget.balanceNanoseconds < -90_000_000)
+        loop.advanceTime(by: .milliseconds(1))
+        #expect(!budget.mayRun(), "a busy host's share applies again")
+    }
+
+    @Test("The host is busy when its threads used a fifth of a core since the last look, or the reactor runs something")
+    func hostActivity() throws {
+        let process = NIOLockedValueBox<Int64>(0)
+        let thread = NIOLockedValueBox<Int64>(0)
+        let probe = HostActivity(
+            reactor: nil, processClock: { process.withLockedValue { $0 } }, threadClock: { thread.withLockedValue { $0 } })
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        #expect(probe.isBusy(at: start), "nothing is known at the first look")
+        // 10 ms later: the process used 5 ms of CPU, 4 of them the sessions' own: the host 1 ms (10 %).
+        process.withLockedValue { $0 += 5_000_000 }
+        thread.withLockedValue { $0 += 4_000_000 }
+        #expect(!probe.isBusy(at: start + .milliseconds(10)))
+        // The next 10 ms: the host used 3 ms (30 %).
+        process.withLockedValue { $0 += 7_000_000 }
+        thread.withLockedValue { $0 += 4_000_000 }
+        #expect(probe.isBusy(at: start + .milliseconds(20)))
+
+        let reactor = Reactor()
+        defer { reactor.stop() }
+        let watched = HostActivity(reactor: reactor, processClock: { 0 }, threadClock: { 0 })
+        _ = watched.isBusy(at: start)
+        #expect(!watched.isBusy(at: start + .milliseconds(10)))
+        let release = DispatchSemaphore(value: 0)
+        let held = reactor.runInReactor { release.wait() }
+        #expect(eventually { reactor.activity.current != nil })
+        #expect(watched.isBusy(at: start + .milliseconds(20)), "a run on the reactor thread is the host working")
+        release.signal()
+        _ = try held.wait(timeout: .seconds(10))
+    }
+
+    @Test("Over a socket, at a 1 % share: commands back to back never wait for a refill on an idle host, and do on a busy one")
+    func backToBack() throws {
+        for hostBusy in [false, true] {
+            let server = try TestServer(configure: {
+                $0.shellShare = 0.01
+                $0.shellSlice = .microseconds(250)
+                $0.hostIsBusy = { _ in hostBusy }
+            })
+            let connection = try server.connect()
+            // The budget takes the host's state at each window's end, and until the first one it
+            // assumes the safe side (busy), which the login may have met: count from after it.
+            Thread.sleep(forTimeInterval: 0.03)
+            let budget = server.manhole.environment.budget
+            let loop = server.manhole.environment.sessionLoop
+            let before = try loop.submit { budget.refillWaits }.wait()
+            for _ in 0..<300 { #expect(try connection.run("whoami").kind == .ok) }
+            let waits = try loop.submit { budget.refillWaits }.wait() - before
+            if hostBusy {
+                #expect(waits > 0, "a busy host's share never held a session back")
+            } else {
+                #expect(waits == 0, "an idle host's budget held a session back for a refill \(waits) times")
+            }
+        }
+    }
+}
