@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 import Synchronization
 
 /// Every result the reactor is responsible for: those still in flight (so that ``Reactor/stop(timeout:)``
@@ -9,27 +10,45 @@ final class ResultStore: Sendable {
     private struct Entry: Sendable {
         var result: any TrackedResult
         var isStashed: Bool
+        /// When it was stashed, for the forgotten-result lint.
+        var stashedAt: NIODeadline?
     }
+
+    /// A result that finished while nobody had waited on it and its ``EventualResult`` was still
+    /// held: the store forgets finished results, so this is how the lint still sees them. Weak,
+    /// so the store never keeps a value alive; when the holder lets go, the entry is moot.
+    private struct FinishedUnwaited: Sendable {
+        var id: Int
+        var finishedAt: NIODeadline
+        weak var result: (any TrackedResult)?
+    }
+
+    /// How many of the oldest tracked results the lint looks at, and how many finished unwaited
+    /// results it remembers: the lint reads bounded tables only.
+    static let lintScanLimit = 256
+    static let finishedUnwaitedCapacity = 64
 
     private struct State: Sendable {
         var entries = OrderedRegistry<Entry>()
         var nextID = 0
         var stashedCount = 0
         var isClosed = false
+        var finishedUnwaited = RecentHistory<FinishedUnwaited>(capacity: ResultStore.finishedUnwaitedCapacity)
     }
 
     private let state = NIOLockedValueBox(State())
 
     /// Creates and tracks a new result box; once the store is closed (reactor stopped) the box is born failed.
-    func makeBox<T: Sendable>(_ type: T.Type, callSite: CallSite) -> ResultBox<T> {
+    /// `isAwaited` says a caller will wait on it (`waitFor`), so it never counts as forgotten.
+    func makeBox<T: Sendable>(_ type: T.Type, callSite: CallSite, isAwaited: Bool = false) -> ResultBox<T> {
         state.withLockedValue { state in
             state.nextID += 1
             guard !state.isClosed else {
-                let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: nil)
+                let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: nil, isAwaited: isAwaited)
                 box.interrupt(with: .stopped)
                 return box
             }
-            let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: self)
+            let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: self, isAwaited: isAwaited)
             state.entries.insert(Entry(result: box, isStashed: false), id: box.id)
             return box
         }
@@ -40,11 +59,17 @@ final class ResultStore: Sendable {
     /// result then unless it is stashed. Holding the store's lock means nobody sees the result
     /// complete while it is still tracked (a waiter woken by the outcome could list it), and
     /// ``retrieve(id:as:)`` sees either a pending result or a finished one, never one in between.
+    /// A result forgotten here that nobody has waited on yet, and whose ``EventualResult`` is still
+    /// held, is remembered (weakly, the newest 64) for the forgotten-result lint; a `waitFor`'s
+    /// result is awaited from birth, so that path only reads one flag.
     func finish<Settled>(id: Int, settle: () -> Settled?) -> Settled? {
         state.withLockedValue { state in
             guard let settled = settle() else { return nil }
-            if state.entries.value(id: id)?.isStashed == false {
+            if let entry = state.entries.value(id: id), !entry.isStashed {
                 state.entries.remove(id: id)
+                if !entry.result.wasAwaited, !entry.result.isReleased {
+                    state.finishedUnwaited.append(FinishedUnwaited(id: id, finishedAt: .now(), result: entry.result))
+                }
             }
             return settled
         }
@@ -53,12 +78,16 @@ final class ResultStore: Sendable {
     /// Keeps `result` until it is retrieved; returns its id.
     func stash(_ result: any TrackedResult) -> Int {
         state.withLockedValue { state in
+            let now = NIODeadline.now()
             let wasStashed = state.entries.update(id: result.id) { entry in
-                defer { entry.isStashed = true }
+                defer {
+                    entry.isStashed = true
+                    entry.stashedAt = entry.stashedAt ?? now
+                }
                 return entry.isStashed
             }
             if wasStashed == nil {
-                state.entries.insert(Entry(result: result, isStashed: true), id: result.id)
+                state.entries.insert(Entry(result: result, isStashed: true, stashedAt: now), id: result.id)
             }
             if wasStashed != true { state.stashedCount += 1 }
         }
@@ -84,7 +113,10 @@ final class ResultStore: Sendable {
             if box.isComplete {
                 state.entries.remove(id: id)
             } else {
-                _ = state.entries.update(id: id) { $0.isStashed = false }
+                _ = state.entries.update(id: id) { entry in
+                    entry.isStashed = false
+                    entry.stashedAt = nil
+                }
             }
             return .success(box)
         }
@@ -104,6 +136,37 @@ final class ResultStore: Sendable {
             state.entries.first(limit) { !stashedOnly || $0.isStashed }
         }
         return page.map { $0.result.info(isStashed: $0.isStashed) }
+    }
+
+    /// The results forgotten for longer than `threshold` at `now`: stashed and not retrieved;
+    /// pending with nobody ever waiting on them; finished with nobody ever waiting on them while
+    /// the code that made them still holds them. Looks at the oldest ``lintScanLimit`` tracked
+    /// results and the remembered finished ones only, so its cost is bounded.
+    func forgotten(at now: NIODeadline, olderThan threshold: Duration) -> [ForgottenResult] {
+        let limit = TimeAmount(threshold)
+        return state.withLockedValue { state in
+            var found: [ForgottenResult] = []
+            func add(_ result: any TrackedResult, _ reason: ForgottenResult.Reason, since: NIODeadline) {
+                found.append(ForgottenResult(
+                    id: result.id, callSite: result.callSite, valueType: result.valueTypeName, reason: reason, since: since))
+            }
+            for entry in state.entries.first(Self.lintScanLimit) {
+                if entry.isStashed, let stashedAt = entry.stashedAt, now - stashedAt > limit {
+                    add(entry.result, .stashed, since: stashedAt)
+                } else if !entry.isStashed, !entry.result.isComplete, !entry.result.wasAwaited,
+                    now - entry.result.createdAt > limit
+                {
+                    add(entry.result, .pendingUnwaited, since: entry.result.createdAt)
+                }
+            }
+            for finished in state.finishedUnwaited.newestFirst {
+                guard let result = finished.result, !result.wasAwaited, !result.isReleased,
+                    state.entries.value(id: finished.id) == nil, now - finished.finishedAt > limit
+                else { continue }
+                add(result, .finishedUnwaited, since: finished.finishedAt)
+            }
+            return found
+        }
     }
 
     /// How many results are tracked, and how many of them are stashed.
