@@ -84,19 +84,20 @@ package final class LoopActivity: Sendable {
         lastGeneration.store(generation, ordering: .relaxed)
         let nesting = depth.load(ordering: .relaxed)
         depth.store(nesting + 1, ordering: .relaxed)
-        let outer = state.withLockedValue { state in
+        // Only a nested run puts the outer one back; an outermost run does not copy it.
+        let outer: (run: Run?, generation: UInt64)? = state.withLockedValue { state in
             defer {
                 state.current = Run(callSite: callSite, kind: kind, startedAt: start, duration: nil)
                 state.generation = generation
             }
-            return (run: state.current, generation: state.generation)
+            return nesting > 0 ? (state.current, state.generation) : nil
         }
         defer {
             let end = NIODeadline.now()
             let elapsed = end - start
             depth.store(nesting, ordering: .relaxed)
             if nesting > 0 || elapsed >= Self.slowThreshold {
-                ended(Run(callSite: callSite, kind: kind, startedAt: start, duration: Duration(elapsed)), at: end, restoring: nesting > 0 ? outer : nil)
+                ended(Run(callSite: callSite, kind: kind, startedAt: start, duration: Duration(elapsed)), at: end, restoring: outer)
             }
             if nesting == 0 { finished.store(generation, ordering: .releasing) }
         }
