@@ -10,8 +10,6 @@ final class ResultStore: Sendable {
     private struct Entry: Sendable {
         var result: any TrackedResult
         var isStashed: Bool
-        /// When it was stashed, for the forgotten-result lint.
-        var stashedAt: NIODeadline?
     }
 
     /// A result that finished while nobody had waited on it and its ``EventualResult`` was still
@@ -32,6 +30,10 @@ final class ResultStore: Sendable {
         var entries = OrderedRegistry<Entry>()
         var nextID = 0
         var stashedCount = 0
+        /// When each stashed result was stashed, for the forgotten-result lint. Beside the
+        /// entries rather than in them: every `runInReactor` inserts and removes an entry, which
+        /// stays as small as it was.
+        var stashedAt: [Int: NIODeadline] = [:]
         var isClosed = false
         var finishedUnwaited = RecentHistory<FinishedUnwaited>(capacity: ResultStore.finishedUnwaitedCapacity)
     }
@@ -78,18 +80,17 @@ final class ResultStore: Sendable {
     /// Keeps `result` until it is retrieved; returns its id.
     func stash(_ result: any TrackedResult) -> Int {
         state.withLockedValue { state in
-            let now = NIODeadline.now()
             let wasStashed = state.entries.update(id: result.id) { entry in
-                defer {
-                    entry.isStashed = true
-                    entry.stashedAt = entry.stashedAt ?? now
-                }
+                defer { entry.isStashed = true }
                 return entry.isStashed
             }
             if wasStashed == nil {
-                state.entries.insert(Entry(result: result, isStashed: true, stashedAt: now), id: result.id)
+                state.entries.insert(Entry(result: result, isStashed: true), id: result.id)
             }
-            if wasStashed != true { state.stashedCount += 1 }
+            if wasStashed != true {
+                state.stashedCount += 1
+                state.stashedAt[result.id] = .now()
+            }
         }
         return result.id
     }
@@ -110,13 +111,11 @@ final class ResultStore: Sendable {
                     id: id, expected: String(reflecting: T.self), actual: entry.result.valueTypeName))
             }
             state.stashedCount -= 1
+            state.stashedAt[id] = nil
             if box.isComplete {
                 state.entries.remove(id: id)
             } else {
-                _ = state.entries.update(id: id) { entry in
-                    entry.isStashed = false
-                    entry.stashedAt = nil
-                }
+                _ = state.entries.update(id: id) { $0.isStashed = false }
             }
             return .success(box)
         }
@@ -151,7 +150,7 @@ final class ResultStore: Sendable {
                     id: result.id, callSite: result.callSite, valueType: result.valueTypeName, reason: reason, since: since))
             }
             for entry in state.entries.first(Self.lintScanLimit) {
-                if entry.isStashed, let stashedAt = entry.stashedAt, now - stashedAt > limit {
+                if entry.isStashed, let stashedAt = state.stashedAt[entry.result.id], now - stashedAt > limit {
                     add(entry.result, .stashed, since: stashedAt)
                 } else if !entry.isStashed, !entry.result.isComplete, !entry.result.wasAwaited,
                     now - entry.result.createdAt > limit
