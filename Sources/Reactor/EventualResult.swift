@@ -20,6 +20,7 @@ public final class EventualResult<T: Sendable>: Sendable {
     }
 
     deinit {
+        box.markReleased()
         if let failure = box.unobservedFailure, !reactor.results.isStashed(id: box.id) {
             reactor.logger.error(
                 "unhandled failure in reactor result",

@@ -27,6 +27,9 @@ public final class LoopingCall: Sendable {
         var runCount = 0
         var errorCount = 0
         var lastError: (any Error)?
+        /// Runs that took longer than the interval or started more than an interval late.
+        var overruns = 0
+        var lastOverrun: (ran: Duration, lateness: Duration, at: NIODeadline)?
     }
 
     private let state: NIOLockedValueBox<State>
@@ -97,7 +100,9 @@ public final class LoopingCall: Sendable {
         // due timers in between: a run found due after the close must not happen.
         guard isRunning, !gate.isClosed else { return }
         var failure: (any Error)?
+        let started = NIODeadline.now()
         do { try gate.activity.run(callSite, .loopingCall, body) } catch { failure = error }
+        let ended = NIODeadline.now()
         if let failure {
             logger.error(
                 "looping call threw",
@@ -105,6 +110,12 @@ public final class LoopingCall: Sendable {
         }
         let keepGoing = state.withLockedValue { state in
             state.runCount += 1
+            // Only this thread moves `deadline` once started, so it is still this run's due time.
+            let (ran, lateness) = (Duration(ended - started), Duration(max(.zero, started - state.deadline)))
+            if ran > interval || lateness > interval {
+                state.overruns += 1
+                state.lastOverrun = (ran, lateness, ended)
+            }
             if let failure {
                 state.errorCount += 1
                 state.lastError = failure
@@ -137,4 +148,14 @@ extension LoopingCall: RegisteredTimer {
     }
 
     func cancel() { stop() }
+
+    func overrun() -> LoopingCallOverrun? {
+        state.withLockedValue { state in
+            state.lastOverrun.map { last in
+                LoopingCallOverrun(
+                    timerID: id, name: name, callSite: callSite, interval: interval, count: state.overruns,
+                    lastRan: last.ran, lastLateness: last.lateness, lastAt: last.at)
+            }
+        }
+    }
 }

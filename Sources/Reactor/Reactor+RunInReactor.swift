@@ -13,9 +13,7 @@ extension Reactor {
         fileID: String = #fileID, line: Int = #line, function: String = #function,
         _ body: @escaping @Sendable () throws -> T
     ) -> EventualResult<T> {
-        submit(CallSite(fileID: fileID, line: line, function: function)) { box in
-            do { box.succeed(try body()) } catch { box.fail(error) }
-        }
+        submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: false)
     }
 
     /// Runs `body` on the reactor thread; the result completes when the future it returns does.
@@ -26,13 +24,7 @@ extension Reactor {
         fileID: String = #fileID, line: Int = #line, function: String = #function,
         _ body: @escaping @Sendable () throws -> EventLoopFuture<T>
     ) -> EventualResult<T> {
-        submit(CallSite(fileID: fileID, line: line, function: function)) { box in
-            do {
-                try body().whenComplete(box.complete(with:))
-            } catch {
-                box.fail(error)
-            }
-        }
+        submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: false)
     }
 
     /// Runs `body` on the reactor thread; the result completes when the ``Deferred`` it returns
@@ -42,15 +34,7 @@ extension Reactor {
         fileID: String = #fileID, line: Int = #line, function: String = #function,
         _ body: @escaping @Sendable () throws -> Deferred<T>
     ) -> EventualResult<T> {
-        submit(CallSite(fileID: fileID, line: line, function: function)) { box in
-            do {
-                let deferred = try body()
-                box.setCanceller { deferred.cancel() }
-                deferred.futureResult.whenComplete(box.complete(with:))
-            } catch {
-                box.fail(error)
-            }
-        }
+        submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: false)
     }
 
     /// Runs an `async` body as a task whose jobs execute on the reactor thread; cancelling the
@@ -59,12 +43,7 @@ extension Reactor {
         fileID: String = #fileID, line: Int = #line, function: String = #function,
         _ body: @escaping @Sendable () async throws -> T
     ) -> EventualResult<T> {
-        submit(CallSite(fileID: fileID, line: line, function: function)) { [taskExecutor] box in
-            let task = Task(executorPreference: taskExecutor) {
-                do { box.succeed(try await body()) } catch { box.fail(error) }
-            }
-            box.setCanceller { task.cancel() }
-        }
+        submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: false)
     }
 
     /// Makes a ``Deferred`` on the reactor's loop.
@@ -75,11 +54,59 @@ extension Reactor {
         Deferred(eventLoop: eventLoop, canceller: canceller)
     }
 
+    // The bodies of `runInReactor` and `waitFor`: `isAwaited` says a caller waits on the result
+    // from the start (`waitFor`), so it never counts as a result nobody waits on.
+
+    func submitted<T: Sendable>(
+        _ body: @escaping @Sendable () throws -> T, at callSite: CallSite, isAwaited: Bool
+    ) -> EventualResult<T> {
+        submit(callSite, isAwaited: isAwaited) { box in
+            do { box.succeed(try body()) } catch { box.fail(error) }
+        }
+    }
+
+    func submitted<T: Sendable>(
+        _ body: @escaping @Sendable () throws -> EventLoopFuture<T>, at callSite: CallSite, isAwaited: Bool
+    ) -> EventualResult<T> {
+        submit(callSite, isAwaited: isAwaited) { box in
+            do {
+                try body().whenComplete(box.complete(with:))
+            } catch {
+                box.fail(error)
+            }
+        }
+    }
+
+    func submitted<T: Sendable>(
+        _ body: @escaping @Sendable () throws -> Deferred<T>, at callSite: CallSite, isAwaited: Bool
+    ) -> EventualResult<T> {
+        submit(callSite, isAwaited: isAwaited) { box in
+            do {
+                let deferred = try body()
+                box.setCanceller { deferred.cancel() }
+                deferred.futureResult.whenComplete(box.complete(with:))
+            } catch {
+                box.fail(error)
+            }
+        }
+    }
+
+    func submitted<T: Sendable>(
+        _ body: @escaping @Sendable () async throws -> T, at callSite: CallSite, isAwaited: Bool
+    ) -> EventualResult<T> {
+        submit(callSite, isAwaited: isAwaited) { [taskExecutor] box in
+            let task = Task(executorPreference: taskExecutor) {
+                do { box.succeed(try await body()) } catch { box.fail(error) }
+            }
+            box.setCanceller { task.cancel() }
+        }
+    }
+
     /// The shared path of every `runInReactor`: track a result, start `start` on the loop.
     private func submit<T: Sendable>(
-        _ callSite: CallSite, _ start: @escaping @Sendable (ResultBox<T>) -> Void
+        _ callSite: CallSite, isAwaited: Bool, _ start: @escaping @Sendable (ResultBox<T>) -> Void
     ) -> EventualResult<T> {
-        let box = results.makeBox(T.self, callSite: callSite)
+        let box = results.makeBox(T.self, callSite: callSite, isAwaited: isAwaited)
         let accepted = !box.isComplete && gate.execute {
             // Cancelled (or interrupted) before it began: the body never runs.
             guard !box.isComplete else { return }

@@ -14,7 +14,8 @@ extension Reactor {
         _ body: @escaping @Sendable () throws -> T
     ) throws -> T {
         try checkNotOnReactorThread()
-        return try waitOrCancel(runInReactor(fileID: fileID, line: line, function: function, body), timeout)
+        return try waitOrCancel(
+            submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: true), timeout)
     }
 
     /// Runs `body` on the reactor thread and blocks until the future it returns completes.
@@ -25,7 +26,8 @@ extension Reactor {
         _ body: @escaping @Sendable () throws -> EventLoopFuture<T>
     ) throws -> T {
         try checkNotOnReactorThread()
-        return try waitOrCancel(runInReactor(fileID: fileID, line: line, function: function, body), timeout)
+        return try waitOrCancel(
+            submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: true), timeout)
     }
 
     /// Runs `body` on the reactor thread and blocks until the ``Deferred`` it returns is settled.
@@ -36,7 +38,8 @@ extension Reactor {
         _ body: @escaping @Sendable () throws -> Deferred<T>
     ) throws -> T {
         try checkNotOnReactorThread()
-        return try waitOrCancel(runInReactor(fileID: fileID, line: line, function: function, body), timeout)
+        return try waitOrCancel(
+            submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: true), timeout)
     }
 
     /// Runs an `async` body on the reactor thread and blocks until it returns. On timeout its task
@@ -46,7 +49,8 @@ extension Reactor {
         _ body: @escaping @Sendable () async throws -> T
     ) throws -> T {
         try checkNotOnReactorThread()
-        return try waitOrCancel(runInReactor(fileID: fileID, line: line, function: function, body), timeout)
+        return try waitOrCancel(
+            submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: true), timeout)
     }
 
     private func checkNotOnReactorThread() throws {

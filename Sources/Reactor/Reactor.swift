@@ -36,7 +36,7 @@ public final class Reactor: Sendable {
     let timerRegistry = TimerRegistry()
     let taskExecutor: ReactorTaskExecutor
     private let ownedGroup: MultiThreadedEventLoopGroup?
-    private let configuration: Configuration
+    let configuration: Configuration
     /// Per-tick figures of the loop, when the reactor created it (see ``TickStatistics``).
     package let tickStatistics: TickStatistics?
     /// The thread that logs stalls of the reactor thread, unless turned off (see ``Watchdog``).
@@ -66,7 +66,8 @@ public final class Reactor: Sendable {
     private init(
         eventLoop: any EventLoop, ownedGroup: MultiThreadedEventLoopGroup?, ticks: TickStatistics?, configuration: Configuration
     ) {
-        let activity = LoopActivity(isRecording: configuration.recordsActivity)
+        let activity = LoopActivity(
+            isRecording: configuration.recordsActivity, slowCallbackThreshold: configuration.lintThresholds.slowCallback)
         self.tickStatistics = ticks
         if configuration.recordsActivity, let threshold = configuration.watchdogThreshold {
             self.watchdog = Watchdog(activity: activity, threshold: TimeAmount(threshold), logger: configuration.logger)

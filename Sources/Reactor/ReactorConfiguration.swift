@@ -18,6 +18,9 @@ extension Reactor {
         /// A run (body, delayed call, looping call) that holds the reactor thread longer than
         /// this is logged as a stall by the ``Watchdog``; `nil` turns the watchdog off.
         package var watchdogThreshold: Duration?
+        /// The thresholds of the loop's lints (`loop --warnings`); the package's constants
+        /// unless a test lowers them.
+        package var lintThresholds = LoopLintThresholds()
 
         /// Creates a configuration.
         /// - Parameters:

@@ -12,6 +12,13 @@ enum Outcome<T: Sendable>: Sendable {
 /// The type-erased face of a result, for the reactor's registry (listing, interrupting at stop).
 protocol TrackedResult: AnyObject, Sendable {
     var id: Int { get }
+    var callSite: CallSite { get }
+    var createdAt: NIODeadline { get }
+    var isComplete: Bool { get }
+    /// Whether anyone has waited on it (`wait`, `waitFor`, a callback), for the forgotten-result lint.
+    var wasAwaited: Bool { get }
+    /// Whether the ``EventualResult`` that was handed out has been released.
+    var isReleased: Bool { get }
     /// A snapshot for listings; `isStashed` comes from the registry that holds the entry.
     func info(isStashed: Bool) -> ResultInfo
     /// The value if it succeeded, the failure if it failed. Peeking does not count as handling:
@@ -43,6 +50,10 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// back made a cycle that leaked a stopped reactor's stash (found by LeakSanitizer).
     private weak let store: ResultStore?
     private let isDone = Atomic<Bool>(false)
+    /// Set once anyone waits (or is known, at birth, to be going to): read only by the lint, so
+    /// relaxed, and a `waitFor`'s result never writes it after birth.
+    private let awaited: Synchronization.Atomic<Bool>
+    private let released = Atomic<Bool>(false)
     private let condition = ConditionLock(value: 0)
     private var outcome: Outcome<T>?
     private var canceller: (@Sendable () -> Void)?
@@ -51,12 +62,25 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var nextWaiterToken = 0
     private var failureObserved = false
 
-    init(id: Int, callSite: CallSite, store: ResultStore?) {
+    init(id: Int, callSite: CallSite, store: ResultStore?, isAwaited: Bool = false) {
         self.id = id
         self.callSite = callSite
         self.store = store
+        self.awaited = Atomic(isAwaited)
         self.createdAt = .now()
     }
+
+    var wasAwaited: Bool { awaited.load(ordering: .relaxed) }
+
+    /// Records that someone waits on the result; one relaxed load when that was known already.
+    func markAwaited() {
+        if !awaited.load(ordering: .relaxed) { awaited.store(true, ordering: .relaxed) }
+    }
+
+    var isReleased: Bool { released.load(ordering: .relaxed) }
+
+    /// Records that the ``EventualResult`` handed out for it was released.
+    func markReleased() { released.store(true, ordering: .relaxed) }
 
     var valueTypeName: String { typeName(of: T.self) }
 
@@ -152,6 +176,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).
     /// A failure delivered to a callback counts as observed.
     func whenComplete(_ callback: @escaping @Sendable (Outcome<T>) -> Void) {
+        markAwaited()
         condition.lock()
         guard let outcome else {
             callbacks.append(callback)
@@ -165,6 +190,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 
     /// Blocks until the outcome is set or `timeout` passes (`nil`).
     func wait(timeout: Duration) -> Outcome<T>? {
+        markAwaited()
         if !isComplete {
             let start = NIODeadline.now()
             if !sharedWaiterSpin.spin(until: { isComplete }) {

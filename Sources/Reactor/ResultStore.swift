@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 import Synchronization
 
 /// Every result the reactor is responsible for: those still in flight (so that ``Reactor/stop(timeout:)``
@@ -11,25 +12,45 @@ final class ResultStore: Sendable {
         var isStashed: Bool
     }
 
+    /// A result that finished while nobody had waited on it and its ``EventualResult`` was still
+    /// held: the store forgets finished results, so this is how the lint still sees them. Weak,
+    /// so the store never keeps a value alive; when the holder lets go, the entry is moot.
+    private struct FinishedUnwaited: Sendable {
+        var id: Int
+        var finishedAt: NIODeadline
+        weak var result: (any TrackedResult)?
+    }
+
+    /// How many of the oldest tracked results the lint looks at, and how many finished unwaited
+    /// results it remembers: the lint reads bounded tables only.
+    static let lintScanLimit = 256
+    static let finishedUnwaitedCapacity = 64
+
     private struct State: Sendable {
         var entries = OrderedRegistry<Entry>()
         var nextID = 0
         var stashedCount = 0
+        /// When each stashed result was stashed, for the forgotten-result lint. Beside the
+        /// entries rather than in them: every `runInReactor` inserts and removes an entry, which
+        /// stays as small as it was.
+        var stashedAt: [Int: NIODeadline] = [:]
         var isClosed = false
+        var finishedUnwaited = RecentHistory<FinishedUnwaited>(capacity: ResultStore.finishedUnwaitedCapacity)
     }
 
     private let state = NIOLockedValueBox(State())
 
     /// Creates and tracks a new result box; once the store is closed (reactor stopped) the box is born failed.
-    func makeBox<T: Sendable>(_ type: T.Type, callSite: CallSite) -> ResultBox<T> {
+    /// `isAwaited` says a caller will wait on it (`waitFor`), so it never counts as forgotten.
+    func makeBox<T: Sendable>(_ type: T.Type, callSite: CallSite, isAwaited: Bool = false) -> ResultBox<T> {
         state.withLockedValue { state in
             state.nextID += 1
             guard !state.isClosed else {
-                let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: nil)
+                let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: nil, isAwaited: isAwaited)
                 box.interrupt(with: .stopped)
                 return box
             }
-            let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: self)
+            let box = ResultBox<T>(id: state.nextID, callSite: callSite, store: self, isAwaited: isAwaited)
             state.entries.insert(Entry(result: box, isStashed: false), id: box.id)
             return box
         }
@@ -40,11 +61,17 @@ final class ResultStore: Sendable {
     /// result then unless it is stashed. Holding the store's lock means nobody sees the result
     /// complete while it is still tracked (a waiter woken by the outcome could list it), and
     /// ``retrieve(id:as:)`` sees either a pending result or a finished one, never one in between.
+    /// A result forgotten here that nobody has waited on yet, and whose ``EventualResult`` is still
+    /// held, is remembered (weakly, the newest 64) for the forgotten-result lint; a `waitFor`'s
+    /// result is awaited from birth, so that path only reads one flag.
     func finish<Settled>(id: Int, settle: () -> Settled?) -> Settled? {
         state.withLockedValue { state in
             guard let settled = settle() else { return nil }
-            if state.entries.value(id: id)?.isStashed == false {
+            if let entry = state.entries.value(id: id), !entry.isStashed {
                 state.entries.remove(id: id)
+                if !entry.result.wasAwaited, !entry.result.isReleased {
+                    state.finishedUnwaited.append(FinishedUnwaited(id: id, finishedAt: .now(), result: entry.result))
+                }
             }
             return settled
         }
@@ -60,7 +87,10 @@ final class ResultStore: Sendable {
             if wasStashed == nil {
                 state.entries.insert(Entry(result: result, isStashed: true), id: result.id)
             }
-            if wasStashed != true { state.stashedCount += 1 }
+            if wasStashed != true {
+                state.stashedCount += 1
+                state.stashedAt[result.id] = .now()
+            }
         }
         return result.id
     }
@@ -81,6 +111,7 @@ final class ResultStore: Sendable {
                     id: id, expected: String(reflecting: T.self), actual: entry.result.valueTypeName))
             }
             state.stashedCount -= 1
+            state.stashedAt[id] = nil
             if box.isComplete {
                 state.entries.remove(id: id)
             } else {
@@ -104,6 +135,37 @@ final class ResultStore: Sendable {
             state.entries.first(limit) { !stashedOnly || $0.isStashed }
         }
         return page.map { $0.result.info(isStashed: $0.isStashed) }
+    }
+
+    /// The results forgotten for longer than `threshold` at `now`: stashed and not retrieved;
+    /// pending with nobody ever waiting on them; finished with nobody ever waiting on them while
+    /// the code that made them still holds them. Looks at the oldest ``lintScanLimit`` tracked
+    /// results and the remembered finished ones only, so its cost is bounded.
+    func forgotten(at now: NIODeadline, olderThan threshold: Duration) -> [ForgottenResult] {
+        let limit = TimeAmount(threshold)
+        return state.withLockedValue { state in
+            var found: [ForgottenResult] = []
+            func add(_ result: any TrackedResult, _ reason: ForgottenResult.Reason, since: NIODeadline) {
+                found.append(ForgottenResult(
+                    id: result.id, callSite: result.callSite, valueType: result.valueTypeName, reason: reason, since: since))
+            }
+            for entry in state.entries.first(Self.lintScanLimit) {
+                if entry.isStashed, let stashedAt = state.stashedAt[entry.result.id], now - stashedAt > limit {
+                    add(entry.result, .stashed, since: stashedAt)
+                } else if !entry.isStashed, !entry.result.isComplete, !entry.result.wasAwaited,
+                    now - entry.result.createdAt > limit
+                {
+                    add(entry.result, .pendingUnwaited, since: entry.result.createdAt)
+                }
+            }
+            for finished in state.finishedUnwaited.newestFirst {
+                guard let result = finished.result, !result.wasAwaited, !result.isReleased,
+                    state.entries.value(id: finished.id) == nil, now - finished.finishedAt > limit
+                else { continue }
+                add(result, .finishedUnwaited, since: finished.finishedAt)
+            }
+            return found
+        }
     }
 
     /// How many results are tracked, and how many of them are stashed.

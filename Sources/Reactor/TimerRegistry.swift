@@ -7,6 +7,12 @@ protocol RegisteredTimer: AnyObject, Sendable {
     func info() -> TimerInfo
     /// Stops the timer for good.
     func cancel()
+    /// The looping call's overruns of its interval, if it is one and has overrun.
+    func overrun() -> LoopingCallOverrun?
+}
+
+extension RegisteredTimer {
+    func overrun() -> LoopingCallOverrun? { nil }
 }
 
 /// Every live timer of a reactor, in creation order, listable and cancellable from any thread.
@@ -48,6 +54,12 @@ final class TimerRegistry: Sendable {
     /// Snapshots of up to `limit` timers, oldest first.
     func list(limit: Int) -> [TimerInfo] {
         state.withLockedValue { $0.timers.first(limit) }.map { $0.info() }
+    }
+
+    /// The overruns of the live looping calls (asked outside the registry's lock, as the lock
+    /// order requires).
+    func overruns() -> [LoopingCallOverrun] {
+        state.withLockedValue { $0.timers.all }.compactMap { $0.overrun() }
     }
 
     /// Cancels every timer (at reactor stop).

@@ -15,6 +15,7 @@ enum LoopView {
             Table.Field("running kind", key: "runningKind", .text(running?.kind.rawValue)),
             Table.Field("running for", key: "runningSeconds", running.map { .duration(Duration(max(.zero, now - $0.startedAt))) } ?? .missing),
             Table.Field("slow runs kept", key: "slowRuns", .number(reactor.activity.recentSlowRuns.count)),
+            Table.Field("warnings", key: "warnings", .number(reactor.loopWarnings(at: now).count)),
         ]
         guard let ticks = reactor.tickStatistics?.snapshot(at: now) else {
             return Table(fields: fields, note: "no tick figures: the host's own event loop (noSetup) reports none")
@@ -50,6 +51,62 @@ enum LoopView {
         let rows = stalls.map { row(for: $0.run, duration: $0.duration.map(Cell.duration) ?? .text("still running"), at: now) }
         let threshold = DurationFormat.string(Duration(watchdog.threshold))
         return Table(columns: runColumns, rows: rows, note: stalls.isEmpty ? "no run has held the loop past \(threshold)" : nil)
+    }
+
+    /// The loop's warnings in the manner of tokio-console's lints (call sites whose runs held the
+    /// loop too long, looping calls that overran their interval, results nobody waits on or
+    /// retrieves), the newest first, then the most severe, as a listing.
+    static func warnings(of reactor: Reactor, at now: NIODeadline = .now()) -> Table {
+        let warnings = reactor.loopWarnings(at: now)
+        let thresholds = reactor.lintThresholds
+        let note = """
+            no warnings: no run held the loop over \(DurationFormat.string(thresholds.slowCallback)), \
+            no looping call overran its interval, no result went unwaited or unretrieved for \
+            \(DurationFormat.string(thresholds.forgottenResult))
+            """
+        return Table(
+            columns: warningColumns, rows: warnings.map { row(for: $0, thresholds: thresholds, at: now) },
+            note: warnings.isEmpty ? note : nil)
+    }
+
+    /// The columns of `loop --warnings`; the call site is in the subject's text, and a column of
+    /// its own in JSON.
+    private static let warningColumns = [
+        Table.Column("kind"), Table.Column("subject"), Table.Column("callSite", isShownInText: false),
+        Table.Column("detail"), Table.Column("lastSeenSecondsAgo", heading: "LAST SEEN"),
+    ]
+
+    /// One warning as a row of `loop --warnings`.
+    private static func row(for warning: LoopWarning, thresholds: LoopLintThresholds, at now: NIODeadline) -> [Cell] {
+        func format(_ duration: Duration) -> String { DurationFormat.string(duration) }
+        let (kind, subject, detail): (String, String, String)
+        switch warning {
+        case .slowCallback(let site):
+            kind = "slow callback"
+            subject = "\(site.callSite)"
+            detail = "\(site.kind.rawValue) held the loop over \(format(thresholds.slowCallback)) \(times(site.count)); "
+                + "worst \(format(site.worst)), last \(format(site.last))"
+        case .overrun(let overrun):
+            kind = "looping call overrun"
+            subject = "timer \(overrun.timerID) \"\(overrun.name)\" at \(overrun.callSite)"
+            detail = "overran its \(format(overrun.interval)) interval \(times(overrun.count)); last ran "
+                + "\(format(overrun.lastRan)), started \(format(overrun.lastLateness)) late"
+        case .forgottenResult(let result):
+            kind = result.reason == .stashed ? "result never retrieved" : "result never waited on"
+            subject = "result \(result.id) at \(result.callSite)"
+            detail = "\(result.reason.rawValue) for \(format(Duration(max(.zero, now - result.since)))) (\(result.valueType))"
+        }
+        let lastSeen = Duration(max(.zero, now - warning.lastSeen(at: now)))
+        return [.text(kind), .text(subject), .text("\(warning.callSite)"), .text(detail), .duration(lastSeen)]
+    }
+
+    /// `once`, `twice`, `N times`.
+    private static func times(_ count: Int) -> String {
+        switch count {
+        case 1: "once"
+        case 2: "twice"
+        default: "\(count) times"
+        }
     }
 
     /// The columns of the listings of runs (`loop --slow`, `loop --stalls`).
