@@ -137,4 +137,8 @@ package final class LoopActivity: Sendable {
 extension Reactor {
     /// What the reactor thread runs now, and what held it lately (see ``LoopActivity``).
     package var activity: LoopActivity { gate.activity }
+
+    /// How many `runInReactor` bodies, `waitFor` calls and cancellations wait for the reactor
+    /// thread to take them up (work the host schedules on the loop itself is not seen).
+    package var queuedWork: Int { gate.queuedCount }
 }

@@ -42,6 +42,10 @@ final class LoopGate: Sendable {
         self.activity = activity
     }
 
+    /// How many calls were handed to the gate and not yet taken up by the loop (a batch being run
+    /// counts as taken up): what waits behind the work running now.
+    var queuedCount: Int { queued.load(ordering: .relaxed) }
+
     /// Whether ``close()`` has been called.
     var isClosed: Bool { stopped.load(ordering: .sequentiallyConsistent) }
 

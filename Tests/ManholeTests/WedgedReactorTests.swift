@@ -46,7 +46,10 @@ struct WedgedReactorTests {
             #expect(try fresh.run(command).kind == .ok, "\(command)")
         }
 
+        let queuedLine = #line + 1
+        let queued = server.reactor.runInReactor { 8 }
         let loop = try jsonObject(open.run("loop", json: true).payload)
+        #expect(loop["queued"] as? Int == 1, "the body submitted at line \(queuedLine) waits behind the wedge")
         #expect((loop["running"] as? String)?.hasSuffix(site) == true)
         #expect(loop["runningKind"] as? String == "body")
         #expect(try #require(loop["runningSeconds"] as? Double) > 0)
@@ -57,8 +60,8 @@ struct WedgedReactorTests {
         #expect(busy.payload.contains("in a body submitted at "))
         #expect(busy.payload.contains(site))
         #expect(busy.payload.contains("try again or see `loop`"))
-        let queued = try open.run("inspect queued.name")
-        #expect(queued.kind == .ok && queued.payload == "queued.name: String = \"on a queue\"\n", "\(queued.payload)")
+        let onQueue = try open.run("inspect queued.name")
+        #expect(onQueue.kind == .ok && onQueue.payload == "queued.name: String = \"on a queue\"\n", "\(onQueue.payload)")
         let listing = try open.run("ls").payload
         #expect(listing.contains("the reactor has been busy"), "\(listing)")
         #expect(listing.contains("WedgeFixture"), "\(listing)")
@@ -67,6 +70,7 @@ struct WedgedReactorTests {
 
         release.signal()
         #expect(try wedge.wait(timeout: .seconds(30)) == 7)
+        #expect(try queued.wait(timeout: .seconds(30)) == 8)
         #expect(try open.run("inspect app.name").payload == "app.name: String = \"orders\"\n")
         #expect(eventually { server.reactor.watchdog?.stalls.first?.duration != nil })
         let stalls = try #require(try jsonObject(open.run("loop --stalls", json: true).payload)["rows"] as? [[String: Any]])

@@ -20,7 +20,7 @@ enum ProcessCommands {
         summary: "What the reactor thread runs now, how busy it was, its ticks; what held it lately.",
         details: """
             Without options, a record: the body, delayed call or looping call running now (its \
-            call site, and for how long), the loop's busy share over about the last 1, 10 and \
+            call site, and for how long), the calls queued behind it, the loop's busy share over about the last 1, 10 and \
             60 seconds, and tick durations (p50, p99, max; only for a loop the Reactor created). \
             With --slow, the recent runs that held the loop for 1ms or more, the newest first. \
             With --stalls, the runs the watchdog saw hold it past its threshold (100ms by \

@@ -5,7 +5,8 @@ import Reactor
 /// `loop`: what the reactor thread is doing, and what held it lately. The first look during an
 /// incident ("the service stopped answering: what is the loop doing?").
 enum LoopView {
-    /// What runs now (its call site, kind and for how long), how busy the loop was over about the
+    /// What runs now (its call site, kind and for how long), how many calls wait behind it, how
+    /// busy the loop was over about the
     /// last 1, 10 and 60 seconds and how long its ticks took, as a record. Tick figures exist only
     /// for a loop the Reactor created; for an attached loop the record says so. Safe from any thread.
     static func status(of reactor: Reactor, at now: NIODeadline = .now()) -> Table {
@@ -14,6 +15,7 @@ enum LoopView {
             Table.Field("running", key: "running", .text(running.map { "\($0.callSite)" } ?? "nothing")),
             Table.Field("running kind", key: "runningKind", .text(running?.kind.rawValue)),
             Table.Field("running for", key: "runningSeconds", running.map { .duration(Duration(max(.zero, now - $0.startedAt))) } ?? .missing),
+            Table.Field("queued", key: "queued", .number(reactor.queuedWork)),
             Table.Field("slow runs kept", key: "slowRuns", .number(reactor.activity.recentSlowRuns.count)),
             Table.Field("warnings", key: "warnings", .number(reactor.loopWarnings(at: now).count)),
         ]
