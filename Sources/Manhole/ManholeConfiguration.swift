@@ -115,7 +115,7 @@ extension Manhole {
             authTimeout: Duration = .seconds(10),
             maxFailuresPerConnection: Int = 3,
             failureDelays: ClosedRange<Duration> = .milliseconds(250) ... .seconds(8),
-            shellShare: Double = 0.2,
+            shellShare: Double = 0.05,
             reactorWaitLimit: Duration = .milliseconds(500)
         ) {
             self.host = host

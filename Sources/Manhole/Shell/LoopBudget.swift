@@ -15,7 +15,7 @@ import NIOCore
 /// `ReactorCall` it went through (``chargeWork(_:)``). Sessions are held to two limits:
 /// - a **slice**: after this much shell work in a row, waiting sessions continue only after the
 ///   work already queued on the sessions' loop;
-/// - a **share** of real time (e.g. 20 %), as a token bucket: at every window's end (10 ms) the
+/// - a **share** of real time (5 % by default), as a token bucket: at every window's end (10 ms) the
 ///   budget refills by `share × window`, holding at most that much, and every charge is taken in
 ///   full, so it can go negative. Sessions run only while it is positive: a command that took
 ///   100 ms at a 20 % share is paid back by about 500 ms without shell work. Overspending is
@@ -53,6 +53,11 @@ final class LoopBudget: @unchecked Sendable {
     private var waiting: [() -> Void] = []
     private var wakeScheduled = false
     private var measuring = false
+    /// The sessions' thread's CPU time at the last window's end, and how much of what it used
+    /// since then ``measure(_:)`` has charged: the rest (socket reads and writes, the event loop's
+    /// own work) is charged at the next window's end, so the share is of the thread's whole time.
+    private var threadWorkAtRefill: Int64?
+    private var measuredWork: Int64 = 0
     /// The clock the surcharge is reckoned on, in nanoseconds (the thread's CPU time; tests inject one).
     private let workClock: () -> Int64
     /// Whether the host works (its answer is taken once per window): only then does the share apply.
@@ -119,6 +124,7 @@ final class LoopBudget: @unchecked Sendable {
         measuring = false
         let now = eventLoop.now
         let work = TimeAmount.nanoseconds(max(0, workClock() - startWork))
+        measuredWork += work.nanoseconds
         let surcharge = Self.cost(of: work, slice: slice) - work
         charge(now - start + surcharge, at: now)
     }
@@ -174,9 +180,23 @@ final class LoopBudget: @unchecked Sendable {
     private func refill(to now: NIODeadline) {
         let windows = (now - refilledAt).nanoseconds / window
         guard windows > 0 else { return }
+        chargeUnmeasuredWork()
         hostBusy = hostIsBusy(now)
         balance = min(capacity, balance + Double(windows) * capacity)
         refilledAt = refilledAt + .nanoseconds(windows * window)
+    }
+
+    /// Charges what the thread did since the last window's end outside ``measure(_:)``.
+    private func chargeUnmeasuredWork() {
+        guard !measuring else { return }
+        let work = workClock()
+        defer {
+            threadWorkAtRefill = work
+            measuredWork = 0
+        }
+        guard let last = threadWorkAtRefill, hostBusy else { return }
+        let unmeasured = work - last - measuredWork
+        if unmeasured > 0 { balance -= Double(unmeasured) }
     }
 
     private func scheduleWake() {
