@@ -9,16 +9,19 @@
 # installs the peers from PyPI (scripts/compare/requirements.txt), builds manhole-benchmark in
 # release mode, then measures. Exits non-zero, saying which, if any system could not be measured.
 #
-#   bash scripts/compare.sh              # build, then measure (about a minute once built)
+#   bash scripts/compare.sh              # build, then measure (well under a minute once built)
 #   bash scripts/compare.sh --no-build   # measure with the release binaries already built
+#   bash scripts/compare.sh --busy       # ... with one busy-spinning process on the cores throughout
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=1
+busy=0
 for argument in "$@"; do
     case "$argument" in
         --no-build) build=0 ;;
-        *) echo "usage: $0 [--no-build]" >&2; exit 2 ;;
+        --busy) busy=1 ;;
+        *) echo "usage: $0 [--no-build] [--busy]" >&2; exit 2 ;;
     esac
 done
 
@@ -29,10 +32,11 @@ ROWS="$WORK/rows.md"
 : >"$ROWS"
 failed=()
 
-# The hosts we start read their stdin until it closes: they end with this script, however it ends.
-host_pids=()
+# The hosts we start read their stdin until it closes: they end with this script, however it ends;
+# they and the busy spinner are also stopped here, by their ids.
+started_pids=()
 cleanup() {
-    for pid in "${host_pids[@]}"; do
+    for pid in "${started_pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
     rm -rf "$WORK"
@@ -58,11 +62,24 @@ PY="$VENV/bin/python"
 
 if [ "$build" = 1 ]; then
     echo "== building manhole-benchmark (release; the first build takes several minutes)"
-    swift build -c release --product manhole-benchmark 2>&1 | grep -E "error|warning: |Compiling manhole-benchmark|Build complete" || true
+    if ! swift build -c release --product manhole-benchmark >"$WORK/build.log" 2>&1; then
+        grep -E "error" "$WORK/build.log" >&2 || tail -20 "$WORK/build.log" >&2
+        echo "could not build manhole-benchmark: nothing measured" >&2
+        exit 1
+    fi
+    grep -E "warning: " "$WORK/build.log" || true
 fi
 BENCH="$(swift build -c release --show-bin-path)/manhole-benchmark"
 [ -x "$BENCH" ] || { echo "no $BENCH: run without --no-build" >&2; exit 1; }
 echo "== set-up took $((SECONDS - started)) s; measuring"
+if [ "$busy" = 1 ]; then
+    # The same contention for every system: a process spinning on one core, as
+    # manhole-benchmark's "loaded" sections spin a thread.
+    bash -c 'while :; do :; done' &
+    BUSY_PID=$!
+    started_pids+=("$BUSY_PID")
+    echo "   with one busy-spinning process (pid $BUSY_PID) throughout"
+fi
 measuring=$SECONDS
 
 # Runs one measuring program; its rows go to the table, its failure to the list of failures.
@@ -81,7 +98,7 @@ start_host() {
     local name="$1"
     shift
     coproc HOST { exec "$@" 2>"$WORK/host.err"; }
-    host_pids+=("$HOST_PID")
+    started_pids+=("$HOST_PID")
     HOST_LINE=""
     if ! read -r -t 30 -u "${HOST[0]}" HOST_LINE; then
         echo "$name did not start: $(cat "$WORK/host.err")" >&2
@@ -105,8 +122,13 @@ else
     failed+=("python-manhole")
 fi
 
-if start_host "the Twisted manhole host" "$PY" "$PEERS/twisted_host.py" && [[ "$HOST_LINE" == port\ * ]]; then
-    measure "Twisted manhole" "$PY" "$PEERS/twisted_client.py" "${HOST_LINE#port }"
+if start_host "the Twisted manhole host" "$PY" "$PEERS/twisted_host.py"; then
+    if [[ "$HOST_LINE" == port\ * ]]; then
+        measure "Twisted manhole" "$PY" "$PEERS/twisted_client.py" "${HOST_LINE#port }"
+    else
+        echo "the Twisted manhole host said \"$HOST_LINE\", not its port" >&2
+        failed+=("Twisted manhole")
+    fi
     stop_host
 else
     failed+=("Twisted manhole")
@@ -114,6 +136,10 @@ fi
 
 measure "Crochet" "$PY" "$PEERS/crochet_wait_for.py"
 
+if [ "$busy" = 1 ]; then
+    kill -TERM "$BUSY_PID"
+    wait "$BUSY_PID" 2>/dev/null || true
+fi
 echo
 echo "== measuring took $((SECONDS - measuring)) s; load after: $(uptime)"
 echo "   (a load average near or above $(nproc) means other work shared the cores: compare ratios, not absolutes)"
@@ -121,7 +147,7 @@ echo
 table_status=0
 "$PY" "$PEERS/table.py" <"$ROWS" || table_status=$?
 if [ ${#failed[@]} -gt 0 ]; then
-    echo "could not measure: ${failed[*]}" >&2
+    echo "could not measure: $(printf '%s, ' "${failed[@]}" | sed 's/, $//')" >&2
     exit 1
 fi
 exit "$table_status"
