@@ -17,7 +17,8 @@ COUNT = 2_000
 
 def percentile(sorted_values, fraction):
     """The sample at `fraction` (0..1) of the sorted samples, as BenchmarkSupport's Samples does."""
-    index = min(len(sorted_values) - 1, round((len(sorted_values) - 1) * fraction))
+    # Half away from zero, as Swift's `rounded()` (Python's round() would round half to even).
+    index = min(len(sorted_values) - 1, int((len(sorted_values) - 1) * fraction + 0.5))
     return sorted_values[index]
 
 

@@ -24,10 +24,11 @@ class Session:
         self.socket.settimeout(30)
         self.socket.connect(path)
         self.buffer = b""
-        # The greeting (thread stacks, the console banner) ends at the first prompt; a marker
-        # expression then tells us where the greeting's text stops for sure.
+        # The greeting (thread stacks, the console banner) is skipped whatever it holds: the first
+        # prompt after a marker's value (which its source line does not contain) starts the session.
+        self.socket.sendall(b"'manhole-' + 'sync'\n")
+        self.read_until(b"'manhole-sync'")
         self.read_until(PROMPT)
-        self.evaluate(b"'manhole-' + 'sync'", expect=b"'manhole-sync'\n")
 
     def read_until(self, marker):
         """The bytes up to and including `marker`."""
