@@ -42,6 +42,7 @@ struct ManholeBenchmark: ParsableCommand {
         if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
         if all || wanted.contains("wedged") { try WedgedReactorBenchmarks.run(commands: min(commands, 2_000)) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
+        if wanted.contains("peers") { try PeerComparison.run() }
     }
 }
 
