@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector and login-work (not in all).")
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work and peers (not in all).")
     var sections = "all"
 
     func run() throws {
