@@ -15,18 +15,14 @@ enum ManholeBenchmarks {
 
     static func run(commandsPerSession: Int) throws {
         print("\n## Manhole command round trip over loopback — \(commandsPerSession) commands per session")
-        let reactor = Reactor()
-        defer { reactor.stop() }
-        let password = "benchmark password"
-        var configuration = Manhole.Configuration()
-        configuration.port = 0
-        configuration.maxSessions = 64
-        configuration.maxSessionsPerUser = 64
-        configuration.logger.logLevel = .warning
-        let manhole = try Manhole.start(
-            accounts: [Account(name: "bench", password: password)], namespace: ["app": Items()],
-            configuration: configuration, reactor: reactor)
-        defer { manhole.stop() }
+        let server = try BenchmarkManhole(namespace: ["app": Items()]) {
+            $0.maxSessions = 64
+            $0.maxSessionsPerUser = 64
+        }
+        defer { server.stop() }
+        let (reactor, manhole) = (server.reactor, server.manhole)
+        let password = BenchmarkManhole.password
+        let configuration = Manhole.Configuration()
 
         // The inspection itself, on the reactor thread, without the network.
         let inspector = manhole.inspector

@@ -57,19 +57,10 @@ enum PeerComparison {
     /// One logged-in session over TCP loopback to a manhole started in this process, on an idle
     /// reactor: the 3-segment `inspect`, then `whoami`, which needs no reactor.
     private static func measureShell() throws {
-        let reactor = Reactor()
-        defer { reactor.stop() }
-        let password = "benchmark password"
-        var configuration = Manhole.Configuration()
-        configuration.port = 0
-        configuration.logger.logLevel = .critical
-        let manhole = try Manhole.start(
-            accounts: [Account(name: "bench", password: password)], namespace: ["config": Config()],
-            configuration: configuration, reactor: reactor)
-        defer { manhole.stop() }
-        let connection = try ManholeConnection(port: manhole.port)
+        let server = try BenchmarkManhole(namespace: ["config": Config()])
+        defer { server.stop() }
+        let connection = try server.connect()
         defer { connection.close() }
-        try connection.login(user: "bench", password: password)
         for command in ["inspect config.retry.attempts", "whoami"] {
             let figures = try measure {
                 let frame = try connection.run(command)

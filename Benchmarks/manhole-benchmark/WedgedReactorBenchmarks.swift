@@ -16,20 +16,12 @@ enum WedgedReactorBenchmarks {
 
     static func run(commands: Int) throws {
         print("\n## A wedged reactor: the shell while a host body blocks the reactor thread")
-        let reactor = Reactor()
-        defer { reactor.stop() }
-        let password = "benchmark password"
-        var configuration = Manhole.Configuration()
-        configuration.port = 0
-        configuration.logger.logLevel = .critical
-        let manhole = try Manhole.start(
-            accounts: [Account(name: "bench", password: password)], namespace: ["app": App()],
-            configuration: configuration, reactor: reactor)
-        defer { manhole.stop() }
-        let connection = try ManholeConnection(port: manhole.port)
-        try connection.login(user: "bench", password: password)
+        let server = try BenchmarkManhole(namespace: ["app": App()])
+        defer { server.stop() }
+        let reactor = server.reactor
+        let connection = try server.connect()
 
-        let idle = try measure(connection, port: manhole.port, commands: commands)
+        let idle = try measure(connection, server: server, commands: commands)
         let release = DispatchSemaphore(value: 0)
         let wedge = reactor.runInReactor { release.wait() }
         defer {
@@ -37,7 +29,7 @@ enum WedgedReactorBenchmarks {
             _ = try? wedge.wait(timeout: .seconds(10))
         }
         while reactor.activity.current == nil { usleep(100) }
-        let wedged = try measure(connection, port: manhole.port, commands: commands)
+        let wedged = try measure(connection, server: server, commands: commands)
         print(pad("what", 44) + padLeft("idle p50", 12) + padLeft("idle p99", 12) + padLeft("wedged p50", 12) + padLeft("wedged p99", 12))
         for (name, idleSamples, wedgedSamples) in [
             ("whoami round trip (µs)", idle.whoami, wedged.whoami),
@@ -48,7 +40,7 @@ enum WedgedReactorBenchmarks {
                 + padLeft("\(wedgedSamples.median / 1_000)", 12) + padLeft("\(wedgedSamples.p99 / 1_000)", 12))
         }
         print("(wedged: every whoami and login answered while the body held the reactor; every inspect answered busy "
-            + "after the \(configuration.reactorWaitLimit) bound: \(wedged.busyReplies) of \(wedged.inspect.count))")
+            + "after the \(Manhole.Configuration().reactorWaitLimit) bound: \(wedged.busyReplies) of \(wedged.inspect.count))")
     }
 
     private struct Figures {
@@ -58,15 +50,15 @@ enum WedgedReactorBenchmarks {
         var busyReplies = 0
     }
 
-    private static func measure(_ connection: ManholeConnection, port: Int, commands: Int) throws -> Figures {
+    private static func measure(_ connection: ManholeConnection, server: BenchmarkManhole, commands: Int) throws -> Figures {
         var figures = Figures()
         for index in 0..<(commands + 200) {
             let elapsed = try time { _ = try connection.run("whoami") }
             if index >= 200 { figures.whoami.append(elapsed) }
         }
         for _ in 0..<5 {
-            let fresh = try ManholeConnection(port: port)
-            figures.logins.append(try time { try fresh.login(user: "bench", password: "benchmark password") })
+            let fresh = try ManholeConnection(port: server.port)
+            figures.logins.append(try time { try fresh.login(user: BenchmarkManhole.user, password: BenchmarkManhole.password) })
             fresh.close()
         }
         for _ in 0..<5 {

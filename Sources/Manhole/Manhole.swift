@@ -96,7 +96,7 @@ public final class Manhole: Sendable {
             budget: LoopBudget(
                 eventLoop: sessionThread.loop, share: configuration.shellShare, window: .milliseconds(10),
                 slice: configuration.shellSlice,
-                hostIsBusy: configuration.hostIsBusy ?? HostActivity(reactor: reactor).isBusy(at:)),
+                hostIsBusy: configuration.hostIsBusy ?? HostActivity().isBusy(at:)),
             deliveries: sessionThread.deliveries)
         let factory = Listeners(environment: environment, credentials: credentials)
         var channels: [any Channel] = []

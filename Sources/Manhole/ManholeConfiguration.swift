@@ -81,7 +81,7 @@ extension Manhole {
         /// window's worth), and work beyond it is owed: sessions' input waits (in the socket)
         /// until the debt is paid, so a flood of commands or logins, or one long command, cannot
         /// slow the host's own work. While the host is idle (its threads used under a fifth of a
-        /// core in the last window, and the reactor runs nothing) the shell is not held back.
+        /// core in the last window) the shell is not held back.
         public var shellShare: Double
         /// The most shell work in a row on the sessions' thread before the other sessions' turn.
         package var shellSlice: Duration = .microseconds(250)

@@ -14,40 +14,21 @@ import socket
 import sys
 
 from method import measure, print_row
+from repl_session import ReplSession
 
-PROMPT = b">>> "
 
 
-class Session:
+class Session(ReplSession):
     """One telnet session on the Twisted manhole."""
 
     def __init__(self, port):
-        self.socket = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buffer = b""
-        # The telnet option requests and the first prompt are skipped whatever they hold: the first
-        # prompt after a marker's value (which its echoed source does not contain) starts the session.
-        self.socket.sendall(b"'manhole-' + 'sync'\r\n")
-        self.read_until(b"'manhole-sync'")
-        self.read_until(PROMPT)
-
-    def read_until(self, marker):
-        """The bytes up to and including `marker`."""
-        while True:
-            found = self.buffer.find(marker)
-            if found >= 0:
-                end = found + len(marker)
-                text, self.buffer = self.buffer[:end], self.buffer[end:]
-                return text
-            chunk = self.socket.recv(65536)
-            if not chunk:
-                raise SystemExit(f"the Twisted manhole closed the session; last output: {self.buffer[-200:]!r}")
-            self.buffer += chunk
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().__init__(sock, "the Twisted manhole", b"\r\n")
 
     def evaluate(self, line, expect):
         """Types one line and reads the echo, the value and the next prompt; the value must be `expect`."""
-        self.socket.sendall(line + b"\r\n")
-        reply = self.read_until(PROMPT)
+        reply = self.send_line(line)
         # The echo of `line`, then the value on its own line, then the prompt.
         if b"\n" + expect + b"\r" not in reply:
             raise SystemExit(f"the Twisted manhole answered {reply!r} to {line!r}")

@@ -4,35 +4,32 @@ import Glibc
 import Darwin
 #endif
 import NIOCore
-import Reactor
 
 /// Whether the host is using the machine right now, for the shell's budget (``LoopBudget``): the
 /// budget is work-conserving, so its share applies only while the host works; on an idle host the
 /// shell runs at full speed.
 ///
 /// The host counts as busy when its threads (every thread of the process but the sessions' own)
-/// used at least ``busyShare`` of one core since the last look, or when the reactor thread is
-/// running something. A host's blocking thread that computes, or a SwiftNIO host serving
-/// requests, is busy; a service that waits for its next job is not. Read on the sessions' loop,
-/// about once per budget window (10 ms) while sessions work: two clock reads.
+/// used at least ``busyShare`` of one core since the last look. A host's blocking thread that
+/// computes, a reactor spinning in a body, or a SwiftNIO host serving requests is busy; a
+/// service that waits for its next job is not, nor one whose reactor is blocked on a lock (the
+/// incident an operator then connects for: their commands are not held back). Read on the
+/// sessions' loop, about once per budget window (10 ms) while sessions work: two clock reads.
 final class HostActivity: @unchecked Sendable {
     /// The share of one core the host's threads must use to count as busy.
     static let busyShare = 0.2
 
-    private let reactor: Reactor?
     private let processClock: () -> Int64
     private let threadClock: () -> Int64
     private var last: (wall: Int64, process: Int64, thread: Int64)?
 
     /// - Parameters:
-    ///   - reactor: Whose current run makes the host busy; `nil` to look at CPU time only.
     ///   - processClock: The process's CPU time in nanoseconds (tests inject one).
     ///   - threadClock: The sessions' thread's CPU time in nanoseconds (tests inject one).
     init(
-        reactor: Reactor?, processClock: @escaping () -> Int64 = HostActivity.processCPUNanoseconds,
+        processClock: @escaping () -> Int64 = HostActivity.processCPUNanoseconds,
         threadClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds
     ) {
-        self.reactor = reactor
         self.processClock = processClock
         self.threadClock = threadClock
     }
@@ -44,7 +41,6 @@ final class HostActivity: @unchecked Sendable {
         let process = processClock()
         let thread = threadClock()
         defer { last = (wall, process, thread) }
-        if reactor?.activity.current != nil { return true }
         guard let last, wall > last.wall else { return true }
         let hostCPU = (process - last.process) - (thread - last.thread)
         return Double(hostCPU) >= Self.busyShare * Double(wall - last.wall)
