@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work and peers (not in all).")
+    @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers and idle (not in all).")
     var sections = "all"
 
     func run() throws {
@@ -39,6 +39,7 @@ struct ManholeBenchmark: ParsableCommand {
         }
         if wanted.contains("hostile-inspector") { runHostileInspectorBenchmarks() }
         if wanted.contains("login-work") { try LoginWorkBenchmarks.run() }
+        if wanted.contains("idle") { try IdleBenchmarks.run() }
         if all || wanted.contains("manhole") { try ManholeBenchmarks.run(commandsPerSession: commands) }
         if all || wanted.contains("wedged") { try WedgedReactorBenchmarks.run(commands: min(commands, 2_000)) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }

@@ -57,6 +57,8 @@ package final class Watchdog: Sendable {
     }
 
     private func watch() {
+        // Linux keeps 15 bytes of a thread name; a longer one is refused, not cut.
+        setCurrentThreadName("manhole-watch")
         var stalled: LoopActivity.Run?
         var lastSeen = NIODeadline.now()
         let interval = max(TimeAmount.milliseconds(1), TimeAmount.nanoseconds(threshold.nanoseconds / 2))

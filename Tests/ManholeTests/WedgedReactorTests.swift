@@ -157,3 +157,17 @@ struct StopDuringReadTests {
         server.reactor.stop()
     }
 }
+
+@Suite("The threads a manhole adds")
+struct ManholeThreadTests {
+    @Test("The sessions' thread and the reactor's watchdog carry names a thread listing shows (Linux keeps 15 bytes)")
+    func threadsAreNamed() throws {
+        let server = try TestServer()
+        _ = try server.connect().run("whoami")
+        let names = Set(((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).compactMap {
+            try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        })
+        #expect(names.contains("manhole-session"), "\(names.sorted())")
+        #expect(names.contains("manhole-watch"), "\(names.sorted())")
+    }
+}

@@ -20,7 +20,8 @@ final class SessionThread: Sendable {
     init() {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
-        loop.execute { Thread.current.name = "manhole sessions" }
+        // Linux keeps 15 bytes of a thread name; a longer one is refused, not cut.
+        loop.execute { Thread.current.name = "manhole-session" }
     }
 
     /// Runs `close` (it closes the listeners and says goodbye to the sessions, and returns what
