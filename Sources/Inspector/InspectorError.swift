@@ -1,4 +1,5 @@
 import ManholeWire
+import Reactor
 
 /// The ways an Inspector call can fail besides a bad path (whose error says where the path went
 /// wrong and which names exist there).

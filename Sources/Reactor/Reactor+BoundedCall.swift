@@ -97,24 +97,16 @@ package struct ReactorBusy: Error, Sendable, CustomStringConvertible {
 
     package var description: String {
         guard let running else {
-            return "the reactor did not take this up within \(Self.format(waited)): it is busy with work it does not "
+            return "the reactor did not take this up within \(DurationFormat.string(waited)): it is busy with work it does not "
                 + "record (the host's own I/O handlers, or a long queue); try again or see `loop`"
         }
-        let busyFor = Self.format(Duration(max(.zero, at - running.startedAt)))
+        let busyFor = DurationFormat.string(Duration(max(.zero, at - running.startedAt)))
         let what = switch running.kind {
         case .body: "a body submitted at"
         case .delayedCall: "a delayed call created at"
         case .loopingCall: "a looping call created at"
         }
         return "the reactor has been busy for \(busyFor) in \(what) \(running.callSite); try again or see `loop`"
-    }
-
-    /// `850ms`, `3.2s`: enough to tell a hiccup from a wedge.
-    static func format(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
-        if milliseconds < 1_000 { return "\(milliseconds)ms" }
-        let tenths = milliseconds / 100
-        return "\(tenths / 10).\(tenths % 10)s"
     }
 }
 
@@ -138,8 +130,8 @@ extension Reactor {
 
     /// Runs an `async` `work` as ``runInReactor(fileID:line:function:_:)-(_,_,_,()async throws->T)``
     /// does (a task whose jobs run on the reactor thread, tracked as a result), if it starts within
-    /// `call.startWithin`; otherwise it never runs and the future fails with ``ReactorBusy``. Only
-    /// its start is charged: its later jobs are the host's work.
+    /// `call.startWithin`; otherwise it never runs and the future fails with ``ReactorBusy``. Its
+    /// time is not charged (`call.charge` is not called): a host command's work is the host's.
     package func callAsync<R: Sendable>(
         _ call: ReactorCall, _ work: @escaping @Sendable () async throws -> R
     ) -> EventLoopFuture<R> {

@@ -1,3 +1,4 @@
+import Reactor
 import ManholeTesting
 import Inspector
 import ManholeWire

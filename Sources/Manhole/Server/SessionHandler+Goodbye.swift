@@ -1,4 +1,4 @@
-import Inspector
+import Reactor
 import ManholeWire
 import Logging
 import NIOCore

@@ -1,4 +1,4 @@
-import Inspector
+import Reactor
 
 /// One value in an operator table. What it holds decides both its text and its JSON value, so
 /// every view shows a duration, a size or a missing figure the same way.

@@ -1,4 +1,4 @@
-import Inspector
+import Reactor
 import Testing
 
 @Test func durationsAreShortAndReadable() {

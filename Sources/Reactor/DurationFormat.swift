@@ -2,8 +2,9 @@
 /// `850ns`, `12µs`, `350ms`, `1.2s`, `3m 12s`, `2h 5m`, `3d 4h`; negative ones (an overdue
 /// timer) with a leading `-`.
 ///
-/// It lives here rather than with the views in Manhole because the Inspector's own messages
-/// (a read that timed out) show durations too, and the Inspector cannot import Manhole.
+/// It lives in the Reactor, which every other module imports, rather than with the views in
+/// Manhole, because the Reactor's own messages (``ReactorBusy``) and the Inspector's (a read that
+/// timed out) show durations too.
 package enum DurationFormat {
     /// `duration` in the one short format.
     package static func string(_ duration: Duration) -> String {
