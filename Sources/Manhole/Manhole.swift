@@ -29,7 +29,6 @@ public final class Manhole: Sendable {
     package let reactor: Reactor
 
     private let listeners: [any Channel]
-    private let sessionThread: SessionThread
     private let socketDirectory: UnixSocketDirectory?
     let environment: ShellEnvironment
 
@@ -91,13 +90,12 @@ public final class Manhole: Sendable {
             base: configuration.failureDelays.lowerBound, maximum: configuration.failureDelays.upperBound, memory: configuration.failureMemory,
             capacity: configuration.maxThrottledSources))
         let environment = ShellEnvironment(
-            reactor: reactor, sessionLoop: sessionThread.loop, inspector: inspector, state: state, commands: BuiltinCommands.table(),
+            reactor: reactor, sessionThread: sessionThread, inspector: inspector, state: state, commands: BuiltinCommands.table(),
             configuration: configuration, startedAt: .now(),
             budget: LoopBudget(
                 eventLoop: sessionThread.loop, share: configuration.shellShare, window: .milliseconds(10),
                 slice: configuration.shellSlice,
-                hostIsBusy: configuration.hostIsBusy ?? HostActivity().isBusy(at:)),
-            deliveries: sessionThread.deliveries)
+                hostIsBusy: configuration.hostIsBusy ?? HostActivity().isBusy(at:threadWork:)))
         let factory = Listeners(environment: environment, credentials: credentials)
         var channels: [any Channel] = []
         do {
@@ -122,8 +120,7 @@ public final class Manhole: Sendable {
             throw error
         }
         let listeners = channels
-        let manhole = Manhole(
-            listeners: listeners, socketDirectory: socketDirectory, sessionThread: sessionThread, environment: environment)
+        let manhole = Manhole(listeners: listeners, socketDirectory: socketDirectory, environment: environment)
         // The hook holds the listeners and the session table, not the Manhole: a host that no
         // longer holds its Manhole (started in a function that returned, as a `main` that returns
         // does) still has the listeners closed and every session told goodbye at reactor stop.
@@ -139,12 +136,8 @@ public final class Manhole: Sendable {
         return manhole
     }
 
-    private init(
-        listeners: [any Channel], socketDirectory: UnixSocketDirectory?, sessionThread: SessionThread,
-        environment: ShellEnvironment
-    ) {
+    private init(listeners: [any Channel], socketDirectory: UnixSocketDirectory?, environment: ShellEnvironment) {
         self.listeners = listeners
-        self.sessionThread = sessionThread
         self.socketDirectory = socketDirectory
         self.unixSocketPath = socketDirectory?.socketPath
         self.environment = environment
@@ -188,7 +181,7 @@ public final class Manhole: Sendable {
     public func stop() {
         guard !reactor.isStopped else { return }
         Self.close(
-            listeners, socketDirectory, environment.state, sessionThread, reason: "the manhole is stopping",
+            listeners, socketDirectory, environment.state, environment.sessionThread, reason: "the manhole is stopping",
             wait: !reactor.isReactorThread)
     }
 

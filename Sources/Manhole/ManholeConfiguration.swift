@@ -87,7 +87,7 @@ extension Manhole {
         package var shellSlice: Duration = .microseconds(250)
         /// Whether the host works, asked by the shell's budget about once per 10 ms window; the
         /// share applies only while it does. `nil`: ``HostActivity`` decides (tests set a constant).
-        package var hostIsBusy: (@Sendable (NIODeadline) -> Bool)?
+        package var hostIsBusy: (@Sendable (NIODeadline, Int64) -> Bool)?
         /// How long a command waits for the reactor thread to take up what must run there (reading
         /// an entry registered on the reactor, a host command); then it answers that the reactor is
         /// busy, with what the reactor runs and since when, and the work is called off. Sessions

@@ -15,7 +15,7 @@ struct ShellBudgetTests {
     func sessionsTakeTurns() throws {
         let app = App()
         let server = try TestServer(
-            configure: { $0.shellShare = 0.1; $0.shellSlice = .seconds(1); $0.maxSessions = 12; $0.hostIsBusy = { _ in true } },
+            configure: { $0.shellShare = 0.1; $0.shellSlice = .seconds(1); $0.maxSessions = 12; $0.hostIsBusy = { _, _ in true } },
             namespace: ["app": app])
         let failures = NIOLockedValueBox<[String]>([])
         try withBystander(server) {
@@ -44,13 +44,13 @@ struct ShellBudgetTests {
         }
         #expect(failures.withLockedValue { $0 } == [])
         let budget = server.manhole.environment.budget
-        let waits = try server.manhole.environment.sessionLoop.submit { budget.waits }.wait()
+        let waits = try server.manhole.environment.eventLoop.submit { budget.waits }.wait()
         #expect(waits > 0, "the budget never made a session wait: it is not in the path")
     }
 
     @Test("A read that runs on the reactor thread is charged to the shell's budget, surcharged as a long stretch")
     func reactorWorkIsCharged() throws {
-        let server = try TestServer(configure: { $0.shellShare = 0.2; $0.shellSlice = .microseconds(250); $0.hostIsBusy = { _ in true } })
+        let server = try TestServer(configure: { $0.shellShare = 0.2; $0.shellSlice = .microseconds(250); $0.hostIsBusy = { _, _ in true } })
         server.manhole.inspector.register("slow") { () -> Any in
             let end = ContinuousClock.now + .milliseconds(20)
             while ContinuousClock.now < end {}
@@ -61,7 +61,7 @@ struct ShellBudgetTests {
         // The charge is reported from the reactor thread after the reply is made; it arrives on
         // the sessions' loop shortly after.
         let budget = server.manhole.environment.budget
-        let loop = server.manhole.environment.sessionLoop
+        let loop = server.manhole.environment.eventLoop
         // 20 ms on the reactor costs 20 × 20 ms (the surcharge's cap); only the sessions' own
         // work (well under 100 ms) would leave the balance far above -300 ms.
         #expect(eventually { (try? loop.submit { budget.balanceNanoseconds }.wait()).map { $0 < -300_000_000 } == true })

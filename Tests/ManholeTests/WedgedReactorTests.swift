@@ -144,7 +144,7 @@ struct StopDuringReadTests {
         let connection = try server.connect()
         try connection.socket.write("inspect held\n")
         reading.wait()
-        let deliveries = server.manhole.environment.deliveries
+        let deliveries = server.manhole.environment.sessionThread.deliveries
         #expect(deliveries.count == 1)
         server.manhole.stop()
         // The session is gone, and the read still holds the reactor: its answer has nowhere to go

@@ -19,7 +19,7 @@ struct WorkConservingBudgetTests {
         let busy = NIOLockedValueBox(false)
         let budget = LoopBudget(
             eventLoop: loop, share: 0.2, window: .milliseconds(10), slice: .microseconds(250),
-            hostIsBusy: { _ in busy.withLockedValue { $0 } })
+            hostIsBusy: { _, _ in busy.withLockedValue { $0 } })
         // The first window's answer is taken at its end: until then the safe side (busy) holds.
         loop.advanceTime(by: .milliseconds(10))
         #expect(budget.mayRun())
@@ -58,20 +58,17 @@ struct WorkConservingBudgetTests {
     @Test("The host is busy when its threads (all but the sessions') used a fifth of a core since the last look")
     func hostActivity() {
         let process = NIOLockedValueBox<Int64>(0)
-        let thread = NIOLockedValueBox<Int64>(0)
-        let probe = HostActivity(processClock: { process.withLockedValue { $0 } }, threadClock: { thread.withLockedValue { $0 } })
+        let probe = HostActivity(processClock: { process.withLockedValue { $0 } })
         let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
-        #expect(probe.isBusy(at: start), "nothing is known at the first look")
+        #expect(probe.isBusy(at: start, threadWork: 0), "nothing is known at the first look")
         // 10 ms later: the process used 5 ms of CPU, 4 of them the sessions' own: the host 1 ms (10 %).
         process.withLockedValue { $0 += 5_000_000 }
-        thread.withLockedValue { $0 += 4_000_000 }
-        #expect(!probe.isBusy(at: start + .milliseconds(10)))
+        #expect(!probe.isBusy(at: start + .milliseconds(10), threadWork: 4_000_000))
         // The next 10 ms: the host used 3 ms (30 %).
         process.withLockedValue { $0 += 7_000_000 }
-        thread.withLockedValue { $0 += 4_000_000 }
-        #expect(probe.isBusy(at: start + .milliseconds(20)))
+        #expect(probe.isBusy(at: start + .milliseconds(20), threadWork: 8_000_000))
         // A blocked host (a reactor waiting on a lock) uses nothing: idle.
-        #expect(!probe.isBusy(at: start + .milliseconds(30)))
+        #expect(!probe.isBusy(at: start + .milliseconds(30), threadWork: 8_000_000))
     }
 
     @Test("Over a socket, at a 5 % share: commands back to back never wait for a refill on an idle host, and do on a busy one")
@@ -80,14 +77,14 @@ struct WorkConservingBudgetTests {
             let server = try TestServer(configure: {
                 $0.shellShare = 0.05
                 $0.shellSlice = .microseconds(250)
-                $0.hostIsBusy = { _ in hostBusy }
+                $0.hostIsBusy = { _, _ in hostBusy }
             })
             let connection = try server.connect()
             // The budget takes the host's state at each window's end, and until the first one it
             // assumes the safe side (busy), which the login may have met: count from after it.
             Thread.sleep(forTimeInterval: 0.03)
             let budget = server.manhole.environment.budget
-            let loop = server.manhole.environment.sessionLoop
+            let loop = server.manhole.environment.eventLoop
             let before = try loop.submit { budget.refillWaits }.wait()
             // A busy host's share holds back a debug build's commands within a few: 20 show it.
             for _ in 0..<(hostBusy ? 20 : 300) { #expect(try connection.run("whoami").kind == .ok) }

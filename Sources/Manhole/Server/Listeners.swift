@@ -41,7 +41,7 @@ struct Listeners: Sendable {
     }
 
     private func common() -> ServerBootstrap {
-        ServerBootstrap(group: environment.sessionLoop)
+        ServerBootstrap(group: environment.eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             // A client that shuts down its sending side still gets the replies to what it sent.

@@ -6,7 +6,7 @@ import Reactor
 
 /// The thread the manhole's listeners and sessions run on: a one-thread event loop of its own,
 /// so that the shell answers (logins, `whoami`, `loop`) while a host body holds the reactor
-/// thread. The manhole owns it: ``shutDown(after:within:)`` ends it once, when the manhole stops
+/// thread. The manhole owns it: ``shutDown(within:wait:closing:)`` ends it once, when the manhole stops
 /// or the reactor does.
 final class SessionThread: Sendable {
     private let group: MultiThreadedEventLoopGroup

@@ -14,32 +14,26 @@ import NIOCore
 /// computes, a reactor spinning in a body, or a SwiftNIO host serving requests is busy; a
 /// service that waits for its next job is not, nor one whose reactor is blocked on a lock (the
 /// incident an operator then connects for: their commands are not held back). Read on the
-/// sessions' loop, about once per budget window (10 ms) while sessions work: two clock reads.
+/// sessions' loop, about once per budget window (10 ms) while sessions work: one clock read, the
+/// sessions' thread's own CPU time coming from the budget, which reads it anyway.
 final class HostActivity: @unchecked Sendable {
     /// The share of one core the host's threads must use to count as busy.
     static let busyShare = 0.2
 
     private let processClock: () -> Int64
-    private let threadClock: () -> Int64
     private var last: (wall: Int64, process: Int64, thread: Int64)?
 
-    /// - Parameters:
-    ///   - processClock: The process's CPU time in nanoseconds (tests inject one).
-    ///   - threadClock: The sessions' thread's CPU time in nanoseconds (tests inject one).
-    init(
-        processClock: @escaping () -> Int64 = HostActivity.processCPUNanoseconds,
-        threadClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds
-    ) {
+    /// - Parameter processClock: The process's CPU time in nanoseconds (tests inject one).
+    init(processClock: @escaping () -> Int64 = HostActivity.processCPUNanoseconds) {
         self.processClock = processClock
-        self.threadClock = threadClock
     }
 
-    /// Whether the host has been busy since the last call (the first call says busy: nothing is
-    /// known yet, and the share is the safe side).
-    func isBusy(at now: NIODeadline) -> Bool {
+    /// Whether the host has been busy since the last call, the sessions' thread having used
+    /// `thread` nanoseconds of CPU time so far (the first call says busy: nothing is known yet,
+    /// and the share is the safe side).
+    func isBusy(at now: NIODeadline, threadWork thread: Int64) -> Bool {
         let wall = Int64(now.uptimeNanoseconds)
         let process = processClock()
-        let thread = threadClock()
         defer { last = (wall, process, thread) }
         guard let last, wall > last.wall else { return true }
         let hostCPU = (process - last.process) - (thread - last.thread)

@@ -60,8 +60,9 @@ final class LoopBudget: @unchecked Sendable {
     private var measuredWork: Int64 = 0
     /// The clock the surcharge is reckoned on, in nanoseconds (the thread's CPU time; tests inject one).
     private let workClock: () -> Int64
-    /// Whether the host works (its answer is taken once per window): only then does the share apply.
-    private let hostIsBusy: (NIODeadline) -> Bool
+    /// Whether the host works, given the time and this thread's ``workClock`` (its answer is
+    /// taken once per window): only then does the share apply.
+    private let hostIsBusy: (NIODeadline, Int64) -> Bool
     /// The answer for the current window.
     private var hostBusy = true
     /// How many times a session had to wait for its turn (for `stats`-like views and tests).
@@ -79,12 +80,13 @@ final class LoopBudget: @unchecked Sendable {
     ///   - slice: The most shell work in a row before queued loop work goes first.
     ///   - workClock: What the surcharge on long work is reckoned on, in nanoseconds: the calling
     ///     thread's CPU time by default.
-    ///   - hostIsBusy: Whether the host works, asked at most once per window (``HostActivity``);
-    ///     always by default, which makes the budget a plain share.
+    ///   - hostIsBusy: Whether the host works, asked at most once per window with the time and
+    ///     the thread's `workClock` reading (``HostActivity``); always by default, which makes the
+    ///     budget a plain share.
     init(
         eventLoop: any EventLoop, share: Double, window: Duration, slice: Duration,
         workClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds,
-        hostIsBusy: @escaping (NIODeadline) -> Bool = { _ in true }
+        hostIsBusy: @escaping (NIODeadline, Int64) -> Bool = { _, _ in true }
     ) {
         self.eventLoop = eventLoop
         self.workClock = workClock
@@ -180,16 +182,19 @@ final class LoopBudget: @unchecked Sendable {
     private func refill(to now: NIODeadline) {
         let windows = (now - refilledAt).nanoseconds / window
         guard windows > 0 else { return }
-        chargeUnmeasuredWork()
-        hostBusy = hostIsBusy(now)
+        // One reading of the thread's clock serves both: what it did unmeasured, and (taken
+        // out of the process's) what the host did.
+        let work = workClock()
+        chargeUnmeasuredWork(upTo: work)
+        hostBusy = hostIsBusy(now, work)
         balance = min(capacity, balance + Double(windows) * capacity)
         refilledAt = refilledAt + .nanoseconds(windows * window)
     }
 
-    /// Charges what the thread did since the last window's end outside ``measure(_:)``.
-    private func chargeUnmeasuredWork() {
+    /// Charges what the thread did since the last window's end outside ``measure(_:)``, its
+    /// clock reading `work` now.
+    private func chargeUnmeasuredWork(upTo work: Int64) {
         guard !measuring else { return }
-        let work = workClock()
         defer {
             threadWorkAtRefill = work
             measuredWork = 0

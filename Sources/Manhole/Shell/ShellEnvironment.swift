@@ -6,9 +6,9 @@ import Reactor
 /// What the commands work with.
 struct ShellEnvironment: Sendable {
     let reactor: Reactor
-    /// The loop every session, listener and command of this manhole runs on: its own thread, not
-    /// the reactor's, so that the shell answers while a host body holds the reactor thread.
-    let sessionLoop: any EventLoop
+    /// The thread every session, listener and command of this manhole runs on, not the reactor's,
+    /// so that the shell answers while a host body holds the reactor thread.
+    let sessionThread: SessionThread
     let inspector: Inspector
     let state: ServerState
     let commands: CommandTable
@@ -16,10 +16,9 @@ struct ShellEnvironment: Sendable {
     let startedAt: NIODeadline
     /// The shell's share of real time (confined to the sessions' loop).
     let budget: LoopBudget
-    /// The promises on the sessions' loop that other threads will fulfil (see ``SessionThread``).
-    let deliveries: PendingDeliveries
 
-    var eventLoop: any EventLoop { sessionLoop }
+    /// The sessions' loop (``SessionThread/loop``).
+    var eventLoop: any EventLoop { sessionThread.loop }
 
     /// How a command hands work to the reactor thread: it must start within
     /// ``Manhole/Configuration/reactorWaitLimit`` (or the reply says what holds the reactor), it
@@ -27,10 +26,10 @@ struct ShellEnvironment: Sendable {
     /// shell's budget. Its call site is the caller's, shown by `loop` while it runs.
     func reactorCall(fileID: String = #fileID, line: Int = #line, function: String = #function) -> ReactorCall {
         let budget = budget
-        let loop = sessionLoop
+        let loop = eventLoop
         return ReactorCall(
             deliveryLoop: loop, startWithin: configuration.reactorWaitLimit,
-            callSite: CallSite(fileID: fileID, line: line, function: function), deliveries: deliveries
+            callSite: CallSite(fileID: fileID, line: line, function: function), deliveries: sessionThread.deliveries
         ) { spent in
             loop.execute { budget.chargeWork(TimeAmount(spent)) }
         }
