@@ -86,12 +86,11 @@ else
     tour -c stats -c reactor
     tour --json -c whoami -c 'inspect config.retry'
     echo
-    echo "\$ manhole-client -p $PORT -c 'stall 2' &   # a host command that blocks the reactor thread for 2 s"
-    "$BIN/manhole-client" -p "$PORT" -c 'stall 2' > /dev/null &
-    STALL_PID=$!
-    sleep 0.5
+    # A host body that blocks the reactor thread for 2 s: the shell still answers and names it.
+    tour -c 'stall 2'
+    sleep 0.3
     tour -c whoami -c loop
-    wait "$STALL_PID" || { echo "!! stall failed"; failures=$((failures + 1)); }
+    sleep 2
     tour -c 'loop --stalls'
     echo
     echo "\$ printf 'health\\ncancel-timer 999\\n' | manhole-client -p $PORT   # a script on stdin; an error gives exit code 1"

@@ -14,12 +14,13 @@ import Synchronization
 /// table of ``slowCallSites``) or ran inside another run (then the outer one is put back). A
 /// reader takes the lock for a copy and drops it when its generation has ended.
 /// `manhole-benchmark --sections reactor` prints the cost beside a `waitFor` round trip. Not
-/// seen: the jobs of `async` bodies after their first suspension, and callbacks the host chains
+/// seen: the jobs of `async` bodies (their task's jobs run apart from the run that starts the
+/// task; a manhole's host commands are such bodies), and callbacks the host chains
 /// on futures itself.
 package final class LoopActivity: Sendable {
     /// What kind of work a run is.
     package enum Kind: String, Sendable, Hashable {
-        /// A `runInReactor` body (for an `async` body: its start, up to its first suspension).
+        /// A `runInReactor` body (for an `async` body: only the start of its task, not its jobs).
         case body
         /// A `callLater` callback.
         case delayedCall = "delayed call"

@@ -108,7 +108,7 @@ struct DemoCommand: ParsableCommand {
         manhole.inspector.register("jobs") { jobs.snapshot() }
         manhole.inspector.register("metrics") { metrics.snapshot() }
         manhole.inspector.register("results") { stashed }
-        try HostCommands.register(on: manhole, jobs: jobs)
+        try HostCommands.register(on: manhole, jobs: jobs, reactor: reactor)
 
         say("manhole-demo: \(app.name) running (pid \(app.pid)); manhole on 127.0.0.1:\(manhole.port)")
         say("connect with: manhole-client -p \(manhole.port) -u \(user)")

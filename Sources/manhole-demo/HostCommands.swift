@@ -1,11 +1,12 @@
 import Foundation
 import Manhole
+import Reactor
 
 /// The commands the demo adds to its manhole: `pause-jobs`, `resume-jobs`, `stall` (admin) and
 /// `health` (read-only users too).
 enum HostCommands {
-    /// Adds the commands.
-    static func register(on manhole: Manhole, jobs: JobQueue) throws {
+    /// Adds the commands; `stall` blocks `reactor`.
+    static func register(on manhole: Manhole, jobs: JobQueue, reactor: Reactor) throws {
         try manhole.addCommand(
             "pause-jobs", usage: "pause-jobs [SECONDS]", help: "Pause the main thread's job loop (for SECONDS, or until resume-jobs)."
         ) { invocation in
@@ -29,14 +30,16 @@ enum HostCommands {
         }
         try manhole.addCommand(
             "stall", usage: "stall SECONDS",
-            help: "Block the reactor thread for SECONDS (1-10), as a buggy host body would: see `loop` from another session."
+            help: "Submit a body that blocks the reactor thread for SECONDS (1-10), as a buggy host would: then run `loop`."
         ) { invocation in
             guard invocation.arguments.count == 1, let seconds = Int(invocation.arguments[0]), (1...10).contains(seconds) else {
                 throw HostCommandError("stall: SECONDS must be a whole number from 1 to 10")
             }
             // Deliberately blocking: this is the incident the manhole's own thread is there for.
-            usleep(UInt32(seconds) * 1_000_000)
-            return "the reactor thread was blocked for \(seconds)s"
+            // A `runInReactor` body, which the Reactor records with this call site (`loop` names
+            // it); the command itself answers at once.
+            _ = reactor.runInReactor { usleep(UInt32(seconds) * 1_000_000) }
+            return "submitted a body that blocks the reactor thread for \(seconds)s: run `loop`"
         }
     }
 }
