@@ -140,9 +140,15 @@ extension Reactor {
         let site = call.callSite
         let result = runInReactor(fileID: site.fileID, line: site.line, function: site.function) { () async throws -> R in
             guard start.begin() else { throw ReactorError.cancelled }
-            return try await work()
+            // Settled from the task itself: through the result's future, the answer would wait
+            // on the reactor's loop behind whatever the work left queued there.
+            let outcome: Result<R, any Error>
+            do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
+            start.finish(outcome)
+            return try outcome.get()
         }
         start.onAbandon { result.cancel() }
+        // A result failed before its body ran (the reactor stopped) settles the call too.
         result.futureResult.whenComplete { start.finish($0) }
         return promise.futureResult
     }
@@ -151,7 +157,8 @@ extension Reactor {
 /// The race between a handed-over call starting on the reactor thread and its wait running out
 /// on the caller's loop: whichever comes first wins, once, and only the winner settles the promise.
 private final class StartRace<R: Sendable>: Sendable {
-    private enum Phase { case waiting, started, abandoned }
+    /// `abandoned`: the wait ran out first; `settled`: the call has its outcome.
+    private enum Phase { case waiting, started, abandoned, settled }
 
     private struct State {
         var phase = Phase.waiting
@@ -195,14 +202,17 @@ private final class StartRace<R: Sendable>: Sendable {
     }
 
     /// Settles the call with `outcome`: the work's, once it started; or an error that came
-    /// before it could (the reactor refused it or stopped). Ignored once the wait has run out.
+    /// before it could (the reactor refused it or stopped). Only the first settles it; ignored
+    /// once the wait has run out.
     func finish(_ outcome: Result<R, any Error>) {
         let timer: Scheduled<Void>?? = state.withLockedValue { state in
             switch state.phase {
-            case .abandoned: return .none
-            case .started: return .some(nil)
+            case .abandoned, .settled: return .none
+            case .started:
+                state.phase = .settled
+                return .some(nil)
             case .waiting:
-                state.phase = .abandoned
+                state.phase = .settled
                 return .some(state.timer)
             }
         }

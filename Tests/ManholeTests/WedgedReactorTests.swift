@@ -171,3 +171,23 @@ struct ManholeThreadTests {
         #expect(names.contains("manhole-watch"), "\(names.sorted())")
     }
 }
+
+@Suite("A host command's answer and the reactor")
+struct HostCommandReplyTests {
+    @Test("A host command that leaves blocking work on the reactor is answered at once, not after that work")
+    func replyDoesNotQueueBehindTheReactor() throws {
+        let server = try TestServer()
+        let release = DispatchSemaphore(value: 0)
+        let reactor = server.reactor
+        let line = #line + 2
+        try server.manhole.addCommand("leave-work", help: "Leaves a blocking body on the reactor.") { _ in
+            _ = reactor.runInReactor { _ = release.wait(timeout: .now() + .seconds(60)) }
+            return "left"
+        }
+        let connection = try server.connect()
+        #expect(try connection.run("leave-work").payload == "left\n")
+        // Answered while the body it left still holds the reactor.
+        #expect(eventually { reactor.activity.current?.callSite.line == line })
+        release.signal()
+    }
+}
