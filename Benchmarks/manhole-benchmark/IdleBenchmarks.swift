@@ -7,23 +7,68 @@ import Reactor
 /// in 10 s: CPU time and times they were scheduled (read from /proc/self/task/*/schedstat), each
 /// thread named, beside a bare SwiftNIO event loop left idle for the same time. The goal
 /// (issue 17): at most 1 ms of CPU, and no thread scheduled at all, once settled.
+///
+/// Each case runs in a process of its own. Once anything in a process has used one of
+/// libdispatch's global queues (SwiftNIO's `shutdownGracefully` does, to call its completion
+/// handler; so does a Swift `Task` on Linux), libdispatch's workqueue monitor wakes its manager
+/// thread once a second for the rest of the process's life. A case measured after another case's
+/// shutdown would count that; the last case shows it on a bare SwiftNIO loop.
 enum IdleBenchmarks {
+    /// The cases, in the order printed; each is run by `runCase` in a child process.
+    static let cases = [
+        ("bare", "bare SwiftNIO event loop (baseline)"),
+        ("reactor", "reactor alone"),
+        ("manhole", "reactor + manhole, no sessions"),
+        ("bare-after-dispatch", "bare SwiftNIO loop, after a global queue was used"),
+    ]
+
+    /// Runs every case in a child process (this executable with `--idle-case NAME`) and prints
+    /// their reports in order.
     static func run(seconds: Int = 10) throws {
-        print("\n## An idle host: \(seconds) s with nothing to do (threads scheduled, CPU used)")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        report("bare SwiftNIO event loop (baseline)", seconds: seconds)
-        try group.syncShutdownGracefully()
+        print("\n## An idle host: \(seconds) s with nothing to do (threads scheduled, CPU used; each case in its own process)")
+        for (name, _) in cases {
+            fflush(nil)  // the child writes to the same stdout: keep the order
+            let child = Process()
+            child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            child.arguments = ["--sections", "idle-case", "--idle-case", name]
+            try child.run()
+            child.waitUntilExit()
+            if child.terminationStatus != 0 { print("  case \(name) failed: status \(child.terminationStatus)") }
+        }
+        print("  (libdispatch's manager thread, `-qos.overcommit`, wakes once a second in any process that has used a global queue;")
+        print("   the last line shows it without a reactor or a manhole)")
+    }
 
-        let reactor = Reactor()
-        Thread.sleep(forTimeInterval: 2)
-        report("reactor alone", seconds: seconds)
-        reactor.stop()
-
-        let server = try BenchmarkManhole(namespace: ["app": "idle"])
-        defer { server.stop() }
-        // Let start-up settle: the watchdog parks after a second without runs.
-        Thread.sleep(forTimeInterval: 2)
-        report("reactor + manhole, no sessions", seconds: seconds)
+    /// Sets up the case called `name`, lets it settle, and reports its threads over `seconds`.
+    static func runCase(_ name: String, seconds: Int = 10) throws {
+        guard let title = cases.first(where: { $0.0 == name })?.1 else {
+            print("unknown idle case \(name)")
+            return
+        }
+        switch name {
+        case "bare", "bare-after-dispatch":
+            if name == "bare-after-dispatch" {
+                let used = DispatchSemaphore(value: 0)
+                DispatchQueue.global().async { used.signal() }
+                used.wait()
+            }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            Thread.sleep(forTimeInterval: 2)
+            report(title, seconds: seconds)
+            fflush(nil)
+            try group.syncShutdownGracefully()
+        case "reactor":
+            let reactor = Reactor()
+            Thread.sleep(forTimeInterval: 2)
+            report(title, seconds: seconds)
+            reactor.stop()
+        default:
+            let server = try BenchmarkManhole(namespace: ["app": "idle"])
+            // Let start-up settle: the watchdog parks after a second without runs.
+            Thread.sleep(forTimeInterval: 2)
+            report(title, seconds: seconds)
+            server.stop()
+        }
     }
 
     /// Samples every thread but the caller's before and after `seconds` of sleep and prints the difference.
@@ -45,8 +90,9 @@ enum IdleBenchmarks {
             totalRuns += runs
             if runs > 0 { lines.append("    \(pad(end.name, 20)) scheduled \(runs) times, \(cpu / 1_000) µs CPU") }
         }
-        print("\(pad(title, 40)) threads \(after.count) (\(after.values.map(\.name).sorted().joined(separator: ", "))), scheduled \(totalRuns) times, CPU \(totalCPU / 1_000) µs in \(seconds) s")
+        print("\(pad(title, 50)) threads \(after.count) (\(after.values.map(\.name).sorted().joined(separator: ", "))), scheduled \(totalRuns) times, CPU \(totalCPU / 1_000) µs in \(seconds) s")
         for line in lines { print(line) }
+        fflush(nil)
     }
 
     /// Each thread's name, CPU nanoseconds and times scheduled, by thread id.

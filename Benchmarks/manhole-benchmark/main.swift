@@ -24,7 +24,14 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers and idle (not in all).")
     var sections = "all"
 
+    @Option(help: .hidden)
+    var idleCase: String?
+
     func run() throws {
+        if let idleCase {
+            try IdleBenchmarks.runCase(idleCase)
+            return
+        }
         let wanted = Set(sections.split(separator: ",").map(String.init))
         let all = wanted.contains("all")
         print("# Manhole benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
