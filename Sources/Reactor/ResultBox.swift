@@ -39,8 +39,10 @@ protocol TrackedResult: AnyObject, Sendable {
 /// The shared state behind an ``EventualResult``: the outcome, the canceller, and the waiters.
 ///
 /// Thread-safety: every mutable field is read and written only while `condition` is locked;
-/// `isDone` is written (releasing) inside that lock and may be polled without it, which is what
-/// lets a waiter spin without taking the lock.
+/// `isDone` may be polled without it, which is what lets a waiter spin without taking the lock.
+/// `isDone` and the condition's value announce an outcome already set: they are written after the
+/// store's lock is released (see `settle`), so a woken waiter that calls the reactor again at once
+/// does not block on the lock the settling thread still holds.
 final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     let id: Int
     let callSite: CallSite
@@ -149,12 +151,13 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private func settle(_ newOutcome: Outcome<T>) -> (@Sendable () -> Void)? {
         let settled = if let store { store.finish(id: id) { publish(newOutcome) } } else { publish(newOutcome) }
         guard let settled else { return nil }
+        announce()
         for callback in settled.callbacks { callback(newOutcome) }
         return settled.canceller
     }
 
-    /// Sets the outcome under the result's lock and wakes the waiters; returns the canceller (or a
-    /// no-op) and the callbacks to run, or `nil` if an outcome was already set.
+    /// Sets the outcome under the result's lock; returns the canceller (or a no-op) and the
+    /// callbacks to run, or `nil` if an outcome was already set. Waiters learn of it from `announce`.
     private func publish(_ newOutcome: Outcome<T>)
         -> (canceller: @Sendable () -> Void, callbacks: [@Sendable (Outcome<T>) -> Void])?
     {
@@ -168,9 +171,18 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         canceller = nil
         callbacks = []
         if case .failure = newOutcome, !taken.callbacks.isEmpty { failureObserved = true }
-        isDone.store(true, ordering: .releasing)
-        condition.unlock(withValue: 1)
+        condition.unlock()
         return taken
+    }
+
+    /// Wakes the waiters of an outcome `publish` has set: spinning ones through `isDone`, parked
+    /// ones through the condition. Called once the store's lock is released: a waiter woken while
+    /// the settling thread still held it went straight back to sleep on it when it called the
+    /// reactor again (two more context switches per `waitFor` on a loaded machine).
+    private func announce() {
+        isDone.store(true, ordering: .releasing)
+        condition.lock()
+        condition.unlock(withValue: 1)
     }
 
     /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).
@@ -274,7 +286,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 }
 
 /// The spin policy of blocked callers (process-wide: they share the machine's cores).
-let sharedWaiterSpin = SpinPolicy()
+let sharedWaiterSpin = SpinPolicy(name: "waiter")
 
 /// Type names by type: `String(reflecting:)` demangles on every call, which made listing the
 /// stash cost a microsecond per row.
