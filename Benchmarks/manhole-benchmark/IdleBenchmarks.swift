@@ -31,8 +31,11 @@ enum IdleBenchmarks {
             let child = Process()
             child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
             child.arguments = ["--sections", "idle-case", "--idle-case", name]
+            // Not `waitUntilExit()`, which spins on Linux: this process must stay idle too.
+            let exited = DispatchSemaphore(value: 0)
+            child.terminationHandler = { _ in exited.signal() }
             try child.run()
-            child.waitUntilExit()
+            exited.wait()
             if child.terminationStatus != 0 { print("  case \(name) failed: status \(child.terminationStatus)") }
         }
         print("  (libdispatch's manager thread, `-qos.overcommit`, wakes once a second in any process that has used a global queue;")

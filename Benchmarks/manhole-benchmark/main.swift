@@ -27,7 +27,11 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: .hidden)
     var idleCase: String?
 
+    @Flag(help: .hidden)
+    var serve = false
+
     func run() throws {
+        if serve { return try ChildManhole.serve() }
         if let idleCase {
             try IdleBenchmarks.runCase(idleCase)
             return

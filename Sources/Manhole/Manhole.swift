@@ -95,7 +95,8 @@ public final class Manhole: Sendable {
             budget: LoopBudget(
                 eventLoop: sessionThread.loop, share: configuration.shellShare, window: .milliseconds(10),
                 slice: configuration.shellSlice,
-                hostIsBusy: configuration.hostIsBusy ?? HostActivity().isBusy(at:threadWork:)))
+                hostIsBusy: configuration.hostIsBusy
+                    ?? HostActivity(idleClock: { Int64(reactor.pollNanoseconds) }).isBusy(at:threadWork:)))
         let factory = Listeners(environment: environment, credentials: credentials)
         var channels: [any Channel] = []
         do {

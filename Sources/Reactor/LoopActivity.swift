@@ -142,4 +142,8 @@ extension Reactor {
     /// How many `runInReactor` bodies, `waitFor` calls and cancellations wait for the reactor
     /// thread to take them up (work the host schedules on the loop itself is not seen).
     package var queuedWork: Int { gate.queuedCount }
+
+    /// The nanoseconds the reactor thread has spent polling for the next call (CPU time it used
+    /// without working: see `LoopGate`).
+    package var pollNanoseconds: Int { gate.pollNanoseconds }
 }

@@ -29,8 +29,9 @@ final class LoopGate: Sendable {
     private let submitting = Atomic<Int>(0)
     private let queued = Atomic<Int>(0)
     private let queue = NIOLockedValueBox(Queue())
-    /// How long the drain keeps polling an empty queue.
-    private let pollPolicy = SpinPolicy()
+    /// How long the drain keeps polling an empty queue; it counts the time it polls, which is
+    /// the loop's thread waiting, not working.
+    private let pollPolicy = SpinPolicy(countsTime: true)
 
     private struct Queue: Sendable {
         var work: [@Sendable () -> Void] = []
@@ -45,6 +46,10 @@ final class LoopGate: Sendable {
     /// How many calls were handed to the gate and not yet taken up by the loop (a batch being run
     /// counts as taken up): what waits behind the work running now.
     var queuedCount: Int { queued.load(ordering: .relaxed) }
+
+    /// The nanoseconds the loop's thread has spent polling for the next call: CPU time it used
+    /// without working, which a reader of the process's CPU time takes out of the host's.
+    var pollNanoseconds: Int { pollPolicy.spunNanoseconds }
 
     /// Whether ``close()`` has been called.
     var isClosed: Bool { stopped.load(ordering: .sequentiallyConsistent) }

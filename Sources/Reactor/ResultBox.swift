@@ -286,7 +286,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 }
 
 /// The spin policy of blocked callers (process-wide: they share the machine's cores).
-let sharedWaiterSpin = SpinPolicy(name: "waiter")
+let sharedWaiterSpin = SpinPolicy()
 
 /// Type names by type: `String(reflecting:)` demangles on every call, which made listing the
 /// stash cost a microsecond per row.

@@ -28,6 +28,17 @@ final class SpinPolicy: Sendable {
 
     private let budget = Atomic<Int>(SpinPolicy.maximumSpin)
     private let waitsSinceProbe = Atomic<Int>(0)
+    private let countsTime: Bool
+    private let spun = Atomic<Int>(0)
+
+    /// - Parameter countsTime: Whether to add up the time spent spinning (``spunNanoseconds``),
+    ///   at one more clock read per spin that catches its work.
+    init(countsTime: Bool = false) {
+        self.countsTime = countsTime
+    }
+
+    /// The nanoseconds spent spinning so far, when the policy counts them (0 otherwise).
+    var spunNanoseconds: Int { spun.load(ordering: .relaxed) }
 
     /// Polls `isDone` until it returns `true` (returns `true`) or the budget runs out (`false`).
     func spin(until isDone: () -> Bool) -> Bool {
@@ -42,12 +53,15 @@ final class SpinPolicy: Sendable {
         while true {
             if isDone() {
                 budget.store(Self.maximumSpin, ordering: .relaxed)
+                if countsTime { spun.add(Int(NIODeadline.now().uptimeNanoseconds &- start), ordering: .relaxed) }
                 return true
             }
             iteration &+= 1
             if iteration & 7 == 0 {
-                if Int(NIODeadline.now().uptimeNanoseconds &- start) > limit {
+                let elapsed = Int(NIODeadline.now().uptimeNanoseconds &- start)
+                if elapsed > limit {
                     budget.store(limit / 2 < 1_000 ? 0 : limit / 2, ordering: .relaxed)
+                    if countsTime { spun.add(elapsed, ordering: .relaxed) }
                     return false
                 }
             }

@@ -10,7 +10,7 @@ public final class ChildProcess: Sendable {
     private let state = NIOLockedValueBox(Output())
     /// Signalled on every chunk of output and at its end, so that waiters re-check without polling.
     private let changed = NSCondition()
-    private let exited = DispatchSemaphore(value: 0)
+    private let exited: DispatchSemaphore
 
     private struct Output: Sendable {
         var text = ""
@@ -19,9 +19,10 @@ public final class ChildProcess: Sendable {
         var isComplete = false
     }
 
-    private init(process: Process, input: FileHandle) {
+    private init(process: Process, input: FileHandle, exited: DispatchSemaphore) {
         self.process = process
         self.input = input
+        self.exited = exited
     }
 
     /// Starts `executable` with `arguments` (and `environment`, or this process's own); with
@@ -40,8 +41,14 @@ public final class ChildProcess: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         if mergingStandardError { process.standardError = stdout }
+        // Not a thread in `waitUntilExit()`: on Linux it spins its run loop until the child exits,
+        // a core's worth of CPU in this process for the child's whole life (which made the
+        // manhole's budget see a busy host in every test and benchmark with a child). Set before
+        // `run()`, so that a child that exits at once is not missed.
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        let child = ChildProcess(process: process, input: stdin.fileHandleForWriting)
+        let child = ChildProcess(process: process, input: stdin.fileHandleForWriting, exited: exited)
         let reading = stdout.fileHandleForReading
         Thread.detachNewThread {
             while true {
@@ -52,10 +59,6 @@ public final class ChildProcess: Sendable {
                 }
                 if data.isEmpty { break }
             }
-        }
-        Thread.detachNewThread {
-            process.waitUntilExit()
-            child.exited.signal()
         }
         return child
     }

@@ -10,7 +10,10 @@ import NIOCore
 /// shell runs at full speed.
 ///
 /// The host counts as busy when its threads (every thread of the process but the sessions' own)
-/// used at least ``busyShare`` of one core since the last look. A host's blocking thread that
+/// used at least ``busyShare`` of one core since the last look, not counting what the shell
+/// itself made them do: its reads on the reactor thread, and the reactor's polling for the next
+/// call after one (without that, a stream of `inspect` commands made an idle host look busy, and
+/// the share then throttled those commands: 8 sessions got a quarter of the throughput). A host's blocking thread that
 /// computes, a reactor spinning in a body, or a SwiftNIO host serving requests is busy; a
 /// service that waits for its next job is not, nor one whose reactor is blocked on a lock (the
 /// incident an operator then connects for: their commands are not held back). Read on the
@@ -21,22 +24,32 @@ final class HostActivity: @unchecked Sendable {
     static let busyShare = 0.2
 
     private let processClock: () -> Int64
-    private var last: (wall: Int64, process: Int64, thread: Int64)?
+    private let idleClock: () -> Int64
+    private var last: (wall: Int64, process: Int64, shell: Int64)?
 
-    /// - Parameter processClock: The process's CPU time in nanoseconds (tests inject one).
-    init(processClock: @escaping () -> Int64 = HostActivity.processCPUNanoseconds) {
+    /// - Parameters:
+    ///   - processClock: The process's CPU time in nanoseconds (tests inject one).
+    ///   - idleClock: CPU time the host's threads spent without working, in nanoseconds so far
+    ///     (the reactor's polling: `Reactor.pollNanoseconds`).
+    init(
+        processClock: @escaping () -> Int64 = HostActivity.processCPUNanoseconds,
+        idleClock: @escaping () -> Int64 = { 0 }
+    ) {
         self.processClock = processClock
+        self.idleClock = idleClock
     }
 
-    /// Whether the host has been busy since the last call, the sessions' thread having used
-    /// `thread` nanoseconds of CPU time so far (the first call says busy: nothing is known yet,
-    /// and the share is the safe side).
-    func isBusy(at now: NIODeadline, threadWork thread: Int64) -> Bool {
+    /// Whether the host has been busy since the last call, the shell's own work having taken
+    /// `shellWork` nanoseconds so far (the sessions' thread's CPU time and the shell's time on
+    /// the reactor thread). The first call says busy: nothing is known yet, and the share is the
+    /// safe side.
+    func isBusy(at now: NIODeadline, threadWork shellWork: Int64) -> Bool {
         let wall = Int64(now.uptimeNanoseconds)
         let process = processClock()
-        defer { last = (wall, process, thread) }
+        let shell = shellWork + idleClock()
+        defer { last = (wall, process, shell) }
         guard let last, wall > last.wall else { return true }
-        let hostCPU = (process - last.process) - (thread - last.thread)
+        let hostCPU = (process - last.process) - (shell - last.shell)
         return Double(hostCPU) >= Self.busyShare * Double(wall - last.wall)
     }
 

@@ -58,6 +58,9 @@ final class LoopBudget: @unchecked Sendable {
     /// own work) is charged at the next window's end, so the share is of the thread's whole time.
     private var threadWorkAtRefill: Int64?
     private var measuredWork: Int64 = 0
+    /// The shell's time on the reactor thread so far (``chargeWork(_:)``, before the surcharge),
+    /// which the host's activity does not count.
+    private var reactorWork: Int64 = 0
     /// The clock the surcharge is reckoned on, in nanoseconds (the thread's CPU time; tests inject one).
     private let workClock: () -> Int64
     /// Whether the host works, given the time and this thread's ``workClock`` (its answer is
@@ -81,8 +84,8 @@ final class LoopBudget: @unchecked Sendable {
     ///   - workClock: What the surcharge on long work is reckoned on, in nanoseconds: the calling
     ///     thread's CPU time by default.
     ///   - hostIsBusy: Whether the host works, asked at most once per window with the time and
-    ///     the thread's `workClock` reading (``HostActivity``); always by default, which makes the
-    ///     budget a plain share.
+    ///     the shell's work so far: the thread's `workClock` reading plus the shell's time on the
+    ///     reactor thread (``HostActivity``); always by default, which makes the budget a plain share.
     init(
         eventLoop: any EventLoop, share: Double, window: Duration, slice: Duration,
         workClock: @escaping () -> Int64 = LoopBudget.threadCPUNanoseconds,
@@ -155,6 +158,7 @@ final class LoopBudget: @unchecked Sendable {
     /// Charges a stretch of shell work done elsewhere (on the reactor thread), surcharged as
     /// ``measure(_:)`` surcharges a long stretch: everything queued behind it waited for all of it.
     func chargeWork(_ spent: TimeAmount) {
+        reactorWork += max(0, spent.nanoseconds)
         charge(Self.cost(of: spent, slice: slice))
     }
 
@@ -186,7 +190,7 @@ final class LoopBudget: @unchecked Sendable {
         // out of the process's) what the host did.
         let work = workClock()
         chargeUnmeasuredWork(upTo: work)
-        hostBusy = hostIsBusy(now, work)
+        hostBusy = hostIsBusy(now, work + reactorWork)
         balance = min(capacity, balance + Double(windows) * capacity)
         refilledAt = refilledAt + .nanoseconds(windows * window)
     }
