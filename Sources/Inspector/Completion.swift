@@ -70,7 +70,7 @@ enum Completion {
             var names: [String] = []
             var visited = 0
             if !value.isContainer {
-                value.forEachChild { label, _ in
+                value.forEachChildLabel { label in
                     guard budget.spend() else { return false }
                     if !label.hasPrefix("["), label.hasPrefix(split.prefix) { names.append(label) }
                     visited += 1

@@ -100,6 +100,21 @@ extension Reflected {
         }
     }
 
+    /// Calls `body` with each child's label, as ``forEachChild(_:)`` would, until it returns
+    /// `false`; without reading the values where the labels are known (a struct's fields, a
+    /// custom value's children).
+    func forEachChildLabel(_ body: (String) -> Bool) {
+        if let fields {
+            for label in fields.labels where !body(label) { return }
+            return
+        }
+        if case .custom(_, let children?) = shape {
+            for index in children.indices where !body(children[index].label) { return }
+            return
+        }
+        forEachChild { label, _ in body(label) }
+    }
+
     /// The case name of an enum value (`running`), or `nil` for other shapes.
     var caseName: String? {
         guard case .enumeration = shape, let mirror else { return nil }
