@@ -109,7 +109,15 @@ extension Reflected {
             return
         }
         if case .custom(_, let children?) = shape {
-            for index in children.indices where !body(children[index].label) { return }
+            // Only the label is read: `children[i].label` copies the whole pair, `Any` included,
+            // which was most of the time completion took over a wide value.
+            children.withUnsafeBufferPointer { children in
+                guard let base = children.baseAddress else { return }
+                for index in children.indices {
+                    let label = (base + index).pointer(to: \.label)?.pointee ?? children[index].label
+                    if !body(label) { return }
+                }
+            }
             return
         }
         forEachChild { label, _ in body(label) }
