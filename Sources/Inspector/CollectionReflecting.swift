@@ -121,22 +121,30 @@ extension Dictionary: DictionaryReflecting {
     func reflectedKeyTexts(withPrefix prefix: String, limit: Int, budget: WorkBudget) -> [String] {
         var texts: [String] = []
         let limit = Swift.max(0, limit)
+        let matcher = PrefixMatcher(prefix)
+        // The keys are counted rather than sliced with `prefix(_:)`: a slice of keys of a
+        // dictionary whose types are known only at run time pays a generic lookup per key.
+        var scanned = 0
         guard let strings = keys as Any as? Dictionary<String, Value>.Keys else {
-            for key in keys.prefix(limit) {
+            for key in keys {
+                guard scanned < limit else { break }
+                scanned += 1
                 guard budget.spend() else { break }
                 let text = Reflected.keyText(key)
-                if text.hasPrefix(prefix) { texts.append(text) }
+                if matcher.matches(text) { texts.append(text) }
             }
             return texts
         }
         // Quoting every key is the expensive part: the raw key rules most out first.
         let raw = prefix.hasPrefix("\"") ? String(prefix.dropFirst()) : prefix
-        let quick = String(raw.prefix(while: { $0 != "\\" }))
-        for key in strings.prefix(limit) {
+        let quick = PrefixMatcher(String(raw.prefix(while: { $0 != "\\" })))
+        for key in strings {
+            guard scanned < limit else { break }
+            scanned += 1
             guard budget.spend() else { break }
-            guard key.hasPrefix(quick) else { continue }
+            guard quick.matches(key) else { continue }
             let text = Reflected.keyText(key)
-            if text.hasPrefix(prefix) { texts.append(text) }
+            if matcher.matches(text) { texts.append(text) }
         }
         return texts
     }

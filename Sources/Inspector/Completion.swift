@@ -70,9 +70,10 @@ enum Completion {
             var names: [String] = []
             var visited = 0
             if !value.isContainer {
-                value.forEachChild { label, _ in
+                let index = PrefixMatcher("["), typed = PrefixMatcher(split.prefix)
+                value.forEachChildLabel { label in
                     guard budget.spend() else { return false }
-                    if !label.hasPrefix("["), label.hasPrefix(split.prefix) { names.append(label) }
+                    if !index.matches(label), typed.matches(label) { names.append(label) }
                     visited += 1
                     return visited < configuration.completionScanLimit
                 }

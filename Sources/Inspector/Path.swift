@@ -37,6 +37,21 @@ package struct InspectorPath: Sendable, Hashable, CustomStringConvertible {
     /// Parses `text`.
     /// - Throws: ``PathError/syntax(path:offset:message:)`` pointing at the first character that does not fit.
     package init(parsing text: String) throws(PathError) {
+        if let (entry, segments) = ASCIIPathParser.parse(text) {
+            self.init(text: text, entry: entry, segments: segments)
+        } else {
+            try self.init(parsingCharacters: text)
+        }
+    }
+
+    private init(text: String, entry: String, segments: [Segment]) {
+        self.text = text
+        self.entry = entry
+        self.segments = segments
+    }
+
+    /// Parses `text` a `Character` at a time: any text, and every error.
+    init(parsingCharacters text: String) throws(PathError) {
         var parser = Parser(text: text.trimmingWhitespace())
         (entry, segments) = try parser.parse()
         self.text = parser.text

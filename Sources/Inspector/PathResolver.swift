@@ -31,7 +31,7 @@ enum PathResolver {
         from value: Any, segment: InspectorPath.Segment, at: @autoclosure () -> String, sortLimit: Int, budget: WorkBudget
     ) throws(PathError) -> Any {
         let current = Reflected(value)
-        var typeName: String { Quoting.oneLine(String(describing: type(of: current.value))) }
+        var typeName: String { TypeFactsCache.shared.name(of: type(of: current.value)) }
         if case .none(let optionalType) = current.shape {
             throw .nilValue(segment: segment.text, at: at(), typeName: optionalType, offset: segment.offset)
         }
@@ -138,6 +138,17 @@ enum PathResolver {
 
     /// The child labelled `name`, looked for within `budget`.
     private static func child(of current: Reflected, labelled name: String, budget: WorkBudget) -> Any? {
+        if let fields = current.fields, let mirror = current.mirror {
+            // The field is known by its label: read that child alone, charging the steps the
+            // scan below would take (one per field up to it, or every field when there is none).
+            let slot = fields.slots[name]
+            for _ in 0..<(slot.map { $0.order + 1 } ?? fields.labels.count) {
+                guard budget.spend() else { return nil }
+            }
+            guard let slot else { return nil }
+            let children = mirror.children
+            return children[children.index(children.startIndex, offsetBy: slot.child)].value
+        }
         var found: Any?
         current.forEachChild { label, value in
             guard budget.spend() else { return false }
@@ -223,7 +234,7 @@ enum PathResolver {
         var names: [String] = []
         if !current.isContainer {
             var visited = 0
-            current.forEachChild { label, _ in
+            current.forEachChildLabel { label in
                 guard budget.spend() else { return false }
                 if !label.hasPrefix("[") { names.append(label) }
                 visited += 1

@@ -100,6 +100,29 @@ extension Reflected {
         }
     }
 
+    /// Calls `body` with each child's label, as ``forEachChild(_:)`` would, until it returns
+    /// `false`; without reading the values where the labels are known (a struct's fields, a
+    /// custom value's children).
+    func forEachChildLabel(_ body: (String) -> Bool) {
+        if let fields {
+            for label in fields.labels where !body(label) { return }
+            return
+        }
+        if case .custom(_, let children?) = shape {
+            // Only the label is read: `children[i].label` copies the whole pair, `Any` included,
+            // which was most of the time completion took over a wide value.
+            children.withUnsafeBufferPointer { children in
+                guard let base = children.baseAddress else { return }
+                for index in children.indices {
+                    let label = (base + index).pointer(to: \.label)?.pointee ?? children[index].label
+                    if !body(label) { return }
+                }
+            }
+            return
+        }
+        forEachChild { label, _ in body(label) }
+    }
+
     /// The case name of an enum value (`running`), or `nil` for other shapes.
     var caseName: String? {
         guard case .enumeration = shape, let mirror else { return nil }

@@ -29,10 +29,25 @@ struct Reflected {
     let mirror: Mirror?
     /// How many children the value has, when that is known without walking them.
     let knownCount: Int?
+    /// The fields of a struct with a generated mirror, known from its type (see ``TypeFacts``).
+    let fields: TypeFacts.Fields?
 
-    init(_ original: Any) {
+    /// Reflects `original`, with what `cache` knows of types (the shared cache by default).
+    init(_ original: Any, facts cache: TypeFactsCache = .shared) {
         var value = original
         while true {
+            let valueType = type(of: value)
+            if let known = cache.facts(of: valueType) {
+                switch known.form {
+                case .structure(let fields):
+                    self.init(
+                        value: value, shape: .structure, mirror: Mirror(reflecting: value), knownCount: fields.count,
+                        fields: fields)
+                case .scalar:
+                    self.init(value: value, shape: .scalar, mirror: nil, knownCount: 0)
+                }
+                return
+            }
             if let string = value as? String {
                 self.init(value: string, shape: .text(string), mirror: nil, knownCount: 0)
                 return
@@ -87,11 +102,19 @@ struct Reflected {
                     value: value, shape: .object, mirror: mirror,
                     knownCount: isCustomMirror ? nil : Self.fieldCount(mirror, inherited: true))
             case .struct?:
-                self.init(
-                    value: value, shape: .structure, mirror: mirror,
-                    knownCount: isCustomMirror ? nil : Self.fieldCount(mirror, inherited: false))
+                guard !isCustomMirror else {
+                    self.init(value: value, shape: .structure, mirror: mirror, knownCount: nil)
+                    return
+                }
+                // No cast above matched and the mirror is the type's own: the same for every value.
+                let fields = TypeFacts.Fields(mirror, count: Self.fieldCount(mirror, inherited: false))
+                cache.remember(TypeFacts(form: .structure(fields)), of: valueType)
+                self.init(value: value, shape: .structure, mirror: mirror, knownCount: fields.count, fields: fields)
             default:
                 if mirror.children.isEmpty {
+                    if mirror.displayStyle == nil, TypeFacts.childlessScalars.contains(ObjectIdentifier(valueType)) {
+                        cache.remember(TypeFacts(form: .scalar), of: valueType)
+                    }
                     self.init(value: value, shape: .scalar, mirror: mirror, knownCount: 0)
                 } else {
                     self.init(value: value, shape: .structure, mirror: mirror, knownCount: isCustomMirror ? nil : mirror.children.count)
@@ -101,11 +124,12 @@ struct Reflected {
         }
     }
 
-    private init(value: Any, shape: Shape, mirror: Mirror?, knownCount: Int?) {
+    private init(value: Any, shape: Shape, mirror: Mirror?, knownCount: Int?, fields: TypeFacts.Fields? = nil) {
         self.value = value
         self.shape = shape
         self.mirror = mirror
         self.knownCount = knownCount
+        self.fields = fields
     }
 
     /// The identity of a class instance (or actor), for spotting objects already shown.
@@ -186,7 +210,7 @@ struct Reflected {
         return label
     }
 
-    private static func fieldCount(_ mirror: Mirror, inherited: Bool) -> Int {
+    static func fieldCount(_ mirror: Mirror, inherited: Bool) -> Int {
         var count = 0
         var current: Mirror? = mirror
         while let mirror = current {

@@ -54,7 +54,6 @@ struct RenderWalk {
     private(set) var nodeCount = 0
     private(set) var byteCount = 0
     private(set) var exhausted: RenderedNode.Truncation?
-    private var typeNames: [ObjectIdentifier: String] = [:]
     /// Every node shown: its parent's index and its label, to spell a reference's path.
     private var records: [(parent: Int, label: String)] = []
     private var shownObjects: [ObjectIdentifier: Int] = [:]
@@ -198,13 +197,8 @@ struct RenderWalk {
         return true
     }
 
-    private mutating func typeName(of value: Any) -> String {
-        let type = type(of: value)
-        let key = ObjectIdentifier(type)
-        if let name = typeNames[key] { return name }
-        let name = Quoting.oneLine(String(describing: type))
-        typeNames[key] = name
-        return name
+    private func typeName(of value: Any) -> String {
+        TypeFactsCache.shared.name(of: type(of: value))
     }
 
     /// The path of a node shown earlier: the root path followed by each label on the way.

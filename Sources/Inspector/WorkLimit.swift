@@ -44,21 +44,26 @@ final class WorkBudget {
     /// however loaded the machine is (a descheduled thread would otherwise find its time gone).
     static let clockFreeSteps = 1_024
 
+    // The fields `spend` reads on every step come first: a field after one of a type whose size
+    // is known only at run time (`ContinuousClock.Instant`) is found through the class's
+    // metadata at each access, which was most of a completion's time.
     let limit: WorkLimit
-    private let start: ContinuousClock.Instant
-    private let deadline: ContinuousClock.Instant
     /// Steps taken so far.
     private(set) var spent = 0
     private var nextCheck = WorkBudget.clockFreeSteps
     /// Whether the budget has run out; once it has, every ``spend(_:)`` returns `false`.
     private(set) var isExhausted = false
     private let parent: WorkBudget?
+    private let unretainedParent: Unmanaged<WorkBudget>?
+    private let start: ContinuousClock.Instant
+    private let deadline: ContinuousClock.Instant
 
     init(_ limit: WorkLimit) {
         self.limit = limit
         start = .now
         deadline = start.advanced(by: limit.time * Self.scanShareOfTime)
         parent = nil
+        unretainedParent = nil
     }
 
     private init(limit: WorkLimit, deadline: ContinuousClock.Instant, parent: WorkBudget) {
@@ -66,6 +71,7 @@ final class WorkBudget {
         start = .now
         self.deadline = deadline
         self.parent = parent
+        unretainedParent = Unmanaged.passUnretained(parent)
     }
 
     /// A budget without limits.
@@ -83,18 +89,29 @@ final class WorkBudget {
             isExhausted = true
             return false
         }
-        if let parent, !parent.spend(steps, checkingClock: checkingClock) {
+        // `parent` holds the parent for as long as this budget lives: calling it unretained spares
+        // a retain and a release per step.
+        if let parent = unretainedParent,
+            !parent._withUnsafeGuaranteedRef({ $0.spend(steps, checkingClock: checkingClock) })
+        {
             isExhausted = true
             return false
         }
         if spent >= nextCheck || (checkingClock && spent >= Self.clockFreeSteps) {
             nextCheck = spent > .max - Self.checkInterval ? .max : spent + Self.checkInterval
-            if ContinuousClock.now >= deadline {
+            if pastDeadline() {
                 isExhausted = true
                 return false
             }
         }
         return true
+    }
+
+    /// Whether the clock has passed the deadline; apart from `spend`, whose every call would
+    /// otherwise make room on the stack for an instant whose size is known only at run time.
+    @inline(never)
+    private func pastDeadline() -> Bool {
+        ContinuousClock.now >= deadline
     }
 
     /// A share of what is left (`fraction` of the remaining steps and time), for a part of the
