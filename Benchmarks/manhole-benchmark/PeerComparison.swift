@@ -22,15 +22,6 @@ enum PeerComparison {
     /// Timed calls per session or thread in one run.
     static let count = 2_000
 
-    /// A 3-segment path to inspect, `config.retry.attempts`, as the demo's settings have it.
-    struct Config: Sendable {
-        struct Retry: Sendable {
-            let attempts = 3
-        }
-
-        let retry = Retry()
-    }
-
     /// A reply that is not the command's success: the row would time something else.
     struct UnexpectedReply: Error, CustomStringConvertible {
         let command: String
@@ -54,10 +45,11 @@ enum PeerComparison {
         measureWaitFor()
     }
 
-    /// One logged-in session over TCP loopback to a manhole started in this process, on an idle
-    /// reactor: the 3-segment `inspect`, then `whoami`, which needs no reactor.
+    /// One logged-in session over TCP loopback to a manhole in a child process (like the peers'
+    /// hosts, which compare.sh starts apart from their clients), on an idle reactor: the 3-segment
+    /// `inspect`, then `whoami`, which needs no reactor.
     private static func measureShell() throws {
-        let server = try BenchmarkManhole(namespace: ["config": Config()])
+        let server = try ChildManhole()
         defer { server.stop() }
         let connection = try server.connect()
         defer { connection.close() }

@@ -38,6 +38,14 @@ package final class BlockingSocket {
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where `recv` writes, kept between reads (it was a fresh, zeroed 64 KiB array per read).
+    private var chunk = [UInt8](repeating: 0, count: 65_536)
+    /// How long a read may poll before it blocks, in nanoseconds (see `fill`).
+    private var pollBudget = BlockingSocket.maximumPoll
+    private var readsSinceProbe = 0
+
+    /// The longest a read polls for its data before blocking, in nanoseconds.
+    static let maximumPoll = 40_000
 
     /// Connects to `host:port` with `TCP_NODELAY` on; reads give up after `timeout`.
     package init(host: String, port: Int, timeout: Duration = .seconds(30)) throws {
@@ -170,9 +178,16 @@ package final class BlockingSocket {
         }
     }
 
+    /// Reads what has arrived, waiting for it if nothing has.
+    ///
+    /// A reply usually comes within tens of microseconds, and blocking costs a wake from idle
+    /// about that long on a small VM (shared/PLATFORM.md): so a read first polls, without
+    /// blocking, for up to `pollBudget`. The budget adapts like the Reactor's `SpinPolicy`: a poll
+    /// that catches nothing halves it (down to nothing: the client then blocks at once, as on a
+    /// busy machine, where replies are slow and the client must not take the host's cores), one
+    /// that catches its data restores it, and while it is nothing one read in 64 polls anyway.
     private func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        let count = receivePolling() ?? chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         if count > 0 {
             buffer.append(contentsOf: chunk[..<count])
             return
@@ -181,6 +196,33 @@ package final class BlockingSocket {
         if errno == EINTR { return }
         if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure.timedOut }
         throw errno == ECONNRESET ? Failure.closed : Failure.system(String(cString: strerror(errno)))
+    }
+
+    /// Polls for data for up to the budget: the byte count (or a `recv` error's -1, `errno` set)
+    /// when something happened, `nil` when the poll ran out and the caller should block.
+    private func receivePolling() -> Int? {
+        var limit = pollBudget
+        if limit == 0 {
+            readsSinceProbe += 1
+            guard readsSinceProbe % 64 == 0 else { return nil }
+            limit = Self.maximumPoll
+        }
+        var started: timespec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &started)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if count >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                pollBudget = Self.maximumPoll
+                return count
+            }
+            var current: timespec = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &current)
+            let elapsed = (current.tv_sec - started.tv_sec) * 1_000_000_000 + (current.tv_nsec - started.tv_nsec)
+            if elapsed > limit {
+                pollBudget = limit / 2 < 1_000 ? 0 : limit / 2
+                return nil
+            }
+        }
     }
 
     private func compact() {
