@@ -28,8 +28,9 @@ struct IdleHostBudgetTests {
         #expect(client.status == 0)
         #expect(client.output.components(separatedBy: "\n").filter { $0 == "settings.retry.attempts: Int = 3" }.count == 300)
         let waits = try loop.submit { budget.refillWaits }.wait() - before
-        // Before the reads and the reactor's polling were taken out of the host's work, a debug
-        // build's run waited 10 to 13 times.
+        // The reads take the reactor thread, and it polls for the next one after each: neither is
+        // the host's work. A login's first windows may count as busy (the budget assumes so until
+        // it knows): a few waits are that, not the reads.
         #expect(waits <= 5, "reads on the reactor made an idle host look busy: \(waits) refill waits")
     }
 }

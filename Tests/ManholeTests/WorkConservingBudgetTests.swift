@@ -71,22 +71,22 @@ struct WorkConservingBudgetTests {
         #expect(!probe.isBusy(at: start + .milliseconds(30), threadWork: 8_000_000))
     }
 
-    @Test("What the shell made the reactor do (its reads, the reactor polling for its next call) is not the host's work")
+    @Test("The reactor polling for its next call is not the host's work")
     func shellWorkOnTheReactorIsNotTheHosts() {
         let process = NIOLockedValueBox<Int64>(0)
         let polled = NIOLockedValueBox<Int64>(0)
         let probe = HostActivity(processClock: { process.withLockedValue { $0 } }, idleClock: { polled.withLockedValue { $0 } })
         let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
         _ = probe.isBusy(at: start, threadWork: 0)
-        // 10 ms: the process used 9 ms: 3 on the sessions' thread, 3 reading entries on the
-        // reactor for the shell (both in the shell's work), 3 polling for the shell's next call.
-        process.withLockedValue { $0 += 9_000_000 }
+        // 10 ms: the process used 7 ms: 3 on the sessions' thread, 3 with the reactor polling for
+        // the shell's next call, 1 of the host's own (10 %): idle.
+        process.withLockedValue { $0 += 7_000_000 }
         polled.withLockedValue { $0 += 3_000_000 }
-        #expect(!probe.isBusy(at: start + .milliseconds(10), threadWork: 6_000_000))
-        // The next 10 ms the same, plus 2 ms of the host's own work (20 %): busy.
-        process.withLockedValue { $0 += 11_000_000 }
+        #expect(!probe.isBusy(at: start + .milliseconds(10), threadWork: 3_000_000))
+        // The next 10 ms the same, but 2 ms of the host's own work (20 %): busy.
+        process.withLockedValue { $0 += 8_000_000 }
         polled.withLockedValue { $0 += 3_000_000 }
-        #expect(probe.isBusy(at: start + .milliseconds(20), threadWork: 12_000_000))
+        #expect(probe.isBusy(at: start + .milliseconds(20), threadWork: 6_000_000))
     }
 
     @Test("Over a socket, at a 5 % share: commands back to back never wait for a refill on an idle host, and do on a busy one")

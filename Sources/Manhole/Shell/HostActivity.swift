@@ -10,10 +10,10 @@ import NIOCore
 /// shell runs at full speed.
 ///
 /// The host counts as busy when its threads (every thread of the process but the sessions' own)
-/// used at least ``busyShare`` of one core since the last look, not counting what the shell
-/// itself made them do: its reads on the reactor thread, and the reactor's polling for the next
-/// call after one (without that, a stream of `inspect` commands made an idle host look busy, and
-/// the share then throttled those commands: 8 sessions got a quarter of the throughput). A host's blocking thread that
+/// used at least ``busyShare`` of one core since the last look, not counting the reactor's
+/// polling for its next call (`Reactor.pollNanoseconds`): after every call it polls for a while,
+/// and a stream of `inspect` commands made an idle host look busy with it, so that the share
+/// throttled those commands. A host's blocking thread that
 /// computes, a reactor spinning in a body, or a SwiftNIO host serving requests is busy; a
 /// service that waits for its next job is not, nor one whose reactor is blocked on a lock (the
 /// incident an operator then connects for: their commands are not held back). Read on the
@@ -39,10 +39,9 @@ final class HostActivity: @unchecked Sendable {
         self.idleClock = idleClock
     }
 
-    /// Whether the host has been busy since the last call, the shell's own work having taken
-    /// `shellWork` nanoseconds so far (the sessions' thread's CPU time and the shell's time on
-    /// the reactor thread). The first call says busy: nothing is known yet, and the share is the
-    /// safe side.
+    /// Whether the host has been busy since the last call, the sessions' thread having used
+    /// `shellWork` nanoseconds of CPU time so far. The first call says busy: nothing is known
+    /// yet, and the share is the safe side.
     func isBusy(at now: NIODeadline, threadWork shellWork: Int64) -> Bool {
         let wall = Int64(now.uptimeNanoseconds)
         let process = processClock()
