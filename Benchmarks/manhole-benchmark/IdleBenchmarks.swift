@@ -10,7 +10,7 @@ import Reactor
 ///
 /// Each case runs in a process of its own. Once anything in a process has used one of
 /// libdispatch's global queues (SwiftNIO's `shutdownGracefully` does, to call its completion
-/// handler; so does a Swift `Task` on Linux), libdispatch's workqueue monitor wakes its manager
+/// handler), libdispatch's workqueue monitor wakes its manager
 /// thread once a second for the rest of the process's life. A case measured after another case's
 /// shutdown would count that; the last case shows it on a bare SwiftNIO loop.
 enum IdleBenchmarks {
@@ -36,6 +36,7 @@ enum IdleBenchmarks {
             child.terminationHandler = { _ in exited.signal() }
             try child.run()
             exited.wait()
+            child.waitUntilExit()  // returns at once now; releases the process's run-loop source
             if child.terminationStatus != 0 { print("  case \(name) failed: status \(child.terminationStatus)") }
         }
         print("  (libdispatch's manager thread, `-qos.overcommit`, wakes once a second in any process that has used a global queue;")
