@@ -46,11 +46,7 @@ final class ChildManhole: Sendable {
 
     /// CPU nanoseconds all the child's threads have used so far (from /proc/PID/task/*/schedstat).
     var cpuNanoseconds: Int {
-        let tasks = "/proc/\(child.processIdentifier)/task"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).reduce(0) { total, task in
-            let stat = (try? String(contentsOfFile: "\(tasks)/\(task)/schedstat", encoding: .utf8)) ?? ""
-            return total + (stat.split(separator: " ").first.flatMap { Int($0) } ?? 0)
-        }
+        threadStats(ofProcess: "\(child.processIdentifier)").values.reduce(0) { $0 + $1.cpu }
     }
 
     /// Ends the child and waits for it.

@@ -80,9 +80,9 @@ enum IdleBenchmarks {
         // /proc/thread-self links to PID/task/TID: the caller's own id, which sleeps meanwhile.
         let me = ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self"))?
             .split(separator: "/").last).flatMap { Int32($0) } ?? -1
-        let before = threads(except: me)
+        let before = threadStats().filter { $0.key != me }
         Thread.sleep(forTimeInterval: Double(seconds))
-        let after = threads(except: me)
+        let after = threadStats().filter { $0.key != me }
         var totalCPU = 0
         var totalRuns = 0
         var lines: [String] = []
@@ -97,22 +97,5 @@ enum IdleBenchmarks {
         print("\(pad(title, 50)) threads \(after.count) (\(after.values.map(\.name).sorted().joined(separator: ", "))), scheduled \(totalRuns) times, CPU \(totalCPU / 1_000) µs in \(seconds) s")
         for line in lines { print(line) }
         fflush(nil)
-    }
-
-    /// Each thread's name, CPU nanoseconds and times scheduled, by thread id.
-    private static func threads(except skipped: Int32) -> [Int32: (name: String, cpu: Int, runs: Int)] {
-        var result: [Int32: (name: String, cpu: Int, runs: Int)] = [:]
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        for entry in tasks {
-            guard let tid = Int32(entry), tid != skipped,
-                let stat = try? String(contentsOfFile: "/proc/self/task/\(entry)/schedstat", encoding: .utf8)
-            else { continue }
-            let fields = stat.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            guard fields.count >= 3 else { continue }
-            let name = (try? String(contentsOfFile: "/proc/self/task/\(entry)/comm", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-            result[tid] = (name, fields[0], fields[2])
-        }
-        return result
     }
 }

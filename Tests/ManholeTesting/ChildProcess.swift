@@ -10,7 +10,7 @@ public final class ChildProcess: Sendable {
     private let state = NIOLockedValueBox(Output())
     /// Signalled on every chunk of output and at its end, so that waiters re-check without polling.
     private let changed = NSCondition()
-    private let exited: DispatchSemaphore
+    private let exited = DispatchSemaphore(value: 0)
 
     private struct Output: Sendable {
         var text = ""
@@ -19,10 +19,9 @@ public final class ChildProcess: Sendable {
         var isComplete = false
     }
 
-    private init(process: Process, input: FileHandle, exited: DispatchSemaphore) {
+    private init(process: Process, input: FileHandle) {
         self.process = process
         self.input = input
-        self.exited = exited
     }
 
     /// Starts `executable` with `arguments` (and `environment`, or this process's own); with
@@ -42,8 +41,7 @@ public final class ChildProcess: Sendable {
         process.standardOutput = stdout
         if mergingStandardError { process.standardError = stdout }
         try process.run()
-        let exited = DispatchSemaphore(value: 0)
-        let child = ChildProcess(process: process, input: stdin.fileHandleForWriting, exited: exited)
+        let child = ChildProcess(process: process, input: stdin.fileHandleForWriting)
         let reading = stdout.fileHandleForReading
         // Not `waitUntilExit()`: on Linux it spins its run loop until the child exits, a core's
         // worth of CPU in this process for the child's whole life (which made the manhole's
@@ -55,7 +53,7 @@ public final class ChildProcess: Sendable {
         Thread.detachNewThread {
             while process.isRunning { Thread.sleep(forTimeInterval: 0.002) }
             process.waitUntilExit()
-            exited.signal()
+            child.exited.signal()
         }
         Thread.detachNewThread {
             while true {

@@ -25,7 +25,7 @@ final class HostActivity: @unchecked Sendable {
 
     private let processClock: () -> Int64
     private let idleClock: () -> Int64
-    private var last: (wall: Int64, process: Int64, shell: Int64)?
+    private var last: (wall: Int64, process: Int64, notHost: Int64)?
 
     /// - Parameters:
     ///   - processClock: The process's CPU time in nanoseconds (tests inject one).
@@ -40,15 +40,15 @@ final class HostActivity: @unchecked Sendable {
     }
 
     /// Whether the host has been busy since the last call, the sessions' thread having used
-    /// `shellWork` nanoseconds of CPU time so far. The first call says busy: nothing is known
-    /// yet, and the share is the safe side.
-    func isBusy(at now: NIODeadline, threadWork shellWork: Int64) -> Bool {
+    /// `thread` nanoseconds of CPU time so far. The first call says busy: nothing is known yet,
+    /// and the share is the safe side.
+    func isBusy(at now: NIODeadline, threadWork thread: Int64) -> Bool {
         let wall = Int64(now.uptimeNanoseconds)
         let process = processClock()
-        let shell = shellWork + idleClock()
-        defer { last = (wall, process, shell) }
+        let notHost = thread + idleClock()
+        defer { last = (wall, process, notHost) }
         guard let last, wall > last.wall else { return true }
-        let hostCPU = (process - last.process) - (shell - last.shell)
+        let hostCPU = (process - last.process) - (notHost - last.notHost)
         return Double(hostCPU) >= Self.busyShare * Double(wall - last.wall)
     }
 
