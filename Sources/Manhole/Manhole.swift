@@ -125,7 +125,9 @@ public final class Manhole: Sendable {
         // The hook holds the listeners and the session table, not the Manhole: a host that no
         // longer holds its Manhole (started in a function that returned, as a `main` that returns
         // does) still has the listeners closed and every session told goodbye at reactor stop.
-        reactor.addShutdownHook(name: "manhole") { [state = environment.state] in
+        // Its phase: after the host's `beforeStop` hooks (sessions stay open while the host drains)
+        // and before its `cleanup` ones. Its bound: the goodbyes' second, and some.
+        reactor.addShutdownHook(name: "manhole", phase: .sessions, timeout: .seconds(2)) { [state = environment.state] in
             close(listeners, socketDirectory, state, sessionThread, reason: "the process is shutting down")
         }
         configuration.logger.info(

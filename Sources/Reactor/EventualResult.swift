@@ -7,27 +7,25 @@ package import NIOCore
 /// Any thread may call any method, any number of times. ``wait(timeout:)`` blocks the calling
 /// thread, so it must not be called on the reactor thread (it throws
 /// ``ReactorError/waitOnReactorThread`` there instead of deadlocking); `async` code awaits
-/// ``wait()`` instead, which blocks nothing. A result that failed and
-/// is released without anyone having looked at the failure is logged as an error, so failures
-/// are never lost silently.
+/// ``wait()`` instead, which blocks nothing. A failure nobody handled is logged as an error
+/// with its call site once every handle is gone, whether it arrived before or after the last
+/// handle was released; one left in the stash is logged when the reactor stops. Failures are
+/// never lost silently.
 public final class EventualResult<T: Sendable>: Sendable {
     let box: ResultBox<T>
     private let reactor: Reactor
 
-    init(box: ResultBox<T>, reactor: Reactor) {
+    /// Wraps `box`; the first handle of a box adopts the count it was born with, a later one
+    /// (a retrieve) adds to it.
+    init(box: ResultBox<T>, reactor: Reactor, isFirstHandle: Bool = true) {
+        if !isFirstHandle { box.retainHandle() }
         self.box = box
         self.reactor = reactor
     }
 
     deinit {
-        box.markReleased()
-        if let failure = box.unobservedFailure, !reactor.results.isStashed(id: box.id) {
-            reactor.logger.error(
-                "unhandled failure in reactor result",
-                metadata: [
-                    "result": "\(box.id)", "error": "\(String(reflecting: failure.error))",
-                    "callSite": "\(failure.callSite)",
-                ])
+        if let failure = box.releaseHandle(isStashed: { [box, results = reactor.results] in results.isStashed(id: box.id) }) {
+            reactor.results.reportUnhandled(failure, id: box.id)
         }
     }
 

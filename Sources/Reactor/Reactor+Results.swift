@@ -4,7 +4,7 @@ extension Reactor {
     ///   stashed, or already retrieved); ``ReactorError/resultTypeMismatch(id:expected:actual:)``
     ///   when it holds another type (it stays stashed then).
     public func retrieveResult<T: Sendable>(_ id: Int, as type: T.Type = T.self) throws(ReactorError) -> EventualResult<T> {
-        EventualResult(box: try results.retrieve(id: id, as: type), reactor: self)
+        EventualResult(box: try results.retrieve(id: id, as: type), reactor: self, isFirstHandle: false)
     }
 
     /// Snapshots of up to `limit` stashed results, by id. Nothing is retrieved.

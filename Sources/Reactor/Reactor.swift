@@ -32,16 +32,22 @@ public final class Reactor: Sendable {
     package let startedAt: NIODeadline
 
     let gate: LoopGate
-    let results = ResultStore()
+    let results: ResultStore
     let timerRegistry = TimerRegistry()
     let taskExecutor: ReactorTaskExecutor
-    private let ownedGroup: MultiThreadedEventLoopGroup?
     let configuration: Configuration
     /// Per-tick figures of the loop, when the reactor created it (see ``TickStatistics``).
     package let tickStatistics: TickStatistics?
     /// The thread that logs stalls of the reactor thread, unless turned off (see ``Watchdog``).
     package let watchdog: Watchdog?
-    private let hooks = NIOLockedValueBox<[(name: String, body: @Sendable () -> Void)]>([])
+    let shutdownHooks: ShutdownHooks
+    /// Set by the first ``stop(timeout:)``: what makes a second one do nothing, from the start of
+    /// the ``ShutdownPhase/beforeStop`` hooks on (the gate closes only after them).
+    let stopBegun = Atomic<Bool>(false)
+    /// Opened when that stop has ended: a second caller off the reactor thread waits for it, so
+    /// that a `main` returning while a signal's stop runs does not exit in the middle of it.
+    let stopEnded = Latch()
+    let ownedGroup: MultiThreadedEventLoopGroup?
 
     /// Starts a reactor with a dedicated thread. Hosts call ``setup(configuration:)``, which does
     /// this once per process; separate instances are for the package's tests and benchmarks.
@@ -75,6 +81,8 @@ public final class Reactor: Sendable {
             self.watchdog = nil
         }
         self.gate = LoopGate(eventLoop: eventLoop, activity: activity)
+        self.results = ResultStore(logger: configuration.logger)
+        self.shutdownHooks = ShutdownHooks(logger: configuration.logger)
         self.taskExecutor = ReactorTaskExecutor(gate: gate)
         self.ownedGroup = ownedGroup
         self.configuration = configuration
@@ -124,61 +132,5 @@ public final class Reactor: Sendable {
     private static func stopAtExit() {
         guard let reactor = current, !reactor.isStopped else { return }
         reactor.stop(timeout: reactor.configuration.stopTimeout)
-    }
-
-    // MARK: - Shutdown
-
-    /// Adds work to run on the reactor thread when the reactor stops, after blocked waiters have
-    /// been woken and timers cancelled. Hooks run in the order they were added; their total time
-    /// is bounded by ``stop(timeout:)``'s timeout.
-    public func addShutdownHook(name: String, _ body: @escaping @Sendable () -> Void) {
-        hooks.withLockedValue { $0.append((name, body)) }
-    }
-
-    /// Stops the reactor and returns when it has stopped, or when `timeout` has passed.
-    ///
-    /// In order: new work is refused (``ReactorError/stopped``); every result still pending fails
-    /// with ``ReactorError/stopped``, which wakes every blocked `wait`/`waitFor` at once; timers are
-    /// cancelled (none starts once `stop` has begun, even one already due); on the reactor thread,
-    /// the work behind the pending results is called off as cancelling would (a ``Deferred``'s
-    /// canceller runs and the deferred fails with ``ReactorError/cancelled``, an `async` body's
-    /// task is cancelled), then the shutdown hooks run; then the reactor's own thread ends (an
-    /// attached host loop keeps running). Called on the reactor thread, it does the same but
-    /// cannot wait for its own thread to end. Calling it again does nothing.
-    public func stop(timeout: Duration = .seconds(5)) {
-        // Closing the gate happens once: it is what makes a second `stop` do nothing.
-        guard gate.close() else { return }
-        watchdog?.stop()
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
-        let onLoop = eventLoop.inEventLoop
-        // Waiters are woken at once; the work behind each pending result is called off on the
-        // reactor thread below (a Deferred's canceller runs and its promise is settled, an async
-        // body's task is cancelled), so no promise is left unfulfilled on the loop.
-        let cancellers = results.close().compactMap { $0.interrupt(with: .stopped) }
-        timerRegistry.cancelAll()
-        // Taken out, not copied: hooks run once, and a hook that captures the reactor would
-        // otherwise keep it, its loop and its results alive forever (a cycle LeakSanitizer found).
-        let hookList = hooks.withLockedValue { list in
-            defer { list = [] }
-            return list
-        }
-        let runHooks: @Sendable () -> Void = { [logger] in
-            for canceller in cancellers { canceller() }
-            for hook in hookList {
-                logger.debug("running shutdown hook", metadata: ["hook": "\(hook.name)"])
-                hook.body()
-            }
-        }
-        if onLoop {
-            runHooks()
-        } else if !eventLoop.submit(runHooks).waitBounded(until: deadline) {
-            logger.warning("shutdown hooks did not finish in time", metadata: ["timeout": "\(timeout)"])
-        }
-        guard let group = ownedGroup else { return }
-        let ended = DispatchSemaphore(value: 0)
-        group.shutdownGracefully(queue: .global()) { _ in ended.signal() }
-        if !onLoop, !ended.waitBounded(until: deadline) {
-            logger.warning("reactor thread did not end in time", metadata: ["timeout": "\(timeout)"])
-        }
     }
 }

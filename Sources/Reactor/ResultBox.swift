@@ -2,40 +2,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 
-/// What a finished result holds.
-enum Outcome<T: Sendable>: Sendable {
-    case success(T)
-    case failure(ResultFailure)
-    case cancelled
-}
-
-/// The type-erased face of a result, for the reactor's registry (listing, interrupting at stop).
-protocol TrackedResult: AnyObject, Sendable {
-    var id: Int { get }
-    var callSite: CallSite { get }
-    var createdAt: NIODeadline { get }
-    var isComplete: Bool { get }
-    /// Whether anyone has waited on it (`wait`, `waitFor`, a callback), for the forgotten-result lint.
-    var wasAwaited: Bool { get }
-    /// Whether the ``EventualResult`` that was handed out has been released.
-    var isReleased: Bool { get }
-    /// A snapshot for listings; `isStashed` comes from the registry that holds the entry.
-    func info(isStashed: Bool) -> ResultInfo
-    /// The value if it succeeded, the failure if it failed. Peeking does not count as handling:
-    /// a failure peeked at is still logged as unhandled if nobody else observes it.
-    func peek() -> (value: (any Sendable)?, failure: ResultFailure?)
-    /// Completes a pending result with `error` (used when the reactor stops); returns the
-    /// canceller of the work behind it when it was still pending, for the caller to run on the
-    /// reactor thread, `nil` when it had already finished.
-    @discardableResult
-    func interrupt(with error: ReactorError) -> (@Sendable () -> Void)?
-    /// The name of the value type.
-    var valueTypeName: String { get }
-    /// Cancels the result through `reactor` (its canceller runs on the reactor thread); returns
-    /// whether it was still pending.
-    func cancel(through reactor: Reactor) -> Bool
-}
-
 /// The shared state behind an ``EventualResult``: the outcome, the canceller, and the waiters.
 ///
 /// Thread-safety: every mutable field is read and written only while `condition` is locked;
@@ -55,6 +21,10 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Set once anyone waits (or is known, at birth, to be going to): read only by the lint, so
     /// relaxed, and a `waitFor`'s result never writes it after birth.
     private let awaited: Synchronization.Atomic<Bool>
+    /// The ``EventualResult`` handles alive. Starts at 1: the handle the submitter is about to be
+    /// given (a body can fail before it exists); a result never wrapped keeps it, so it is never
+    /// reported as released. `released` mirrors `handles == 0` for the lint's relaxed reads.
+    private let handles = Atomic<Int>(1)
     private let released = Atomic<Bool>(false)
     private let condition = ConditionLock(value: 0)
     private var outcome: Outcome<T>?
@@ -63,6 +33,9 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var waiterTimeouts: [Int: Duration] = [:]
     private var nextWaiterToken = 0
     private var failureObserved = false
+    /// Set (under the lock) by whichever of the last release and the failure's arrival came
+    /// second and reported the failure as unhandled: the two race, and exactly one reports.
+    private var unhandledReported = false
 
     init(id: Int, callSite: CallSite, store: ResultStore?, isAwaited: Bool = false) {
         self.id = id
@@ -81,8 +54,43 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 
     var isReleased: Bool { released.load(ordering: .relaxed) }
 
-    /// Records that the ``EventualResult`` handed out for it was released.
-    func markReleased() { released.store(true, ordering: .relaxed) }
+    /// Counts one more ``EventualResult`` handle (a retrieve hands out a new one).
+    func retainHandle() {
+        handles.add(1, ordering: .acquiringAndReleasing)
+        released.store(false, ordering: .relaxed)
+    }
+
+    /// Counts a released handle; when it was the last one and the result has already failed with
+    /// nobody looking, returns the failure for the caller to report (once: see `unhandledReported`).
+    /// `isStashed` says whether the stash holds it: a stashed failure waits for its retrieve (or
+    /// for the stop's report of the stash).
+    func releaseHandle(isStashed: () -> Bool) -> ResultFailure? {
+        guard handles.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return nil }
+        released.store(true, ordering: .relaxed)
+        // Only a failure reaches the store's lock (for the stash), and never under this one.
+        guard locked({ isUnhandledFailure }), !isStashed() else { return nil }
+        return locked {
+            guard handles.load(ordering: .acquiring) == 0 else { return nil }
+            return claimUnhandled()
+        }
+    }
+
+    /// Whether the outcome is a failure nobody has handled or reported; under the lock.
+    private var isUnhandledFailure: Bool {
+        guard case .failure(let failure) = outcome else { return false }
+        return !failureObserved && !unhandledReported && (failure.error as? ReactorError) != .stopped
+    }
+
+    /// The failure nobody has handled (not the one a stop causes), marking it reported; under the lock.
+    private func claimUnhandled() -> ResultFailure? {
+        guard isUnhandledFailure, case .failure(let failure) = outcome else { return nil }
+        unhandledReported = true
+        return failure
+    }
+
+    func takeUnhandledFailure() -> ResultFailure? {
+        locked { claimUnhandled() }
+    }
 
     var valueTypeName: String { typeName(of: T.self) }
 
@@ -149,30 +157,41 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Sets the outcome if none is set yet, wakes waiters and runs callbacks; returns the
     /// canceller that was installed (or a no-op) when this call set the outcome, `nil` otherwise.
     private func settle(_ newOutcome: Outcome<T>) -> (@Sendable () -> Void)? {
-        let settled = if let store { store.finish(id: id) { publish(newOutcome) } } else { publish(newOutcome) }
+        let settled =
+            if let store { store.finish(id: id) { isStashed in publish(newOutcome, isStashed: isStashed) } } else {
+                publish(newOutcome, isStashed: false)
+            }
         guard let settled else { return nil }
         announce()
         for callback in settled.callbacks { callback(newOutcome) }
+        if let unhandled = settled.unhandled { store?.reportUnhandled(unhandled, id: id) }
         return settled.canceller
     }
 
-    /// Sets the outcome under the result's lock; returns the canceller (or a no-op) and the
-    /// callbacks to run, or `nil` if an outcome was already set. Waiters learn of it from `announce`.
-    private func publish(_ newOutcome: Outcome<T>)
-        -> (canceller: @Sendable () -> Void, callbacks: [@Sendable (Outcome<T>) -> Void])?
-    {
+    /// Sets the outcome under the result's lock; returns the canceller (or a no-op), the
+    /// callbacks to run and, when every handle was already released, the failure nobody can handle
+    /// any more; `nil` if an outcome was already set. Waiters learn of it from `announce`.
+    private func publish(_ newOutcome: Outcome<T>, isStashed: Bool) -> Settled? {
         condition.lock()
         guard outcome == nil else {
             condition.unlock()
             return nil
         }
         outcome = newOutcome
-        let taken = (canceller: canceller ?? {}, callbacks: callbacks)
+        var taken = Settled(canceller: canceller ?? {}, callbacks: callbacks)
         canceller = nil
         callbacks = []
         if case .failure = newOutcome, !taken.callbacks.isEmpty { failureObserved = true }
+        if !isStashed, handles.load(ordering: .acquiring) == 0 { taken.unhandled = claimUnhandled() }
         condition.unlock()
         return taken
+    }
+
+    /// What `publish` takes out of the result for `settle` to run and report.
+    private struct Settled {
+        var canceller: @Sendable () -> Void
+        var callbacks: [@Sendable (Outcome<T>) -> Void]
+        var unhandled: ResultFailure?
     }
 
     /// Wakes the waiters of an outcome `publish` has set: spinning ones through `isDone`, parked
@@ -235,15 +254,6 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         locked {
             guard case .failure(let failure) = outcome else { return nil }
             failureObserved = true
-            return failure
-        }
-    }
-
-    /// The failure nobody has looked at, if the result failed.
-    var unobservedFailure: ResultFailure? {
-        guard isComplete else { return nil }
-        return locked {
-            guard case .failure(let failure) = outcome, !failureObserved else { return nil }
             return failure
         }
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
@@ -39,6 +40,12 @@ final class ResultStore: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// Where failures nobody handled are reported.
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
 
     /// Creates and tracks a new result box; once the store is closed (reactor stopped) the box is born failed.
     /// `isAwaited` says a caller will wait on it (`waitFor`), so it never counts as forgotten.
@@ -64,9 +71,10 @@ final class ResultStore: Sendable {
     /// A result forgotten here that nobody has waited on yet, and whose ``EventualResult`` is still
     /// held, is remembered (weakly, the newest 64) for the forgotten-result lint; a `waitFor`'s
     /// result is awaited from birth, so that path only reads one flag.
-    func finish<Settled>(id: Int, settle: () -> Settled?) -> Settled? {
+    /// `settle` is told whether the result is stashed.
+    func finish<Settled>(id: Int, settle: (_ isStashed: Bool) -> Settled?) -> Settled? {
         state.withLockedValue { state in
-            guard let settled = settle() else { return nil }
+            guard let settled = settle(state.entries.value(id: id)?.isStashed ?? false) else { return nil }
             if let entry = state.entries.value(id: id), !entry.isStashed {
                 state.entries.remove(id: id)
                 if !entry.result.wasAwaited, !entry.result.isReleased {
@@ -175,11 +183,39 @@ final class ResultStore: Sendable {
         }
     }
 
-    /// Refuses new results and returns every tracked one, so the caller can interrupt them.
+    /// Refuses new results and returns every tracked one, so the caller can interrupt them. The
+    /// failures still in the stash that nobody handled are reported first (the newest
+    /// ``stashReportLimit`` one per line, then a count): nobody can retrieve them any more.
     func close() -> [any TrackedResult] {
-        state.withLockedValue { state in
+        let entries = state.withLockedValue { state in
             state.isClosed = true
-            return state.entries.all.map(\.result)
+            return state.entries.all
         }
+        let unhandled = entries.lazy.filter(\.isStashed).compactMap { entry in
+            entry.result.takeUnhandledFailure().map { (entry.result.id, $0) }
+        }
+        var reported = 0
+        for (id, failure) in unhandled {
+            reported += 1
+            if reported <= Self.stashReportLimit { reportUnhandled(failure, id: id, message: "unhandled failure left in the stash at stop") }
+        }
+        if reported > Self.stashReportLimit {
+            logger.error(
+                "more unhandled failures left in the stash at stop",
+                metadata: ["count": "\(reported - Self.stashReportLimit)", "logged": "\(Self.stashReportLimit)"])
+        }
+        return entries.map(\.result)
+    }
+
+    /// How many stashed failures the stop reports one by one.
+    static let stashReportLimit = 100
+
+    /// Logs a failure nobody handled: its result, the error and where the work was submitted.
+    func reportUnhandled(_ failure: ResultFailure, id: Int, message: Logger.Message = "unhandled failure in reactor result") {
+        logger.error(
+            message,
+            metadata: [
+                "result": "\(id)", "error": "\(String(reflecting: failure.error))", "callSite": "\(failure.callSite)",
+            ])
     }
 }

@@ -71,10 +71,12 @@ struct DemoCommand: ParsableCommand {
             throw ExitCode(1)
         }
 
+        // SIGINT and SIGTERM stop the reactor (the library's opt-in); its first shutdown phase
+        // tells the job loop, which ends its job at once, and main returns (status 0).
         let stop = StopSignal()
-        let signalSources = stop.installHandlers { name in logger.notice("stopping", metadata: ["signal": "\(name)"]) }
-
-        let reactor = Reactor.setup()
+        let reactor = Reactor.setup(configuration: .init(logger: logger))
+        reactor.stopOnSignals(exitsProcess: false)
+        reactor.addShutdownHook(name: "job loop", phase: .beforeStop) { stop.request() }
         let app = AppInfo()
         let jobs = JobQueue()
         let metrics = Metrics()
@@ -117,7 +119,6 @@ struct DemoCommand: ParsableCommand {
 
         refresher.stop()
         manhole.stop()
-        withExtendedLifetime(signalSources) {}
         logger.notice("stopped", metadata: ["processed": "\(jobs.snapshot().processed)"])
         // Returning from main stops the reactor (its exit hook): pending results are interrupted.
     }

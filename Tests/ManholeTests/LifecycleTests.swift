@@ -54,6 +54,25 @@ struct LifecycleTests {
         #expect(frames.first?.payload == "the process is shutting down\n")
     }
 
+    @Test("At reactor stop, the host's beforeStop hooks see sessions still open and its cleanup hooks see them closed")
+    func sessionsCloseBetweenHostPhases() throws {
+        let server = try TestServer()
+        let connection = try server.connect()
+        let duringDrain = NIOLockedValueBox<String?>(nil)
+        server.reactor.addShutdownHook(name: "drain", phase: .beforeStop) {
+            // A new session logs in and is served while the host drains.
+            duringDrain.withLockedValue { $0 = try? server.connect(user: "viewer", password: viewerPassword).run("whoami").payload }
+        }
+        let sessionsAtCleanup = NIOLockedValueBox<Int>(-1)
+        server.reactor.addShutdownHook(name: "cleanup") {
+            sessionsAtCleanup.withLockedValue { $0 = server.manhole.sessions.count }
+        }
+        server.reactor.stop()
+        #expect(duringDrain.withLockedValue { $0 }?.contains("viewer") == true)
+        #expect(sessionsAtCleanup.withLockedValue { $0 } == 0)
+        #expect(framesUntilClosed(connection).map(\.kind) == [.bye])
+    }
+
     @Test("A client that disconnects in the middle of a long reply leaves the server serving others")
     func disconnectMidReply() throws {
         let big = (0..<200_000).map { "item-\($0)" }

@@ -3,6 +3,11 @@
 //              reactor's exit handler must wake them with `stopped`, run hooks, and let the
 //              process exit promptly.
 //   nosetup  — the process-wide reactor attached to a loop the "host" owns.
+//   signal   — `stopOnSignals()`: waits for SIGINT/SIGTERM with two threads in waitFor; the
+//              signal must wake them, run the hooks in their phases and exit with 128 + signo.
+//   signal-return — `stopOnSignals(exitsProcess: false)`: main's own waitFor gets `stopped`
+//              and main returns (status 0).
+//   signal-twice — a beforeStop hook that takes 30 s: a second signal exits at once.
 import Foundation
 import NIOCore
 import NIOPosix
@@ -49,6 +54,50 @@ case "nosetup":
     attached.stop()
     let alive = (try? hostLoop.submit { true }.wait()) ?? false
     say("host loop alive after stop: \(alive)")
+case "signal":
+    let reactor = Reactor.setup()
+    reactor.stopOnSignals()
+    let interrupted = Atomic<Int>(0)
+    reactor.addShutdownHook(name: "drain", phase: .beforeStop) { say("beforeStop hook: stopped=\(reactor.isStopped)") }
+    reactor.addShutdownHook(name: "cleanup") {
+        let deadline = Date().addingTimeInterval(10)
+        while interrupted.load(ordering: .relaxed) < 2, Date() < deadline { usleep(1_000) }
+        say("cleanup hook: \(interrupted.load(ordering: .relaxed)) waiters interrupted")
+    }
+    for _ in 0..<2 {
+        Thread.detachNewThread {
+            do {
+                _ = try reactor.waitFor(timeout: .seconds(600)) { reactor.makeDeferred(of: Int.self) }
+            } catch {
+                say("waiter: \(error)")
+                interrupted.add(1, ordering: .relaxed)
+            }
+        }
+    }
+    while reactor.trackedResults().reduce(0, { $0 + $1.waiters }) < 2 { usleep(1_000) }
+    say("ready")
+    while true { sleep(1) }
+case "signal-return":
+    let reactor = Reactor.setup()
+    reactor.stopOnSignals(exitsProcess: false)
+    reactor.addShutdownHook(name: "cleanup") { say("cleanup hook ran") }
+    say("ready")
+    do {
+        _ = try reactor.waitFor(timeout: .seconds(600)) { reactor.makeDeferred(of: Int.self) }
+    } catch {
+        say("main: \(error)")
+    }
+    say("main returns")
+case "signal-twice":
+    let reactor = Reactor.setup()
+    reactor.stopOnSignals()
+    reactor.addShutdownHook(name: "slow drain", phase: .beforeStop, timeout: .seconds(60)) {
+        say("draining")
+        sleep(30)
+        say("drained")
+    }
+    say("ready")
+    while true { sleep(1) }
 default:
     say("unknown mode \(mode)")
     exit(64)
