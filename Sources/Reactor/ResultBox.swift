@@ -60,6 +60,9 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var outcome: Outcome<T>?
     private var canceller: (@Sendable () -> Void)?
     private var callbacks: [@Sendable (Outcome<T>) -> Void] = []
+    /// How many of `callbacks` count as observing a failure (a gather's do not: it marks observed
+    /// only the failure it reports).
+    private var observingCallbacks = 0
     private var waiterTimeouts: [Int: Duration] = [:]
     private var nextWaiterToken = 0
     private var failureObserved = false
@@ -170,7 +173,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         let taken = (canceller: canceller ?? {}, callbacks: callbacks)
         canceller = nil
         callbacks = []
-        if case .failure = newOutcome, !taken.callbacks.isEmpty { failureObserved = true }
+        if case .failure = newOutcome, observingCallbacks > 0 { failureObserved = true }
         condition.unlock()
         return taken
     }
@@ -186,16 +189,18 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     }
 
     /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).
-    /// A failure delivered to a callback counts as observed.
-    func whenComplete(_ callback: @escaping @Sendable (Outcome<T>) -> Void) {
+    /// A failure delivered to a callback counts as observed unless `observing` is false (a gather,
+    /// which reads ``failure`` only for the failure it reports).
+    func whenComplete(observing: Bool = true, _ callback: @escaping @Sendable (Outcome<T>) -> Void) {
         markAwaited()
         condition.lock()
         guard let outcome else {
             callbacks.append(callback)
+            if observing { observingCallbacks += 1 }
             condition.unlock()
             return
         }
-        if case .failure = outcome { failureObserved = true }
+        if observing, case .failure = outcome { failureObserved = true }
         condition.unlock()
         callback(outcome)
     }
