@@ -53,6 +53,7 @@ struct GatherTests {
             deferreds[2].fail(Boom(code: 2))
             #expect(eventually { results[2].isReady })
             deferreds[0].fail(Boom(code: 0))
+            #expect(eventually { results[0].isReady })
             #expect(throws: Boom(code: 2)) { try reactor.waitForAll(results, timeout: hangGuard) }
             #expect(results[1].state == .pending)
 
@@ -243,6 +244,29 @@ struct GatherTests {
                 _ = try reactor.waitForAllOutcomes(failing, timeout: hangGuard)
             }
             #expect(capture.entries.filter { $0.level == .error }.isEmpty)
+        }
+    }
+
+    @Test("The guide's example of waiting for several results runs as written")
+    func guideExample() throws {
+        try withReactor { reactor throws in
+            @Sendable func fetch(_ mirror: String) -> String { "page from \(mirror)" }
+            // --- docs/guide.md, "Waiting for several results" ---
+            let jobs = (1...3).map { n in reactor.runInReactor { n * n } }
+            let squares = try reactor.waitForAll(jobs, timeout: .seconds(5))            // [1, 4, 9]
+
+            let outcomes = try reactor.waitForAllOutcomes(jobs, timeout: .seconds(5))   // [.success(1), …]
+            let failures = outcomes.filter { (try? $0.get()) == nil }.count
+
+            let mirrors = ["a", "b"].map { name in reactor.runInReactor { fetch(name) } }
+            let (index, page) = try reactor.waitForFirst(mirrors, timeout: .seconds(5), cancelOthers: true)
+
+            let (count, label) = try reactor.waitForAll(
+                reactor.runInReactor { 3 }, reactor.runInReactor { "jobs" }, timeout: .seconds(5))
+            // ---
+            #expect(squares == [1, 4, 9] && failures == 0)
+            #expect(page == fetch(["a", "b"][index]))
+            #expect(count == 3 && label == "jobs")
         }
     }
 }
