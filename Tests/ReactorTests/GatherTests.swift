@@ -178,6 +178,14 @@ struct GatherTests {
         }
     }
 
+    @Test("waitForFirst of no results is a programming error: the process stops with a message")
+    func firstOfNone() async {
+        await #expect(processExitsWith: .failure) {
+            let reactor = Reactor()
+            _ = try? reactor.waitForFirst([EventualResult<Int>](), timeout: .zero)
+        }
+    }
+
     @Test("A gather is listed among the tracked results with its waiter while it waits, and stop wakes it with stopped")
     func listedAndStopped() throws {
         let reactor = Reactor()
