@@ -179,18 +179,26 @@ extension Reactor {
 
     /// Waits for `gather` and cancels the inputs still pending as asked. On timeout the gather is
     /// cancelled first (so cancelling its inputs cannot fail it, which would leave a failure nobody
-    /// looks at) and leaves the reactor's listing.
+    /// looks at) and leaves the reactor's listing; if it was decided just as the wait ran out, what
+    /// it decided is returned or thrown instead, so a failure it took from an input is not lost.
     private func waitForGather<R: Sendable>(
         _ gather: ResultBox<R>, _ inputs: [GatherInput], _ timeout: Duration, cancelRemainingOnTimeout: Bool,
         cancelRemainingOnFailure: Bool, cancelRemainingOnSuccess: Bool = false
     ) throws -> R {
-        let outcome = Result { try EventualResult(box: gather, reactor: self).wait(timeout: timeout) }
+        var outcome = Result { try EventualResult(box: gather, reactor: self).wait(timeout: timeout) }
+        // The wait's own timeout, not an input's failure that happens to be a `timedOut`.
+        var timedOut = false
+        if case .failure(ReactorError.timedOut) = outcome {
+            if gather.cancel() != nil {
+                timedOut = true
+            } else {
+                outcome = Result { try EventualResult(box: gather, reactor: self).wait(timeout: .zero) }
+            }
+        }
         let cancelsRemaining: Bool
         switch outcome {
+        case _ where timedOut: cancelsRemaining = cancelRemainingOnTimeout
         case .success: cancelsRemaining = cancelRemainingOnSuccess
-        case .failure(ReactorError.timedOut):
-            _ = gather.cancel()
-            cancelsRemaining = cancelRemainingOnTimeout
         case .failure:
             if let reported = gather.failure { Gather.markReported(reported, among: inputs) }
             cancelsRemaining = cancelRemainingOnFailure
