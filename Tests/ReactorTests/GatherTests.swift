@@ -95,6 +95,9 @@ struct GatherTests {
                 try reactor.waitForAllOutcomes(kept, timeout: .milliseconds(20), cancelRemainingOnTimeout: false)
             }
             #expect(kept.map(\.state) == [.pending, .pending])
+            // The gathers that timed out are gone from the listing though their inputs still run.
+            #expect(reactor.trackedResults().filter { $0.callSite.function == "timeoutCancelsOnlyWhenAsked()" }.isEmpty)
+            #expect(reactor.trackedResults().count == 2)
 
             #expect(throws: ReactorError.timedOut(after: .milliseconds(20))) {
                 try reactor.waitForAll(kept + [done], timeout: .milliseconds(20))
