@@ -2,7 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// One input of a gather, its value type erased so that results of different types can be gathered
-/// together (the variadic ``Reactor/waitForAll(_:timeout:cancelRemainingOnTimeout:cancelRemainingOnFailure:fileID:line:function:)-(EventualResult<each T>,_,_,_,_,_,_)``).
+/// together (the variadic `Reactor.waitForAll`).
 struct GatherInput: Sendable {
     /// Registers a callback for the input's outcome. It does not count as observing a failure: a
     /// gather reports at most one of its inputs' failures and marks only that one (``markObserved``),

@@ -6,10 +6,12 @@ extension Reactor {
     /// reactor stops first. An empty list gives a result that has already succeeded with `[]`.
     ///
     /// The gather is a tracked result of its own, made at the caller's call site: the manhole's
-    /// `results` view lists it (value type `Array<T>`) while it is pending. It is completed by the
+    /// `results` view lists it (value type `Swift.Array<T>`) while it is pending. It is completed by the
     /// inputs' own completion callbacks, with no polling and no thread. Cancelling it does not
-    /// cancel the inputs. The failure it reports counts as handled for the input it came from; a
-    /// later failure of another input does not, and is logged as unhandled if nobody looks at it.
+    /// cancel the inputs. The failure it reports counts as handled for the input it came from (marked
+    /// just after the gather completes: a caller woken by it that drops that input at once may,
+    /// rarely, still see it logged; the blocking forms mark it before they return); a later failure
+    /// of another input does not count, and is logged as unhandled if nobody looks at it.
     package func gatherAll<T: Sendable>(
         _ results: [EventualResult<T>], fileID: String = #fileID, line: Int = #line, function: String = #function
     ) -> EventualResult<[T]> {
@@ -22,7 +24,7 @@ extension Reactor {
     /// or until the first of them (in time) fails, and throws that failure.
     ///
     /// The wait is a tracked result of its own, made at the caller's call site, so the manhole's
-    /// `results` view lists it while it waits (value type `Array<T>`, with its waiter); it is
+    /// `results` view lists it while it waits (value type `Swift.Array<T>`, with its waiter); it is
     /// completed by the inputs' completion callbacks, without polling. The failure thrown counts as
     /// handled for the input it came from; a second input's failure, which nobody was told of, is
     /// still logged as unhandled when its ``EventualResult`` is released unlooked-at.
@@ -58,14 +60,25 @@ extension Reactor {
             cancelRemainingOnFailure: cancelRemainingOnFailure)
     }
 
-    /// ``waitForAll(_:timeout:cancelRemainingOnTimeout:cancelRemainingOnFailure:fileID:line:function:)-([EventualResult<T>],_,_,_,_,_,_)``
-    /// for results of different types: returns their values as a tuple, in argument order.
+    /// `waitForAll` for results of different types, passed as separate arguments: returns their
+    /// values as a tuple, in argument order.
     ///
     /// ```swift
     /// let (count, name) = try reactor.waitForAll(reactor.runInReactor { 3 }, reactor.runInReactor { "jobs" }, timeout: .seconds(5))
     /// ```
-    /// The wait is listed as one tracked result (value type the tuple's, e.g. `(Int, String)`); failures, timeout,
-    /// cancelling and stopping behave as in the single-type form.
+    /// The wait is listed as one tracked result (value type the tuple's, e.g.
+    /// `(Swift.Int, Swift.String)`); failures, timeout, cancelling and stopping behave as in the
+    /// single-type form, and no arguments return `()` at once.
+    /// - Parameters:
+    ///   - results: The results to wait for, each of its own type.
+    ///   - timeout: How long to block at most.
+    ///   - cancelRemainingOnTimeout: Whether the results still pending are cancelled when `timeout` passes.
+    ///   - cancelRemainingOnFailure: Whether the results still pending are cancelled when one fails.
+    ///   - fileID: The caller's file, kept as the wait's call site.
+    ///   - line: The caller's line.
+    ///   - function: The caller's function.
+    /// - Throws: As the single-type form: the first failure's own error, ``ReactorError/cancelled``,
+    ///   ``ReactorError/timedOut(after:)``, ``ReactorError/stopped``, ``ReactorError/waitOnReactorThread``.
     public func waitForAll<each T: Sendable>(
         _ results: repeat EventualResult<each T>, timeout: Duration, cancelRemainingOnTimeout: Bool = true,
         cancelRemainingOnFailure: Bool = false, fileID: String = #fileID, line: Int = #line, function: String = #function
@@ -97,7 +110,7 @@ extension Reactor {
     /// a failed input's error is in its slot (``ReactorError/cancelled`` for a cancelled one) and
     /// is never thrown; reading them this way counts as handling them.
     ///
-    /// The wait is a tracked result listed like any other (value type `Array<Result<T, Error>>`).
+    /// The wait is a tracked result listed like any other (value type `Swift.Array<Swift.Result<T, any Swift.Error>>`).
     /// - Parameters:
     ///   - results: The results to wait for; an empty list returns `[]` at once.
     ///   - timeout: How long to block at most.
@@ -136,7 +149,7 @@ extension Reactor {
     /// failure: the first to *finish*, not the first to succeed (a fast failure is news too). Of
     /// results that had already finished, the one earliest in `results` counts as first.
     ///
-    /// The wait is a tracked result listed like any other (value type `(index: Int, value: T)`).
+    /// The wait is a tracked result listed like any other (value type `(index: Swift.Int, value: T)`).
     /// The failure thrown counts as handled; the others' failures are not.
     /// - Parameters:
     ///   - results: The results to race; at least one (an empty list is a programming error and traps).
