@@ -30,6 +30,9 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var outcome: Outcome<T>?
     private var canceller: (@Sendable () -> Void)?
     private var callbacks: [@Sendable (Outcome<T>) -> Void] = []
+    /// How many of `callbacks` count as observing a failure (a gather's do not: it marks observed
+    /// only the failure it reports).
+    private var observingCallbacks = 0
     private var waiterTimeouts: [Int: Duration] = [:]
     private var nextWaiterToken = 0
     private var failureObserved = false
@@ -99,7 +102,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 
     /// The current state.
     var state: ResultState {
-        locked { Self.state(of: outcome) }
+        locked { ResultState(outcome) }
     }
 
     /// Installs the canceller that cancelling (or a stop) runs on the reactor thread. Called on
@@ -181,7 +184,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         var taken = Settled(canceller: canceller ?? {}, callbacks: callbacks)
         canceller = nil
         callbacks = []
-        if case .failure = newOutcome, !taken.callbacks.isEmpty { failureObserved = true }
+        if case .failure = newOutcome, observingCallbacks > 0 { failureObserved = true }
         if !isStashed, handles.load(ordering: .acquiring) == 0 { taken.unhandled = claimUnhandled() }
         condition.unlock()
         return taken
@@ -205,16 +208,18 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     }
 
     /// Runs `callback` with the outcome once it is set (at once, on this thread, if it already is).
-    /// A failure delivered to a callback counts as observed.
-    func whenComplete(_ callback: @escaping @Sendable (Outcome<T>) -> Void) {
+    /// A failure delivered to a callback counts as observed unless `observing` is false (a gather,
+    /// which reads ``failure`` only for the failure it reports).
+    func whenComplete(observing: Bool = true, _ callback: @escaping @Sendable (Outcome<T>) -> Void) {
         markAwaited()
         condition.lock()
         guard let outcome else {
             callbacks.append(callback)
+            if observing { observingCallbacks += 1 }
             condition.unlock()
             return
         }
-        if case .failure = outcome { failureObserved = true }
+        if observing, case .failure = outcome { failureObserved = true }
         condition.unlock()
         callback(outcome)
     }
@@ -273,18 +278,9 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
             var failureDescription: String?
             if case .failure(let failure) = outcome { failureDescription = String(describing: failure.error) }
             return ResultInfo(
-                id: id, valueType: valueTypeName, state: Self.state(of: outcome), createdAt: createdAt,
+                id: id, valueType: valueTypeName, state: ResultState(outcome), createdAt: createdAt,
                 callSite: callSite, isStashed: isStashed, waiters: waiterTimeouts.count,
                 shortestWaitTimeout: waiterTimeouts.values.min(), failureDescription: failureDescription)
-        }
-    }
-
-    private static func state(of outcome: Outcome<T>?) -> ResultState {
-        switch outcome {
-        case nil: .pending
-        case .success: .succeeded
-        case .failure: .failed
-        case .cancelled: .cancelled
         }
     }
 

@@ -35,3 +35,15 @@ protocol TrackedResult: AnyObject, Sendable {
     /// whether it was still pending.
     func cancel(through reactor: Reactor) -> Bool
 }
+
+extension ResultState {
+    /// The state an outcome (or none yet) shows.
+    init<T>(_ outcome: Outcome<T>?) {
+        switch outcome {
+        case nil: self = .pending
+        case .success: self = .succeeded
+        case .failure: self = .failed
+        case .cancelled: self = .cancelled
+        }
+    }
+}
