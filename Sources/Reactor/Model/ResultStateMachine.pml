@@ -19,9 +19,12 @@
  * `isDone` and the gate's flag, which get steps of their own. The steps the real code takes
  * between two critical sections stay separate steps, so other threads interleave there:
  * publish (store lock, then box lock) | `isDone = true` | the condition's value and broadcast.
- * A waiter inside pthread_cond_timedwait has released the mutex (`inWait`), and must take it
- * again (a step of its own) once woken or timed out. Memory is sequentially consistent.
-
+ * A waiter inside pthread_cond_timedwait has released the mutex (`inWait`); once woken or timed
+ * out it takes the mutex again in a later step. Two exceptions, both of one thread's consecutive
+ * critical sections with nothing but its own work in between and nothing another thread could
+ * decide on in the gap, are merged into one step (said where they are). Memory is sequentially
+ * consistent. The model has no cycle: every run ends, so the end-state check is a liveness check.
+ *
  * Variants (cpp macros, `spin -a -D...`):
  *   SEEDED_BUG=1  the parked waiter checks the condition's value once, without the lock, and
  *                 then waits without re-checking it: a wake-up that comes in between is lost,
