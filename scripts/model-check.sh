@@ -70,7 +70,7 @@ verify() {
     elif [ "$errors" -gt 0 ]; then
         echo "  counterexample (spin -t -p, statements only):"
         (cd "$work" && spin -t -p "$@" model.pml 2>&1) | grep -E "proc|assertion|terminates|invalid|timeout" \
-            | grep -vE "^\s*$" | tail -80 | sed 's/^/    /'
+            | grep -vE "^\s*$" | head -400 | sed 's/^/    /'
         [ "$expectation" = fail ] && status=0 || status=1
     elif [ $complete -eq 0 ]; then
         echo "  the search did not complete (bounds: -m$depth, $memory_limit MiB)"
