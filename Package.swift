@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Model"],
             swiftSettings: strict
         ),
         // The wire protocol both ends speak: frames, SCRAM messages, command-line words, what text

@@ -2,7 +2,7 @@
 # package needs: libedit-dev (the client's line editor) and tmux (the client's terminal tests),
 # plus any named as arguments.
 need_apt=()
-for pkg in libedit-dev tmux "$@"; do
+for pkg in libedit-dev tmux spin "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -39,6 +39,10 @@ run_suite "swift test" /tmp/manhole-test.log swift test --no-parallel
 # public API within 50 declarations (counted from the compiler's symbol graph of that build).
 echo "== layout"
 scripts/layout-check.sh || { echo "FAILED: layout"; exit 1; }
+# The result's state machine (Sources/Reactor/Model): the model passes, its seeded bugs fail.
+echo "== model check"
+bash scripts/model-check.sh --self-test >/tmp/manhole-model.log 2>&1 || { cat /tmp/manhole-model.log; echo "FAILED: model check (log in /tmp/manhole-model.log)"; exit 1; }
+grep -E "^(==|  ok|  [0-9 ]+states, stored|  pan: elapsed)" /tmp/manhole-model.log
 echo "== manhole-client (release): size"
 scripts/client-size.sh || { echo "FAILED: manhole-client footprint"; exit 1; }
 TSAN_OPTIONS="halt_on_error=1" run_suite "swift test --sanitize=thread" /tmp/manhole-tsan.log \
