@@ -32,6 +32,10 @@ final class LoopGate: Sendable {
     /// How long the drain keeps polling an empty queue; it counts the time it polls, which is
     /// the loop's thread waiting, not working.
     private let pollPolicy = SpinPolicy(countsTime: true)
+    /// Whether the loop still runs: false once a stop is about to shut down a loop the reactor
+    /// owns (never for a host's loop). Read and written under its lock, so that work handed to the
+    /// loop after the gate closed is either queued before the shutdown or told it cannot be.
+    private let loopRuns = NIOLockedValueBox(true)
 
     private struct Queue: Sendable {
         var work: [@Sendable () -> Void] = []
@@ -69,6 +73,25 @@ final class LoopGate: Sendable {
         queued.add(1, ordering: .releasing)
         if mustSchedule { eventLoop.execute { self.drain() } }
         return true
+    }
+
+    /// Runs `work` on the loop although the gate may be closed, as long as the loop runs: for what
+    /// must still happen there once a stop has begun (a canceller whose result was cancelled just
+    /// before the stop saw it, the jobs of an `async` body already started). The stop's own work
+    /// on the loop is queued before the loop ends, so this work runs there too. Returns `false`
+    /// once the loop has ended (or is about to), and drops nothing: the caller runs it elsewhere.
+    func executeWhileLoopRuns(_ work: @escaping @Sendable () -> Void) -> Bool {
+        if execute(work) { return true }
+        return loopRuns.withLockedValue { runs in
+            if runs { eventLoop.execute(work) }
+            return runs
+        }
+    }
+
+    /// Called by a stop before it shuts down the loop it owns: from now on
+    /// ``executeWhileLoopRuns(_:)`` refuses.
+    func loopWillEnd() {
+        loopRuns.withLockedValue { $0 = false }
     }
 
     /// Schedules `work` at `deadline`; returns `nil` once the gate is closed.

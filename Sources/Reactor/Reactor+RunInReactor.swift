@@ -120,10 +120,11 @@ extension Reactor {
     @discardableResult
     func cancel<T: Sendable>(_ box: ResultBox<T>) -> Bool {
         guard let canceller = box.cancel() else { return false }
-        if eventLoop.inEventLoop {
+        // A result cancelled just before a stop closed the gate is no longer the stop's to call
+        // off (it had left the store): its canceller still goes to the loop while the loop runs,
+        // and runs here once it no longer does (found by the model, docs/design.md).
+        if eventLoop.inEventLoop || !gate.executeWhileLoopRuns(canceller) {
             canceller()
-        } else {
-            gate.execute(canceller)
         }
         return true
     }

@@ -64,6 +64,7 @@ extension Reactor {
                 metadata: ["timeout": "\(timeout)", "running": "\(shutdownHooks.runningName ?? "-")"])
         }
         guard let group = ownedGroup else { return }
+        gate.loopWillEnd()
         let ended = DispatchSemaphore(value: 0)
         group.shutdownGracefully(queue: .global()) { _ in ended.signal() }
         if !onLoop, !ended.waitBounded(until: deadline) {

@@ -100,6 +100,9 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Whether an outcome is set; lock-free.
     var isComplete: Bool { isDone.load(ordering: .acquiring) }
 
+    /// Whether an outcome is set, under the lock: exact even before `announce` has run.
+    var hasOutcome: Bool { locked { outcome != nil } }
+
     /// The current state.
     var state: ResultState {
         locked { ResultState(outcome) }

@@ -120,7 +120,10 @@ final class ResultStore: Sendable {
             }
             state.stashedCount -= 1
             state.stashedAt[id] = nil
-            if box.isComplete {
+            // Decided on the outcome itself, under the box's lock (store lock, then box lock: the
+            // allowed order): `isComplete` is announced only after `finish` released the store's
+            // lock, and a retrieve in between kept a finished result tracked for ever (the model).
+            if box.hasOutcome {
                 state.entries.remove(id: id)
             } else {
                 _ = state.entries.update(id: id) { $0.isStashed = false }

@@ -31,11 +31,12 @@
  *                 and W0 (no timeout) sleeps forever. Must fail (invalid end state).
  *   SEEDED_BUG=2  `settle` announces (sets `isDone` and the condition's value) before it
  *                 publishes the outcome: a spinning waiter returns with no outcome. Must fail.
- *   KNOWN_RACE=1  also checks that the work behind a result that was cancelled or stopped is
- *                 called off (its canceller runs). The Swift code does not keep that promise
- *                 today when a cancel races with `stop` (design.md): fails.
- *   KNOWN_RACE=2  also checks that a finished result does not stay tracked once retrieved. The
- *                 Swift code does not keep that either when a retrieve races with `settle`: fails.
+ *   SEEDED_BUG=3  the cancel path as it was before the model found it: a canceller the closed
+ *                 gate refuses is dropped, so a result cancelled as the reactor stops never has
+ *                 its work called off. Must fail (the Deferred is left unsettled).
+ *   SEEDED_BUG=4  retrieve as it was before the model found it: it decides on `isDone`, which is
+ *                 announced after the store's lock is released, so a result retrieved in between
+ *                 stays tracked after it finished. Must fail.
  */
 
 mtype = { PENDING, SUCCEEDED, FAILED, CANCELLED, STOPPED, TIMEDOUT };
@@ -65,6 +66,8 @@ bool gateClosed = false;      /* LoopGate.stopped */
 chan loopq = [8] of { mtype };/* the loop's queue: gate.execute and eventLoop.execute, in order */
 bool loopBusy = false;
 bool stopCanceller = false;   /* the canceller `stop` took from `interrupt`, run by the hooks */
+bool loopEnded = false;       /* LoopGate.loopRuns == false: the stop is shutting the loop down */
+bool hooksRan = false;        /* the stop's work on the loop has run */
 
 /* ---- The Deferred behind the result (Deferred.swift) ---- */
 bool bodyStarted = false;     /* the body ran and returned its Deferred */
@@ -133,7 +136,20 @@ inline gateExecute(item, accepted) {
 inline reactorCancel(won, gotCanceller, accepted) {
     settle(CANCELLED, won, gotCanceller);
     if
-    :: won && gotCanceller -> gateExecute(CANCELLER, accepted)  /* dropped when the gate is closed */
+    :: won && gotCanceller -> gateExecute(CANCELLER, accepted);
+#if SEEDED_BUG != 3
+        /* LoopGate.executeWhileLoopRuns: refused by the closed gate, the canceller still goes to
+         * the loop while it runs (under the gate's loopRuns lock), else it runs on this thread. */
+        if
+        :: !accepted ->
+            atomic {
+                if
+                :: !loopEnded -> loopq!CANCELLER
+                :: else -> runCanceller()
+                fi }
+        :: else -> skip
+        fi
+#endif
     :: else -> skip
     fi
 }
@@ -231,7 +247,9 @@ proctype Stopper() {
     :: listed -> settle(STOPPED, won, gotCanceller); stopCanceller = gotCanceller
     :: else -> skip
     fi;
-    loopq!HOOKS                                               /* eventLoop.submit(runHooks) */
+    loopq!HOOKS;                                              /* eventLoop.submit(runHooks) */
+    hooksRan;                                                 /* watch(...) until they ran */
+    loopEnded = true                                          /* gate.loopWillEnd() */
 }
 
 /* EventualResult.stash() then Reactor.retrieveResult(_:as:) on one thread (ResultStore.stash,
@@ -239,12 +257,18 @@ proctype Stopper() {
 proctype StashThenRetrieve() {
     /* stash: mark the entry stashed, or insert it stashed if `finish` already forgot it */
     CS(storeLock, entryPresent = true; entryStashed = true);
-    /* retrieve: `box.isComplete` (isDone) decides whether the entry goes or stays, in flight */
-    CS(storeLock,
+#if SEEDED_BUG == 4
+    /* retrieve as it was: `box.isComplete` (isDone) decides whether the entry goes or stays */
+#define RETRIEVED_IS_FINISHED isDone
+#else
+    /* retrieve: `box.hasOutcome`, under the box's lock, decides whether the entry goes or stays */
+#define RETRIEVED_IS_FINISHED (outcome != PENDING)
+#endif
+    CS2(storeLock, boxLock,
         if
         :: entryPresent && entryStashed ->
             if
-            :: isDone -> entryPresent = false; entryStashed = false
+            :: RETRIEVED_IS_FINISHED -> entryPresent = false; entryStashed = false
             :: else -> entryStashed = false
             fi
         :: else -> skip   /* unknownResult */
@@ -286,7 +310,7 @@ end_idle:
         :: else -> skip
         fi
     :: atomic { loopq?CANCELLER -> runCanceller() }          /* gate.execute(canceller) */
-    :: atomic { loopq?HOOKS -> if :: stopCanceller -> runCanceller() :: else -> skip fi }  /* stop's runHooks */
+    :: atomic { loopq?HOOKS -> if :: stopCanceller -> runCanceller() :: else -> skip fi; hooksRan = true }  /* stop's runHooks */
     :: atomic {
             /* Deferred.cancel's task: the canceller, then fail(.cancelled), whose callback
              * (box.complete(with:)) runs here and must lose: the result was already settled. */
@@ -343,14 +367,10 @@ init {
         assert(publishes == 1);                  /* one outcome won, and it is what waiters saw */
         assert(boxLock == 0 && storeLock == 0);
         assert(outcome != SUCCEEDED || cancellerRuns == 0)
-#if KNOWN_RACE == 1
-        ;
+;
         /* The work behind a result that was cancelled or stopped is called off. */
-        assert(!bodyStarted || deferredSettled)
-#elif KNOWN_RACE == 2
-        ;
+        assert(!bodyStarted || deferredSettled);
         /* A finished result is not tracked unless stashed (this thread retrieved it). */
         assert(!entryPresent)
-#endif
     }
 }
