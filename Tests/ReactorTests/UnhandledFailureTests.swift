@@ -141,4 +141,13 @@ struct UnhandledFailureTests {
         #expect(kept.state == .failed)
         #expect(errors(capture).isEmpty)
     }
+
+    @Test("A process that exits with an unhandled failure in the stash logs it (the exit's stop), with its call site")
+    func stashedFailureLoggedAtProcessExit() throws {
+        let (status, text) = try runProbe("stash-at-exit")
+        #expect(status == 0)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("unhandled failure left in the stash at stop") })
+        #expect(line.contains("reactor_exit_probe/main.swift:"))
+        #expect(text.contains("stashed 1"))
+    }
 }

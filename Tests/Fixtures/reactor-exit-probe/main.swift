@@ -8,6 +8,7 @@
 //   signal-return — `stopOnSignals(exitsProcess: false)`: main's own waitFor gets `stopped`
 //              and main returns (status 0).
 //   signal-twice — a beforeStop hook that takes 30 s: a second signal exits at once.
+//   stash-at-exit — a failed result left in the stash when main returns: the exit's stop logs it.
 import Foundation
 import NIOCore
 import NIOPosix
@@ -98,6 +99,12 @@ case "signal-twice":
     }
     say("ready")
     while true { sleep(1) }
+case "stash-at-exit":
+    let reactor = Reactor.setup()
+    let id = reactor.runInReactor { () throws -> Int in throw CocoaError(.fileNoSuchFile) }.stash()
+    while !reactor.stashedResults().contains(where: { $0.id == id && $0.state == .failed }) { usleep(1_000) }
+    say("stashed \(id)")
+// Falling off the end of main: the exit's stop logs the stash.
 default:
     say("unknown mode \(mode)")
     exit(64)
