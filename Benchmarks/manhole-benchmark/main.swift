@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers and idle (not in all).")
+    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers and idle (not in all).")
     var sections = "all"
 
     @Option(help: .hidden)
@@ -43,6 +43,7 @@ struct ManholeBenchmark: ParsableCommand {
             ReactorBenchmarks.run(perThread: calls, loaded: false)
             ReactorBenchmarks.run(perThread: calls, loaded: true)
         }
+        if all || wanted.contains("gather") { try GatherBenchmarks.run(rounds: min(calls, 2_000)) }
         if all || wanted.contains("registry") { RegistryBenchmarks.run(count: entries) }
         if all || wanted.contains("inspector") {
             print("\n## Inspector")

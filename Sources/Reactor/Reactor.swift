@@ -129,8 +129,10 @@ public final class Reactor: Sendable {
         }
     }
 
+    /// Also when a stop has begun already (a signal's, on another thread): `stop` then waits for
+    /// it to end, so the process does not exit in the middle of its hooks.
     private static func stopAtExit() {
-        guard let reactor = current, !reactor.isStopped else { return }
+        guard let reactor = current else { return }
         reactor.stop(timeout: reactor.configuration.stopTimeout)
     }
 }
