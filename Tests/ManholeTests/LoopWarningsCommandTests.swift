@@ -21,7 +21,8 @@ struct LoopWarningsCommandTests {
         #expect(try held.wait(timeout: .seconds(30)) == 1)
 
         let status = try jsonObject(connection.run("loop", json: true).payload)
-        #expect(try #require(status["warnings"] as? Int) == before + 1)
+        // At least this one: on a loaded machine (a sanitizer run) other work can pass 10 ms too.
+        #expect(try #require(status["warnings"] as? Int) >= before + 1)
 
         let text = try connection.run("loop --warnings")
         #expect(text.kind == .ok)
