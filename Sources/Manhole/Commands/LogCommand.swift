@@ -38,7 +38,7 @@ enum LogCommand {
     }
 
     /// `--level LEVEL` and `--lines N`, checked before anything is counted or allocated.
-    struct Options: Equatable {
+    struct Options {
         var level: Logger.Level = .trace
         var lines: Int
 

@@ -25,8 +25,6 @@ public final class LogRing: Sendable {
     package let capacity: Int
     private let storage: NIOLockedValueBox<Storage>
 
-    /// The capacity when none is given.
-    package static let defaultCapacity = 1_000
     /// The largest capacity: at 2 KiB of message and 2 KiB of metadata a line, 100,000 lines
     /// bound the ring at about 400 MiB even when every line is at its cap.
     package static let maximumCapacity = 100_000
