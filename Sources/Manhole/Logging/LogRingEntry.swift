@@ -56,7 +56,9 @@ package struct LogRingEntry: Sendable {
 
     /// Metadata as a line keeps it: as logged when it is small and flat (formatted later, when a
     /// command reads it), formatted now when it could hold more than the line may keep: many
-    /// keys, a long string, nested values.
+    /// keys, a long string, nested values. A value logged as `.stringConvertible` is described
+    /// when read: a reference type's description may have changed since (the price of not
+    /// formatting on the writer's thread).
     static func storable(_ metadata: Logger.Metadata) -> Metadata {
         guard metadata.count <= loggedKeyLimit else { return .rendered(RenderedMetadata(metadata, limit: metadataLimit)) }
         for value in metadata.values {
