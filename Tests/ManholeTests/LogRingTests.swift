@@ -57,7 +57,10 @@ struct LogRingTests {
         for number in 0..<500 { many[String(format: "key%03d", number)] = "\(number)" }
         log.info("many keys", metadata: many)
         log.info("nested", metadata: ["list": ["\(String(repeating: "y", count: 5_000))"]])
-        let entries = ring.recent(limit: 3).entries
+        var wide: Logger.Metadata = [:]
+        for number in 0..<10 { wide["k\(number)"] = "\(String(repeating: "z", count: 500))" }
+        log.info("each value short, 5,000 bytes in all", metadata: wide)
+        let entries = ring.recent(limit: 4).entries
         for entry in entries {
             // Formatted when written: the ring holds the cut text, not the 10,000-byte value.
             guard case .rendered = entry.line.metadata else {
@@ -75,6 +78,14 @@ struct LogRingTests {
         #expect(keys.pairs.first?.key == "key000")
         #expect(keys.text.hasSuffix("…(\(keys.omittedKeys) more keys)"))
         #expect(entries[2].renderedMetadata.pairs.first?.value.hasSuffix("y…") == true)
+        #expect(entries[3].renderedMetadata.pairs.last?.value.hasSuffix("z…") == true)
+        #expect(entries[3].renderedMetadata.omittedKeys > 0)
+
+        log.info("small", metadata: ["a": "1", "b": "\(String(repeating: "s", count: 1_000))"])
+        guard case .logged = ring.recent(limit: 1).entries[0].line.metadata else {
+            Issue.record("small flat metadata is formatted when read, not when written")
+            return
+        }
     }
 
     @Test("The handler keeps lines at its level (info by default) or above; recent filters by level")

@@ -55,19 +55,22 @@ package struct LogRingEntry: Sendable {
     }
 
     /// Metadata as a line keeps it: as logged when it is small and flat (formatted later, when a
-    /// command reads it), formatted now when it could hold more than the line may keep: many
-    /// keys, a long string, nested values. A value logged as `.stringConvertible` is described
-    /// when read: a reference type's description may have changed since (the price of not
-    /// formatting on the writer's thread).
+    /// command reads it), formatted now when it could hold more than the line may keep: more
+    /// than ``loggedKeyLimit`` keys, keys and strings over ``metadataLimit`` bytes in all, nested
+    /// values. Measuring costs a look at each key (a native string knows its UTF-8 size). A value
+    /// logged as `.stringConvertible` is described when read: a reference type's description
+    /// may have changed since (the price of not formatting on the writer's thread).
     static func storable(_ metadata: Logger.Metadata) -> Metadata {
         guard metadata.count <= loggedKeyLimit else { return .rendered(RenderedMetadata(metadata, limit: metadataLimit)) }
-        for value in metadata.values {
+        var bytes = 0
+        for (key, value) in metadata {
+            bytes += key.utf8.count
             switch value {
-            case .string(let string) where string.utf8.count > metadataLimit: break
-            case .dictionary, .array: break
-            default: continue
+            case .string(let string): bytes += string.utf8.count
+            case .stringConvertible: break
+            case .dictionary, .array: bytes = .max
             }
-            return .rendered(RenderedMetadata(metadata, limit: metadataLimit))
+            if bytes > metadataLimit { return .rendered(RenderedMetadata(metadata, limit: metadataLimit)) }
         }
         return .logged(metadata)
     }
