@@ -28,6 +28,10 @@ extension Manhole {
         public var unixSocketAllowedUIDs: Set<UInt32>?
         /// Where sessions, commands and refusals are logged. Pass the host's logger.
         public var logger: Logger
+        /// Where the `log` command reads the host's recent log lines; `nil` (the default): the
+        /// host has not opted in and `log` says so. The host makes a ``LogRing`` and adds its
+        /// ``LogRing/handler(label:)`` beside its own log handler (`MultiplexLogHandler`).
+        public var logRing: LogRing? = nil
 
         // MARK: Sessions and their limits
 

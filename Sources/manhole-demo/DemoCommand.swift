@@ -42,10 +42,12 @@ struct DemoCommand: ParsableCommand {
 
     mutating func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        // The host's recent lines for the manhole's `log` command: a ring's handler beside stderr's.
+        let logRing = LogRing()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return MultiplexLogHandler([handler, logRing.handler(label: label)])
         }
         let logger = Logger(label: "manhole-demo")
         let environment = ProcessInfo.processInfo.environment
@@ -98,6 +100,7 @@ struct DemoCommand: ParsableCommand {
         var configuration = Manhole.Configuration()
         configuration.port = port
         configuration.logger = logger
+        configuration.logRing = logRing
         let manhole: Manhole
         do {
             manhole = try Manhole.start(

@@ -6,6 +6,7 @@ enum BuiltinCommands {
         ResultCommands.results, ResultCommands.result, ResultCommands.cancel,
         TimerCommands.timers, TimerCommands.cancelTimer,
         ProcessCommands.stats, ProcessCommands.reactor, ProcessCommands.loop,
+        LogCommand.log,
     ]
 
     /// Every built-in name and alias.
