@@ -125,6 +125,44 @@ struct FanOutTests {
         #expect(run.output.isEmpty)
     }
 
+    @Test("A target lost mid-script keeps what it answered and ends with its error line; the others are intact")
+    func connectionLostOnOneTarget() throws {
+        let alpha = try namedServer("alpha")
+        let fake = try FakeServer { peer in
+            let sequence = try peer.logIn()
+            guard peer.readLine() == "inspect app.name" else { throw SupportError("no first command") }
+            peer.sendFrame(.ok, sequence: sequence, "first line\n\u{1B}[31mred\u{1B}[0m\n")
+            // Hangs up before answering the second command.
+            _ = peer.readLine()
+        }
+        let fakeName = "127.0.0.1:\(fake.port)", alphaName = "127.0.0.1:\(alpha.port)"
+        let run = try runClient(["--target", fakeName, "--target", alphaName, "-c", "inspect app.name", "-c", "whoami"])
+        _ = try fake.finish()
+        #expect(run.status == 2, "stderr: \(run.error)")
+        #expect(Array(run.outputLines.prefix(2)) == ["\(fakeName): first line", "\(fakeName): \\e[31mred\\e[0m"])
+        #expect(run.outputLines.contains("\(alphaName): app.name: String = \"alpha\""))
+        #expect(run.outputLines.contains("\(alphaName): role     admin"))
+        #expect(run.error == "\(fakeName): error: connection lost: the server closed the connection\n", "stderr: \(run.error)")
+    }
+
+    @Test("--max-reply-bytes holds for each target: one announcing more loses its connection, the others answer")
+    func replyLimitPerTarget() throws {
+        let alpha = try namedServer("alpha")
+        let fake = try FakeServer { peer in
+            let sequence = try peer.logIn()
+            guard peer.readLine() == "inspect app.name" else { throw SupportError("no command") }
+            peer.send(Array("OK \(sequence) 100000 text\n".utf8))
+            if let line = peer.readLine() { throw SupportError("the client sent \(line) after the claim") }
+        }
+        let fakeName = "127.0.0.1:\(fake.port)"
+        let run = try runClient(
+            ["--target", fakeName, "--target", "127.0.0.1:\(alpha.port)", "--max-reply-bytes", "1000", "-c", "inspect app.name"])
+        _ = try fake.finish()
+        #expect(run.status == 2)
+        #expect(run.outputLines == ["127.0.0.1:\(alpha.port): app.name: String = \"alpha\""])
+        #expect(run.error.hasPrefix("\(fakeName): error: connection lost: the server announced a reply of 100000 bytes"), "stderr: \(run.error)")
+    }
+
     @Test("-p, -H or --socket with --target is a usage error")
     func portWithTargetRefused() throws {
         for extra in [["-p", "5022"], ["-H", "127.0.0.1"], ["--socket", "/tmp/none.sock"]] {
