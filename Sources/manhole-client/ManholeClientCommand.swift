@@ -37,7 +37,7 @@ struct ManholeClientCommand: ParsableCommand {
               manhole-client --socket /run/myapp-manhole/manhole.sock
               MANHOLE_PASSWORD=… manhole-client -p 5022 -c ls -c 'inspect app.config'
               manhole-client -p 5022 --json -c timers < /dev/null | jq .
-              manhole-client --target 10.0.0.5:5022 --target 10.0.0.6:5022 -c 'inspect app.config'
+              manhole-client --target 10.0.0.5:5022 --target 10.0.0.6:5022 -c health
             """)
 
     @Option(name: [.customShort("H"), .long], help: "The manhole's host (default: 127.0.0.1).")
@@ -73,7 +73,7 @@ struct ManholeClientCommand: ParsableCommand {
     var allowWeakServerParameters = false
 
     @Option(name: .customLong("target"), help: ArgumentHelp(
-        "Run the commands on this manhole too (repeatable; [::1]:5022 for IPv6); not with -H, -p or --socket.",
+        "Run the commands on this manhole, at once with the other targets (repeatable; [::1]:5022 for IPv6); not with -H, -p or --socket.",
         valueName: "host:port"))
     var targetOptions: [String] = []
 
