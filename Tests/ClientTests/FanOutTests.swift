@@ -172,6 +172,17 @@ struct FanOutTests {
         }
     }
 
+    @Test("On a terminal without -c, fan-out is refused with a clear message instead of a prompt")
+    func interactiveFanOutRefused() throws {
+        let alpha = try namedServer("alpha")
+        let client = try clientExecutable().path
+        let terminal = try TmuxTerminal(
+            command: "'\(client)' --target 127.0.0.1:\(alpha.port) \(allowWeakServerParameters); echo \"CLIENT-EXITED $?\"",
+            environment: ["HOME": NSTemporaryDirectory(), "MANHOLE_PASSWORD": adminPassword, "NO_COLOR": "1"])
+        #expect(terminal.waitFor("CLIENT-EXITED 64"), "screen: \(terminal.screen())")
+        #expect(terminal.screen().contains("there is no interactive prompt for many targets"), "screen: \(terminal.screen())")
+    }
+
     @Test("65 targets are refused before any connection; a malformed --target is refused with the reason")
     func tooManyTargetsRefused() throws {
         let many = (1...65).flatMap { ["--target", "127.0.0.1:\(40_000 + $0)"] }
