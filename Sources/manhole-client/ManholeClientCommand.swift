@@ -21,6 +21,11 @@ struct ManholeClientCommand: ParsableCommand {
             line, Ctrl-D quits); when it is not, commands are read from it one per line (blank \
             lines and lines starting with # are skipped).
 
+            With --target HOST:PORT (repeatable) or --targets FILE (one HOST:PORT a line, at \
+            most 64 in all) the commands run on every target at once, with the same user and \
+            password; each line of output starts with its target (--json adds a "target" \
+            field), and the exit code is the worst of all targets.
+
             EXIT CODES
               0  every command succeeded
               1  a command failed (the server answered with an error; the others still ran)
@@ -32,10 +37,11 @@ struct ManholeClientCommand: ParsableCommand {
               manhole-client --socket /run/myapp-manhole/manhole.sock
               MANHOLE_PASSWORD=… manhole-client -p 5022 -c ls -c 'inspect app.config'
               manhole-client -p 5022 --json -c timers < /dev/null | jq .
+              manhole-client --target 10.0.0.5:5022 --target 10.0.0.6:5022 -c health
             """)
 
-    @Option(name: [.customShort("H"), .long], help: "The manhole's host.")
-    var host = "127.0.0.1"
+    @Option(name: [.customShort("H"), .long], help: "The manhole's host (default: 127.0.0.1).")
+    var host: String?
 
     @Option(name: .shortAndLong, help: "The manhole's TCP port (default: 5022).")
     var port: Int?
@@ -66,18 +72,30 @@ struct ManholeClientCommand: ParsableCommand {
         discussion: "Only for a test server known to use weak parameters: an impostor on the port would get a proof cheap to crack offline."))
     var allowWeakServerParameters = false
 
+    @Option(name: .customLong("target"), help: ArgumentHelp(
+        "Run the commands on this manhole, at once with the other targets (repeatable; [::1]:5022 for IPv6); not with -H, -p or --socket.",
+        valueName: "host:port"))
+    var targetOptions: [String] = []
+
+    @Option(name: .customLong("targets"), help: ArgumentHelp(
+        "Run the commands on each HOST:PORT listed in this file (one a line; blank lines and # comments skipped).",
+        valueName: "file"))
+    var targetFiles: [String] = []
+
     @Option(help: "The largest reply, in bytes, the client reads; a server announcing more ends the connection (exit 2).")
     var maxReplyBytes = ManholeConnection.defaultMaximumPayloadBytes
 
     mutating func validate() throws {
         if socketPath != nil, port != nil { throw ValidationError("--socket and -p/--port are mutually exclusive") }
         guard maxReplyBytes > 0 else { throw ValidationError("--max-reply-bytes must be positive") }
+        try validateFanOut()
     }
 
     /// Where the client connects, as the prompt and messages show it.
-    private var target: String { socketPath ?? "\(host):\(port ?? 5022)" }
+    private var target: String { socketPath ?? "\(host ?? "127.0.0.1"):\(port ?? 5022)" }
 
     mutating func run() throws {
+        if isFanOut { return try runFanOut() }
         let environment = ProcessInfo.processInfo.environment
         let sink = StandardStreams()
         let printer = ReplyPrinter(
@@ -103,7 +121,7 @@ struct ManholeClientCommand: ParsableCommand {
         let welcome: Welcome
         do {
             connection = try socketPath.map { try ManholeConnection(socketPath: $0, timeout: .seconds(max(1, timeout))) }
-                ?? ManholeConnection(host: host, port: port ?? 5022, timeout: .seconds(max(1, timeout)))
+                ?? ManholeConnection(host: host ?? "127.0.0.1", port: port ?? 5022, timeout: .seconds(max(1, timeout)))
             welcome = try logIn(connection, user: user, password: password)
         } catch {
             printer.problem(FailureText.explain(error))
