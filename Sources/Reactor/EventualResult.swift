@@ -24,7 +24,7 @@ public final class EventualResult<T: Sendable>: Sendable {
     }
 
     deinit {
-        if let failure = box.releaseHandle(isStashed: { [box, results = reactor.results] in results.isStashed(id: box.id) }) {
+        if let failure = box.releaseHandle(in: reactor.results) {
             reactor.results.reportUnhandled(failure, id: box.id)
         }
     }

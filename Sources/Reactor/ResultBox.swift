@@ -21,11 +21,13 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     /// Set once anyone waits (or is known, at birth, to be going to): read only by the lint, so
     /// relaxed, and a `waitFor`'s result never writes it after birth.
     private let awaited: Synchronization.Atomic<Bool>
-    /// The ``EventualResult`` handles alive. Starts at 1: the handle the submitter is about to be
-    /// given (a body can fail before it exists); a result never wrapped keeps it, so it is never
-    /// reported as released. `released` mirrors `handles == 0` for the lint's relaxed reads.
+    /// The ``EventualResult`` handles alive, from 1: the submitter's, before it exists (a body can
+    /// fail first). `released` mirrors `handles == 0` for the lint's relaxed reads.
     private let handles = Atomic<Int>(1)
     private let released = Atomic<Bool>(false)
+    /// Set by `publish` for a failure before it reads `handles`; the last release reads it after
+    /// writing `handles` (sequentially consistent: one sees the other). Successes skip the lock.
+    private let failed = Atomic<Bool>(false)
     private let condition = ConditionLock(value: 0)
     private var outcome: Outcome<T>?
     private var canceller: (@Sendable () -> Void)?
@@ -36,8 +38,7 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
     private var waiterTimeouts: [Int: Duration] = [:]
     private var nextWaiterToken = 0
     private var failureObserved = false
-    /// Set (under the lock) by whichever of the last release and the failure's arrival came
-    /// second and reported the failure as unhandled: the two race, and exactly one reports.
+    /// Set under the lock by whichever of the last release and the failure's arrival reports it.
     private var unhandledReported = false
 
     init(id: Int, callSite: CallSite, store: ResultStore?, isAwaited: Bool = false) {
@@ -59,19 +60,18 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
 
     /// Counts one more ``EventualResult`` handle (a retrieve hands out a new one).
     func retainHandle() {
-        handles.add(1, ordering: .acquiringAndReleasing)
+        handles.add(1, ordering: .sequentiallyConsistent)
         released.store(false, ordering: .relaxed)
     }
 
-    /// Counts a released handle; when it was the last one and the result has already failed with
-    /// nobody looking, returns the failure for the caller to report (once: see `unhandledReported`).
-    /// `isStashed` says whether the stash holds it: a stashed failure waits for its retrieve (or
-    /// for the stop's report of the stash).
-    func releaseHandle(isStashed: () -> Bool) -> ResultFailure? {
-        guard handles.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return nil }
+    /// Counts a released handle; returns, once, the failure to report when it was the last handle
+    /// and nobody handled it (a failure in `store`'s stash waits for its retrieve or the stop).
+    func releaseHandle(in store: ResultStore) -> ResultFailure? {
+        guard handles.subtract(1, ordering: .sequentiallyConsistent).newValue == 0 else { return nil }
         released.store(true, ordering: .relaxed)
+        guard failed.load(ordering: .sequentiallyConsistent) else { return nil }
         // Only a failure reaches the store's lock (for the stash), and never under this one.
-        guard locked({ isUnhandledFailure }), !isStashed() else { return nil }
+        guard locked({ isUnhandledFailure }), !store.isStashed(id: id) else { return nil }
         return locked {
             guard handles.load(ordering: .acquiring) == 0 else { return nil }
             return claimUnhandled()
@@ -108,10 +108,9 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         locked { ResultState(outcome) }
     }
 
-    /// Installs the canceller that cancelling (or a stop) runs on the reactor thread. Called on
-    /// the reactor thread right after the work started: if the result was cancelled, timed out or
-    /// stopped in between, the work is called off at once instead, so it never outlives its result
-    /// (an unsettled Deferred would otherwise be left behind).
+    /// Installs the canceller that cancelling (or a stop) runs on the reactor thread, right after
+    /// the work started; if the result was cancelled, timed out or stopped in between, the work is
+    /// called off at once instead (an unsettled Deferred would otherwise be left behind).
     func setCanceller(_ body: @escaping @Sendable () -> Void) {
         let alreadyComplete = locked {
             if outcome == nil { canceller = body }
@@ -188,7 +187,10 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         canceller = nil
         callbacks = []
         if case .failure = newOutcome, observingCallbacks > 0 { failureObserved = true }
-        if !isStashed, handles.load(ordering: .acquiring) == 0 { taken.unhandled = claimUnhandled() }
+        if case .failure = newOutcome {
+            failed.store(true, ordering: .sequentiallyConsistent)
+            if !isStashed, handles.load(ordering: .sequentiallyConsistent) == 0 { taken.unhandled = claimUnhandled() }
+        }
         condition.unlock()
         return taken
     }

@@ -74,8 +74,10 @@ final class ResultStore: Sendable {
     /// `settle` is told whether the result is stashed.
     func finish<Settled>(id: Int, settle: (_ isStashed: Bool) -> Settled?) -> Settled? {
         state.withLockedValue { state in
-            guard let settled = settle(state.entries.value(id: id)?.isStashed ?? false) else { return nil }
-            if let entry = state.entries.value(id: id), !entry.isStashed {
+            // One lookup, before `settle`: nothing else changes the entries while the lock is held.
+            let entry = state.entries.value(id: id)
+            guard let settled = settle(entry?.isStashed ?? false) else { return nil }
+            if let entry, !entry.isStashed {
                 state.entries.remove(id: id)
                 if !entry.result.wasAwaited, !entry.result.isReleased {
                     state.finishedUnwaited.append(FinishedUnwaited(id: id, finishedAt: .now(), result: entry.result))
