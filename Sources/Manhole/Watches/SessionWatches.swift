@@ -46,7 +46,8 @@ final class SessionWatches {
     private let wake: () -> Void
     private(set) var watches: [Watch] = []
     private var nextID = 0
-    private var queue = CircularBuffer<Frame>()
+    /// The notices waiting, with the watch each is from (0: the count of lost ones).
+    private var queue = CircularBuffer<(watch: Int, frame: Frame)>()
     private var droppedSinceReport = 0
     private var droppedFormat = Frame.Format.text
     /// The most notices that have waited at once (tests check the bound).
@@ -76,11 +77,13 @@ final class SessionWatches {
         watches[index].observation = observation
     }
 
-    /// Removes the watch `id` and unregisters its observer; `false` when there is none.
+    /// Removes the watch `id`, unregisters its observer and forgets its notices not yet written
+    /// (after `unwatch`'s reply, nothing more comes from it); `false` when there is none.
     @discardableResult
     func remove(_ id: Int) -> Bool {
         guard let index = watches.firstIndex(where: { $0.id == id }) else { return false }
         watches.remove(at: index).observation?.cancel()
+        if queue.contains(where: { $0.watch == id }) { queue = CircularBuffer(queue.filter { $0.watch != id }) }
         return true
     }
 
@@ -97,7 +100,9 @@ final class SessionWatches {
     func notify(_ id: Int, ends: Bool, render: (Watch) -> String) {
         guard let index = watches.firstIndex(where: { $0.id == id }) else { return }
         let watch = watches[index]
-        if ends { remove(id) }
+        if ends {
+            watches.remove(at: index).observation?.cancel()
+        }
         reportDropsIfRoom()
         guard queue.count < Self.maxQueued else {
             if !ends { watches[index].dropped += 1 }
@@ -108,7 +113,7 @@ final class SessionWatches {
         if !ends { watches[index].notices += 1 }
         var payload = ""
         budget.measure { payload = render(watch) }
-        append(Frame(.notice, sequence: 0, format: watch.format, payload: payload))
+        append(Frame(.notice, sequence: 0, format: watch.format, payload: payload), from: id)
     }
 
     /// Hands the waiting notices, oldest first, to `write` while `canWrite` holds (the socket
@@ -117,8 +122,8 @@ final class SessionWatches {
         guard !draining else { return }
         draining = true
         defer { draining = false }
-        while canWrite(), let frame = queue.popFirst() {
-            write(frame)
+        while canWrite(), let next = queue.popFirst() {
+            write(next.frame)
             reportDropsIfRoom()
         }
     }
@@ -127,11 +132,11 @@ final class SessionWatches {
         guard droppedSinceReport > 0, queue.count < Self.maxQueued else { return }
         let count = droppedSinceReport
         droppedSinceReport = 0
-        append(Frame(.notice, sequence: 0, format: droppedFormat, payload: NoticeView.dropped(count, format: droppedFormat)))
+        append(Frame(.notice, sequence: 0, format: droppedFormat, payload: NoticeView.dropped(count, format: droppedFormat)), from: 0)
     }
 
-    private func append(_ frame: Frame) {
-        queue.append(frame)
+    private func append(_ frame: Frame, from watch: Int) {
+        queue.append((watch, frame))
         highWater = max(highWater, queue.count)
         wake()
     }
