@@ -195,10 +195,11 @@ struct WatchTests {
         let call = server.reactor.loopingCall(every: .milliseconds(1), name: String(repeating: "n", count: 8_000)) {}
         defer { call.stop() }
         let session = try server.connect()
+        let sessionID = try #require(session.welcome?.session)
         #expect(try session.run("watch timer \(call.id)").kind == .ok)
         // The session does not read now: the notices fill the sockets, then the queue, then are dropped.
         let dropped = {
-            (try? Self.onSessionLoop(server) { board, loop in board.session(1, on: loop)?.watches.first?.dropped ?? 0 }) ?? 0
+            (try? Self.onSessionLoop(server) { board, loop in board.session(sessionID, on: loop)?.watches.first?.dropped ?? 0 }) ?? 0
         }
         #expect(eventually(within: .seconds(60)) { dropped() > 0 })
         #expect(try Self.onSessionLoop(server) { board, loop in board.highWater(on: loop) } == SessionWatches.maxQueued)
@@ -227,9 +228,10 @@ struct WatchTests {
         #expect(try session.run("watch timer \(call.id)").kind == .ok)
         #expect(try session.run("watch timer \(call.id)").kind == .ok)
         #expect(call.observers.count == 2)
+        let sessionID = try #require(session.welcome?.session)
         session.close()
         #expect(eventually { call.observers.count == 0 })
-        #expect(eventually { (try? Self.onSessionLoop(server) { board, loop in board.session(1, on: loop) == nil }) == true })
+        #expect(eventually { (try? Self.onSessionLoop(server) { board, loop in board.session(sessionID, on: loop) == nil }) == true })
     }
 
     @Test("A failure seen only through 'watch result' is still logged as unhandled")
