@@ -25,7 +25,8 @@ public final class ManholeConnection {
 
     /// The socket underneath, for raw access (tests of hostile input).
     package let socket: BlockingSocket
-    /// The greeting's text (`manhole/1 scram-sha-256`).
+    /// The greeting's text (`manhole/2 scram-sha-256`; a version 1 server says `manhole/1`, and
+    /// sends no notices).
     public let greeting: String
     /// After login: the user, role and session id the server reported.
     public private(set) var welcome: Welcome?
@@ -87,10 +88,36 @@ public final class ManholeConnection {
     }
 
     /// Sends one command line and returns its reply frame (`OK` or `ERR`, or `BYE` if the
-    /// server closed the session instead).
+    /// server closed the session instead). Notices that arrive before the reply are kept in
+    /// ``notices``.
     public func run(_ command: String, json: Bool = false) throws -> Frame {
         try socket.write((json ? "@json " : "") + command + "\n")
         return try readFrame()
+    }
+
+    /// The most notices kept in ``notices``: older ones make room for newer ones.
+    package static let noticeLimit = 256
+
+    /// The `NOTICE` frames (protocol version 2: a watch's report, sequence 0) that arrived while
+    /// a reply was read, oldest first: at most ``noticeLimit``, the oldest dropped first.
+    public private(set) var notices: [Frame] = []
+
+    /// Returns the notices kept so far and forgets them (for a client to show them).
+    public func takeNotices() -> [Frame] {
+        defer { notices = [] }
+        return notices
+    }
+
+    /// Reads the next frame that is not a notice; notices read meanwhile are kept in ``notices``.
+    /// A header announcing more than ``maximumPayloadBytes`` closes the connection and throws
+    /// ``OversizedReply``.
+    public func readFrame() throws -> Frame {
+        while true {
+            let frame = try readAnyFrame()
+            guard frame.kind == .notice else { return frame }
+            if notices.count >= Self.noticeLimit { notices.removeFirst(notices.count - Self.noticeLimit + 1) }
+            notices.append(frame)
+        }
     }
 
     /// The largest payload a frame may announce: 16 MiB by default, far above the server's
@@ -101,9 +128,9 @@ public final class ManholeConnection {
     /// The default of ``maximumPayloadBytes``: 16 MiB.
     public static let defaultMaximumPayloadBytes = 16 << 20
 
-    /// Reads the next frame. A header announcing more than ``maximumPayloadBytes`` closes the
-    /// connection and throws ``OversizedReply``.
-    public func readFrame() throws -> Frame {
+    /// Reads the next frame, a notice included. A header announcing more than
+    /// ``maximumPayloadBytes`` closes the connection and throws ``OversizedReply``.
+    package func readAnyFrame() throws -> Frame {
         do {
             return try Self.readFrame(from: socket, maximumPayload: maximumPayloadBytes)
         } catch let error as OversizedReply {

@@ -23,6 +23,9 @@ public struct Frame: Sendable, Hashable {
         case error = "ERR"
         /// The server closes the session; the payload says why.
         case bye = "BYE"
+        /// Something a watch reports (protocol version 2): sequence 0, never a reply; it may
+        /// arrive between any two replies, only after `WELCOME`.
+        case notice = "NOTICE"
     }
 
     /// The payload's format.
@@ -36,7 +39,7 @@ public struct Frame: Sendable, Hashable {
     /// The kind of message.
     public var kind: Kind
     /// The number of the request this answers (1 for the first line the client sent), or 0 for a
-    /// message nobody asked for (greeting, goodbye).
+    /// message nobody asked for (greeting, goodbye, notice).
     public var sequence: Int
     /// The payload format.
     public var format: Format

@@ -13,6 +13,8 @@ public final class DelayedCall: Sendable {
     package let name: String
     /// Where it was created.
     package let callSite: CallSite
+    /// Told after its run and when it is cancelled (``TimerObservers``).
+    package let observers = TimerObservers()
 
     private struct State {
         var scheduled: Scheduled<Void>?
@@ -72,6 +74,7 @@ public final class DelayedCall: Sendable {
         }
         guard case .some(let pending) = scheduled else { return }
         pending?.cancel()
+        observers.notify(TimerEvent(timerID: id, runCount: 0, duration: nil, error: nil, ended: true))
     }
 
     /// Makes the call fire `delay` from now instead (Twisted's `reset`); returns `false` if it is
@@ -114,14 +117,20 @@ public final class DelayedCall: Sendable {
             return true
         }
         guard current else { return }
+        var failure: String?
+        let started = NIODeadline.now()
         do {
             try gate.activity.run(callSite, .delayedCall, body)
         } catch {
-            state.withLockedValue { $0.lastError = String(describing: error) }
+            failure = String(describing: error)
+            state.withLockedValue { $0.lastError = failure }
             logger.error(
                 "delayed call threw",
                 metadata: ["timer": "\(name)", "id": "\(id)", "error": "\(error)", "callSite": "\(callSite)"])
         }
+        // Its only run is its end.
+        observers.notify(TimerEvent(
+            timerID: id, runCount: 1, duration: Duration(NIODeadline.now() - started), error: failure, ended: true))
     }
 }
 

@@ -19,6 +19,8 @@ public final class LoopingCall: Sendable {
     package let callSite: CallSite
     /// Whether the call stops at the first error its body throws (it runs on otherwise).
     package let stopsOnError: Bool
+    /// Told after each run and when the call stops (``TimerObservers``).
+    package let observers = TimerObservers()
 
     private struct State {
         var scheduled: Scheduled<Void>?
@@ -93,6 +95,7 @@ public final class LoopingCall: Sendable {
         }
         guard case .some(let pending) = scheduled else { return }
         pending?.cancel()
+        observers.notify(TimerEvent(timerID: id, runCount: runCount, duration: nil, error: nil, ended: true))
     }
 
     private func run() {
@@ -108,7 +111,7 @@ public final class LoopingCall: Sendable {
                 "looping call threw",
                 metadata: ["timer": "\(name)", "id": "\(id)", "error": "\(failure)", "callSite": "\(callSite)"])
         }
-        let keepGoing = state.withLockedValue { state in
+        let (keepGoing, runs) = state.withLockedValue { state -> (Bool, Int) in
             state.runCount += 1
             // Only this thread moves `deadline` once started, so it is still this run's due time.
             let (ran, lateness) = (Duration(ended - started), Duration(max(.zero, started - state.deadline)))
@@ -120,11 +123,14 @@ public final class LoopingCall: Sendable {
                 state.errorCount += 1
                 state.lastError = failure
             }
-            guard state.isRunning, failure == nil || !stopsOnError else { return false }
+            guard state.isRunning, failure == nil || !stopsOnError else { return (false, state.runCount) }
             state.deadline = nextDeadline(after: state.deadline)
             state.scheduled = gate.schedule(at: state.deadline) { [weak self] in self?.run() }
-            return state.scheduled != nil
+            return (state.scheduled != nil, state.runCount)
         }
+        observers.notify(TimerEvent(
+            timerID: id, runCount: runs, duration: Duration(ended - started), error: failure.map { String(describing: $0) },
+            ended: false))
         if !keepGoing { stop() }
     }
 

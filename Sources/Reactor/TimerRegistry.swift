@@ -5,6 +5,8 @@ import Synchronization
 protocol RegisteredTimer: AnyObject, Sendable {
     var id: Int { get }
     func info() -> TimerInfo
+    /// Who is told about its runs and its end (``Reactor/observeTimer(id:_:)``).
+    var observers: TimerObservers { get }
     /// Stops the timer for good.
     func cancel()
     /// The looping call's overruns of its interval, if it is one and has overrun.

@@ -52,7 +52,8 @@ final class Session {
             return .proceed
         case .bye:
             return connectionLost("the server ended the session: \(frame.payload.trimmingWhitespace)")
-        case .hello, .challenge, .welcome, .denied:
+        case .hello, .challenge, .welcome, .denied, .notice:
+            // ManholeConnection keeps notices apart (``ManholeConnection/takeNotices()``).
             return connectionLost("protocol error: unexpected \(frame.kind.rawValue) reply")
         }
     }

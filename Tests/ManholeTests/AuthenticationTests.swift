@@ -12,7 +12,7 @@ struct AuthenticationTests {
     func success() throws {
         let server = try TestServer()
         let connection = try server.raw()
-        #expect(connection.greeting == "manhole/1 scram-sha-256")
+        #expect(connection.greeting == "manhole/2 scram-sha-256")
         let welcome = try connection.login(user: "admin", password: adminPassword, minimumIterations: FastLogin.iterations)
         #expect(welcome.line.hasPrefix("user=admin role=admin session="))
         let reply = try connection.run("whoami")

@@ -47,7 +47,7 @@ struct UnixSocketTests {
         #expect(server.manhole.unixSocketPath == socketPath)
 
         let connection = try ManholeConnection(socketPath: socketPath, timeout: .seconds(30))
-        #expect(connection.greeting == "manhole/1 scram-sha-256")
+        #expect(connection.greeting == "manhole/2 scram-sha-256")
         try connection.login(user: "viewer", password: viewerPassword, minimumIterations: FastLogin.iterations)
         #expect(try connection.run("whoami").kind == .ok)
         // TCP still works beside it, and both share one session table.
@@ -164,7 +164,7 @@ extension UnixSocketTests {
             guard case .unsafeSocketDirectory(_, let reason) = error as? ManholeError else { return false }
             return reason == "another process is listening on it"
         }
-        #expect(try ManholeConnection(socketPath: socketPath).greeting == "manhole/1 scram-sha-256")
+        #expect(try ManholeConnection(socketPath: socketPath).greeting == "manhole/2 scram-sha-256")
         first.manhole.stop()
         // A stale socket file (nobody listening) is replaced.
         let stale = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -181,6 +181,6 @@ extension UnixSocketTests {
         #expect(bound == 0)
         let second = try TestServer { $0.unixSocketPath = socketPath }
         defer { second.manhole.stop() }
-        #expect(try ManholeConnection(socketPath: socketPath).greeting == "manhole/1 scram-sha-256")
+        #expect(try ManholeConnection(socketPath: socketPath).greeting == "manhole/2 scram-sha-256")
     }
 }

@@ -7,6 +7,7 @@ enum BuiltinCommands {
         TimerCommands.timers, TimerCommands.cancelTimer,
         ProcessCommands.stats, ProcessCommands.reactor, ProcessCommands.loop,
         LogCommand.log,
+        WatchCommands.watch, WatchCommands.unwatch, WatchCommands.watches,
     ]
 
     /// Every built-in name and alias.

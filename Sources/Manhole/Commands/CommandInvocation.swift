@@ -1,3 +1,5 @@
+package import ManholeWire
+
 /// One run of a command, as a host command handler sees it.
 public struct CommandInvocation: Sendable {
     /// The command name as typed.
@@ -12,4 +14,6 @@ public struct CommandInvocation: Sendable {
     public var role: Role
     /// The session's id.
     public var sessionID: Int
+    /// The format the reply was asked in (`@json`): a watch's notices take it.
+    package var format: Frame.Format = .text
 }

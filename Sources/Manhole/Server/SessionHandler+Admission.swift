@@ -25,7 +25,7 @@ extension SessionHandler {
         login = LoginStateMachine(sessionID: id, peer: peer, credentials: credentials, settings: Self.loginSettings(environment))
         logger[metadataKey: "session"] = "\(id)"
         logBeforeLogin(.info, "connection accepted", ["peer": "\(peer)"])
-        say(Frame(.hello, sequence: 0, payload: "manhole/1 scram-sha-256\n"))
+        say(Frame(.hello, sequence: 0, payload: "manhole/2 scram-sha-256\n"))
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         loginTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.authTimeout)) {
             let this = loopBound.value

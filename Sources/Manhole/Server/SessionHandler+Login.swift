@@ -29,6 +29,7 @@ extension SessionHandler {
                 loginTimer?.cancel()
                 caller = Shell.Caller(user: user, role: role, sessionID: id)
                 logger[metadataKey: "user"] = "\(user)"
+                startWatches()
                 resetIdleTimer()
             case .log(let level, let message, let metadata):
                 logBeforeLogin(level, "\(message)", metadata)

@@ -86,6 +86,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable {
+            writeNotices()
             processPending()
             readMoreIfIdle()
         }
@@ -95,6 +96,7 @@ final class SessionHandler: ChannelInboundHandler {
         loginTimer?.cancel()
         idleTimer?.cancel()
         perform(login.sessionEnded())
+        endWatches()
         if id != 0 {
             environment.state.remove(id: id)
             logBeforeLogin(.info, "session closed", ["peer": "\(peer)"])

@@ -97,7 +97,7 @@ struct Shell: Sendable {
         let rest = text.drop { $0 == " " }.dropFirst(name.count).drop { $0 == " " }
         let invocation = CommandInvocation(
             name: name, arguments: Array(words.dropFirst()), argumentText: String(rest),
-            user: caller.user, role: caller.role, sessionID: caller.sessionID)
+            user: caller.user, role: caller.role, sessionID: caller.sessionID, format: format)
         environment.state.recordCommand(id: caller.sessionID, name: command.name)
         let started = NIODeadline.now()
         command.run(invocation, environment).hop(to: environment.eventLoop).whenComplete { outcome in

@@ -16,6 +16,8 @@ struct ShellEnvironment: Sendable {
     let startedAt: NIODeadline
     /// The shell's share of real time (confined to the sessions' loop).
     let budget: LoopBudget
+    /// The logged-in sessions' watches (``WatchBoard``, confined to the sessions' loop).
+    let watchBoard = WatchBoard()
 
     /// The sessions' loop (``SessionThread/loop``).
     var eventLoop: any EventLoop { sessionThread.loop }

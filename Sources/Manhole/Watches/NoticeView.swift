@@ -1,0 +1,64 @@
+import Inspector
+import ManholeWire
+import Reactor
+
+/// The payloads of notices (frames of kind `NOTICE`, see docs/protocol.md): what a watch tells
+/// its session, as text or as one JSON object with `watch`, `subject` and `kind` first.
+enum NoticeView {
+    /// A watched result has finished: the first line says so, then what `result ID` shows
+    /// (peeked, so watching is not handling a failure).
+    static func result(
+        _ watch: SessionWatches.Watch, id: Int, state: ResultState, reactor: Reactor, options: RenderOptions
+    ) -> String {
+        let header = header(watch)
+        guard let detail = try? ResultsView.detail(id: id, of: reactor, options: options) else {
+            // Retrieved and released meanwhile: the final state is all there is to say.
+            let fields = header + [Table.Field("id", key: "id", .number(id)), Table.Field("state", key: "state", .text(state.rawValue))]
+            return watch.format == .json
+                ? Reply.encode(Table(fields: fields))
+                : "watch \(watch.id): result \(id) finished (\(state.rawValue); no longer tracked)\n"
+        }
+        guard watch.format == .json else { return "watch \(watch.id): result \(id) finished\n" + detail.plainText }
+        var combined = detail
+        if case .record(let fields) = detail.fields.content { combined.fields = Table(fields: header + fields) }
+        return Reply.encode(combined)
+    }
+
+    /// A watched timer ran (or failed, or ended without a run).
+    static func timer(_ watch: SessionWatches.Watch, name: String, event: TimerEvent) -> String {
+        let subject = "watch \(watch.id): timer \(event.timerID) \"\(name)\""
+        let ended = event.ended ? " (watch ended)" : ""
+        if watch.format == .json {
+            let fields = header(watch) + [
+                Table.Field("id", key: "id", .number(event.timerID)),
+                Table.Field("name", key: "name", .text(name)),
+                Table.Field("event", key: "event", .text(event.duration == nil ? "ended" : event.error == nil ? "ran" : "failed")),
+                Table.Field("runs", key: "runs", .number(event.runCount)),
+                Table.Field("took", key: "tookSeconds", event.duration.map(Cell.duration) ?? .missing),
+                Table.Field("error", key: "lastError", .text(event.error)),
+                Table.Field("ended", key: "watchEnded", .flag(event.ended)),
+            ]
+            return Reply.encode(Table(fields: fields))
+        }
+        guard let duration = event.duration else { return "\(subject) ended\(ended)\n" }
+        if let error = event.error { return "\(subject) failed (run \(event.runCount)): \(error)\(ended)\n" }
+        return "\(subject) ran (run \(event.runCount), took \(DurationFormat.string(duration)))\(ended)\n"
+    }
+
+    /// Notices were lost because the client read too slowly.
+    static func dropped(_ count: Int, format: Frame.Format) -> String {
+        format == .json ? Reply.encode(["dropped": count]) : "notices dropped: \(count) (the client read too slowly)\n"
+    }
+
+    private static func header(_ watch: SessionWatches.Watch) -> [Table.Field] {
+        let kind = switch watch.subject {
+        case .result: "result"
+        case .timer: "timer"
+        }
+        return [
+            Table.Field("watch", key: "watch", .number(watch.id)),
+            Table.Field("subject", key: "subject", .text(watch.subject.description)),
+            Table.Field("kind", key: "kind", .text(kind)),
+        ]
+    }
+}
