@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import Synchronization
 
 /// What a timer tells its observers: a run (its count, how long it took, what it threw) or its
 /// end (it fired for the last time, or was cancelled or stopped).
@@ -32,6 +33,9 @@ package final class TimerObservers: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// How many observers are registered, read without the lock: a run with none (the usual case)
+    /// costs one relaxed load. An observer added while a run is under way may miss that run.
+    private let registered = Atomic<Int>(0)
 
     /// How many observers are registered.
     package var count: Int { state.withLockedValue { $0.observers.count } }
@@ -43,22 +47,29 @@ package final class TimerObservers: Sendable {
             guard !state.ended, state.observers.count < Self.limit else { return nil }
             state.nextToken += 1
             state.observers.append((state.nextToken, observer))
+            registered.add(1, ordering: .relaxed)
             return state.nextToken
         }
     }
 
     /// Unregisters the observer with `token` (nothing if it is gone already).
     func remove(token: Int) {
-        state.withLockedValue { $0.observers.removeAll { $0.token == token } }
+        state.withLockedValue { state in
+            let before = state.observers.count
+            state.observers.removeAll { $0.token == token }
+            registered.subtract(before - state.observers.count, ordering: .relaxed)
+        }
     }
 
     /// Tells every observer about `event`; an event that ends the timer drops them all after.
     func notify(_ event: TimerEvent) {
+        guard event.ended || registered.load(ordering: .relaxed) > 0 else { return }
         let observers = state.withLockedValue { state -> [@Sendable (TimerEvent) -> Void] in
             guard !state.ended else { return [] }
             let calls = state.observers.map(\.call)
             if event.ended {
                 state.ended = true
+                registered.subtract(state.observers.count, ordering: .relaxed)
                 state.observers = []
             }
             return calls

@@ -91,12 +91,16 @@ enum WatchCommands {
     ) -> EventLoopFuture<Reply> {
         let (board, loop, sessionID) = (environment.watchBoard, environment.eventLoop, session.sessionID)
         let watchID = session.add(.timer(id: timerID), format: format)
+        let hops = HopLimit()
         let observation = environment.reactor.observeTimer(id: timerID) { event in
-            // On the reactor thread: only the hop; the session formats (within its budget).
+            // On the reactor thread: only the hop, bounded; the session formats (within its budget).
+            guard hops.admit(force: event.ended) else { return }
             loop.execute {
+                let lost = hops.arrived()
                 guard let session = board.session(sessionID, on: loop),
                     let watch = session.watches.first(where: { $0.id == watchID })
                 else { return }
+                session.countLost(lost, of: watchID)
                 let name = watch.observation?.name ?? ""
                 session.notify(watchID, ends: event.ended) { NoticeView.timer($0, name: name, event: event) }
             }

@@ -116,6 +116,15 @@ final class SessionWatches {
         append(Frame(.notice, sequence: 0, format: watch.format, payload: payload), from: id)
     }
 
+    /// Counts `count` notices of watch `id` lost before they reached the session (its hops were
+    /// over ``HopLimit/limit``): reported as dropped, like those the full queue drops.
+    func countLost(_ count: Int, of id: Int) {
+        guard count > 0, let index = watches.firstIndex(where: { $0.id == id }) else { return }
+        watches[index].dropped += count
+        droppedSinceReport += count
+        droppedFormat = watches[index].format
+    }
+
     /// Hands the waiting notices, oldest first, to `write` while `canWrite` holds (the socket
     /// takes more); room made in the queue goes first to the count of lost notices.
     func drain(while canWrite: () -> Bool, _ write: (Frame) -> Void) {
