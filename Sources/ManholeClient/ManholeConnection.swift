@@ -115,9 +115,25 @@ public final class ManholeConnection {
         while true {
             let frame = try readAnyFrame()
             guard frame.kind == .notice else { return frame }
-            if notices.count >= Self.noticeLimit { notices.removeFirst(notices.count - Self.noticeLimit + 1) }
-            notices.append(frame)
+            keep(frame)
         }
+    }
+
+    /// Reads the frames that have arrived, without waiting for more, and keeps the notices in
+    /// ``notices``; returns the first frame that is not a notice (a `BYE` from a server that ends
+    /// the session), if one came. For a client that shows notices while no command runs.
+    package func readArrivedFrames() throws -> Frame? {
+        while socket.hasInput() {
+            let frame = try readAnyFrame()
+            guard frame.kind == .notice else { return frame }
+            keep(frame)
+        }
+        return nil
+    }
+
+    private func keep(_ notice: Frame) {
+        if notices.count >= Self.noticeLimit { notices.removeFirst(notices.count - Self.noticeLimit + 1) }
+        notices.append(notice)
     }
 
     /// The largest payload a frame may announce: 16 MiB by default, far above the server's
