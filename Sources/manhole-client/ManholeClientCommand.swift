@@ -19,8 +19,14 @@ struct ManholeClientCommand: ParsableCommand {
             With -c the commands run in order and the client exits. Otherwise, when standard \
             input is a terminal, an interactive prompt starts (Tab completes commands and object \
             paths, the arrow keys walk the history kept in ~/.manhole_history, Ctrl-C clears the \
-            line, Ctrl-D quits); when it is not, commands are read from it one per line (blank \
-            lines and lines starting with # are skipped).
+            line, Ctrl-D quits, ~/.editrc is read); when it is not, commands are read from it one \
+            per line (blank lines and lines starting with # are skipped).
+
+            Notices (from watch) are printed as they arrive: above the prompt, the half-typed \
+            line drawn again below them; in scripts, between replies as "notice: TEXT" (with \
+            --json, {"notice":true,"payload":…}). Ctrl-C while a command runs, or while \
+            log --follow shows lines, sends the server an interrupt and prints its answer; the \
+            client keeps running.
 
             With --target HOST:PORT (repeatable) or --targets FILE (one HOST:PORT a line, at \
             most 64 in all) the commands run on every target at once, with the same user and \
