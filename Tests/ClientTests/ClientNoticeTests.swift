@@ -44,7 +44,7 @@ struct ClientNoticeTests {
         #expect(run.status == 0, "\(run.error)")
         let lines = run.output.split(separator: "\n").map(String.init)
         let notice = try #require(lines.firstIndex { $0 == "notice: watch 1: result \(id) finished" }, "\(run.output)")
-        let whoami = try #require(lines.firstIndex { $0.hasPrefix("user=admin") || $0.contains("admin") && !$0.hasPrefix("notice") && !$0.hasPrefix("watch") }, "\(run.output)")
+        let whoami = try #require(lines.firstIndex { $0.hasPrefix("user ") && $0.hasSuffix(" admin") }, "\(run.output)")
         #expect(whoami < notice, "\(run.output)")
         #expect(run.output.contains("value: Int = 5"), "\(run.output)")
     }
@@ -116,6 +116,41 @@ struct ClientNoticeTests {
         try terminal.press("Enter")
         #expect(terminal.waitFor { $0.components(separatedBy: "admin@manhole>").count >= 4 }, "\(terminal.screen())")
         #expect(!terminal.screen().contains("CLIENT-EXITED"), "\(terminal.screen())")
+    }
+
+    @Test("After 'log --follow' the client shows the followed lines until Ctrl-C interrupts the follow; then the prompt returns")
+    func controlCStopsFollow() throws {
+        // A scripted server: the real one's `log --follow` is another branch's; this one speaks
+        // the described protocol (an OK, notices, then `interrupt` answered at once).
+        let server = try FakeServer { peer in
+            let sequence = try peer.logIn()
+            guard peer.readLine() == "log --follow" else { throw SupportError("no 'log --follow'") }
+            peer.sendFrame(.ok, sequence: sequence, "following the host's log\n")
+            peer.sendFrame(.notice, sequence: 0, "log: first line\n")
+            guard peer.readLine() == "interrupt" else { throw SupportError("no 'interrupt'") }
+            peer.sendFrame(.notice, sequence: 0, "log: last line\n")
+            peer.sendFrame(.ok, sequence: sequence + 1, "interrupted: log --follow\n")
+            while peer.readLine() != nil {}
+        }
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let terminal = try TmuxTerminal(
+            command: try interactiveClientCommand(port: server.port),
+            environment: ["HOME": home.path, "MANHOLE_PASSWORD": adminPassword, "NO_COLOR": "1"])
+        try #require(terminal.waitFor("admin@manhole> "), "no prompt: \(terminal.screen())")
+        try terminal.type("log --follow")
+        try terminal.press("Enter")
+        // Following: the lines show, and no prompt comes back.
+        #expect(terminal.waitFor { 
+            $0.contains("notice: log: first line") && $0.contains("following; Ctrl-C stops") && !lastLine($0).contains("admin@manhole")
+        },
+            "\(terminal.screen())")
+        try terminal.press("C-c")
+        #expect(terminal.waitFor { $0.contains("notice: log: last line\ninterrupted: log --follow") && lastLine($0) == "admin@manhole>" },
+            "\(terminal.screen())")
+        try terminal.press("C-d")
+        #expect(terminal.waitFor("CLIENT-EXITED 0"), "\(terminal.screen())")
+        #expect(try server.finish().suffix(2) == ["log --follow", "interrupt"])
     }
 
     @Test("~/.editrc is read: a key it binds to a string types that string")
