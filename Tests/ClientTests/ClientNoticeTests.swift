@@ -153,6 +153,24 @@ struct ClientNoticeTests {
         #expect(try server.finish().suffix(2) == ["log --follow", "interrupt"])
     }
 
+    @Test("A window resize while a line is half typed keeps the line, and the prompt goes on reading keys")
+    func resizeKeepsTheLine() throws {
+        let server = try TestServer(namespace: fixtureNamespace)
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let terminal = try Self.startClient(server, home: home)
+        try terminal.type("inspect app.co")
+        try #require(terminal.waitFor { lastLine($0) == "admin@manhole> inspect app.co" }, "\(terminal.screen())")
+        // SIGWINCH interrupts the wait for a key (EINTR): the prompt must go on, not end.
+        try terminal.resize(columns: 90, rows: 30)
+        try terminal.resize(columns: 110, rows: 35)
+        try terminal.type("nfig.w")
+        try terminal.press("Tab")
+        try terminal.press("Enter")
+        #expect(terminal.waitFor("app.config.workers: Int = 4"), "\(terminal.screen())")
+        #expect(!terminal.screen().contains("CLIENT-EXITED"), "\(terminal.screen())")
+    }
+
     @Test("~/.editrc is read: a key it binds to a string types that string")
     func editrcIsRead() throws {
         let server = try TestServer(namespace: fixtureNamespace)
