@@ -121,9 +121,13 @@ public final class ManholeConnection {
 
     /// Reads the frames that have arrived, without waiting for more, and keeps the notices in
     /// ``notices``; returns the first frame that is not a notice (a `BYE` from a server that ends
-    /// the session), if one came. For a client that shows notices while no command runs.
+    /// the session), if one came. For a client that shows notices while no command runs. Reads
+    /// at most ``noticeLimit`` frames a call, so that a flood of notices cannot keep the caller
+    /// (a prompt waiting for keys) from its other input.
     package func readArrivedFrames() throws -> Frame? {
-        while socket.hasInput() {
+        var read = 0
+        while read < Self.noticeLimit, socket.hasInput() {
+            read += 1
             let frame = try readAnyFrame()
             guard frame.kind == .notice else { return frame }
             keep(frame)
