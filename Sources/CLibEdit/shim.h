@@ -4,7 +4,10 @@
 #ifndef MANHOLE_CLIBEDIT_SHIM_H
 #define MANHOLE_CLIBEDIT_SHIM_H
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <histedit.h>
 
 /// C's `stdin`, for `el_init`.
@@ -59,5 +62,72 @@ static inline int manhole_history_enter(History *h, HistEvent *ev, const char *l
 static inline int manhole_history_load(History *h, HistEvent *ev, const char *path) { return history(h, ev, H_LOAD, path); }
 /// `history(h, ev, H_SAVE, path)`: writes the history file.
 static inline int manhole_history_save(History *h, HistEvent *ev, const char *path) { return history(h, ev, H_SAVE, path); }
+
+/// `el_set(el, EL_GETCFN, fn)`: the function libedit reads each character with (the client's
+/// polls standard input and the manhole socket, to show notices while a line is edited).
+static inline int manhole_el_set_getcfn(EditLine *el, el_rfunc_t fn) { return el_set(el, EL_GETCFN, fn); }
+/// `el_set(el, EL_REFRESH)`: forget what is on the screen and redraw the prompt and the line
+/// from the cursor's column 0, the cursor where it was in the line.
+static inline int manhole_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
+
+// Ctrl-C while a command or a follow runs: the terminal is in its normal mode then, so Ctrl-C is
+// SIGINT. The handler writes the protocol's `interrupt` line to the socket itself (write(2) is
+// async-signal-safe), so no blocking read has to be woken and no thread is needed. Armed only
+// while a reply or a follow is awaited; otherwise SIGINT is ignored (the prompt reads Ctrl-C as
+// a key). The state is only touched through these functions, never from Swift directly.
+
+// Weak definitions, not `static`: Swift compiles this header into every object file that uses
+// it, and a static variable would be a different one in each (the handler installed from one
+// file would not see the socket armed from another). The linker keeps one of the weak copies.
+__attribute__((weak)) volatile sig_atomic_t manhole_interrupt_socket = -1;
+__attribute__((weak)) volatile sig_atomic_t manhole_interrupt_count = 0;
+__attribute__((weak)) volatile sig_atomic_t manhole_window_resized = 0;
+
+static void manhole_on_interrupt(int signal) {
+    (void)signal;
+    int descriptor = manhole_interrupt_socket;
+    if (descriptor < 0) return;
+    int saved = errno;
+    static const char line[] = "interrupt\n";
+    if (write(descriptor, line, sizeof line - 1) == (ssize_t)(sizeof line - 1)) manhole_interrupt_count += 1;
+    errno = saved;
+}
+
+static void manhole_on_resize(int signal) { (void)signal; manhole_window_resized = 1; }
+
+/// Installs the SIGINT and SIGWINCH handlers (no SA_RESTART: a blocked poll wakes with EINTR)
+/// and unblocks both signals.
+static inline void manhole_install_signal_handlers(void) {
+    struct sigaction action = {0};
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = manhole_on_interrupt;
+    sigaction(SIGINT, &action, NULL);
+    action.sa_handler = manhole_on_resize;
+    sigaction(SIGWINCH, &action, NULL);
+    // A blocked mask is inherited across exec (a test runner, via tmux, passed SIGINT blocked).
+    sigset_t handled;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGWINCH);
+    sigprocmask(SIG_UNBLOCK, &handled, NULL);
+}
+/// From now on SIGINT writes `interrupt` to `socket`; the count of lines written starts at 0.
+static inline void manhole_interrupt_arm(int socket) {
+    manhole_interrupt_count = 0;
+    manhole_interrupt_socket = socket;
+}
+/// How many `interrupt` lines were written since ``manhole_interrupt_arm``.
+static inline int manhole_interrupts_sent(void) { return manhole_interrupt_count; }
+/// SIGINT writes nothing from now on; returns the final count of `interrupt` lines written.
+static inline int manhole_interrupt_disarm(void) {
+    manhole_interrupt_socket = -1;
+    return manhole_interrupt_count;
+}
+/// Whether SIGWINCH arrived since the last call (and forgets it).
+static inline int manhole_take_window_resized(void) {
+    int resized = manhole_window_resized;
+    manhole_window_resized = 0;
+    return resized;
+}
 
 #endif

@@ -158,6 +158,19 @@ package final class BlockingSocket {
         return bytes
     }
 
+    /// Whether input waits to be read: bytes already buffered, or the socket readable within
+    /// `milliseconds` (0: now; -1: wait). An interactive client polls this between keystrokes.
+    package func hasInput(waitingMilliseconds milliseconds: Int32 = 0) -> Bool {
+        if buffer.count > start { return true }
+        guard descriptor >= 0 else { return false }
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, milliseconds) > 0
+    }
+
+    /// The socket's file descriptor (-1 once closed), for a client that polls it beside its
+    /// standard input; reading it directly would bypass the buffer.
+    package var fileDescriptor: Int32 { descriptor }
+
     /// Closes the sending side (the peer sees end of input) but keeps reading.
     package func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
 

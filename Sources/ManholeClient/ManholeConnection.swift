@@ -115,9 +115,29 @@ public final class ManholeConnection {
         while true {
             let frame = try readAnyFrame()
             guard frame.kind == .notice else { return frame }
-            if notices.count >= Self.noticeLimit { notices.removeFirst(notices.count - Self.noticeLimit + 1) }
-            notices.append(frame)
+            keep(frame)
         }
+    }
+
+    /// Reads the frames that have arrived, without waiting for more, and keeps the notices in
+    /// ``notices``; returns the first frame that is not a notice (a `BYE` from a server that ends
+    /// the session), if one came. For a client that shows notices while no command runs. Reads
+    /// at most ``noticeLimit`` frames a call, so that a flood of notices cannot keep the caller
+    /// (a prompt waiting for keys) from its other input.
+    package func readArrivedFrames() throws -> Frame? {
+        var read = 0
+        while read < Self.noticeLimit, socket.hasInput() {
+            read += 1
+            let frame = try readAnyFrame()
+            guard frame.kind == .notice else { return frame }
+            keep(frame)
+        }
+        return nil
+    }
+
+    private func keep(_ notice: Frame) {
+        if notices.count >= Self.noticeLimit { notices.removeFirst(notices.count - Self.noticeLimit + 1) }
+        notices.append(notice)
     }
 
     /// The largest payload a frame may announce: 16 MiB by default, far above the server's

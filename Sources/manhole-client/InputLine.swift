@@ -24,6 +24,13 @@ enum InputLine: Equatable, Sendable {
         let name = text.split(separator: " ", maxSplits: 1).first ?? ""
         return name == "quit" || name == "exit"
     }
+
+    /// Whether `line` starts a follow (`log … --follow`): its notices stream until Ctrl-C.
+    static func isFollow(_ line: String) -> Bool {
+        var words = line.split(separator: " ")
+        if words.first == "@json" { words.removeFirst() }
+        return words.first == "log" && words.contains("--follow")
+    }
 }
 
 extension StringProtocol {

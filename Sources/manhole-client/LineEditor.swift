@@ -1,4 +1,5 @@
 import CLibEdit
+import ManholeWire
 
 #if canImport(Glibc)
 import Glibc
@@ -20,8 +21,16 @@ final class LineEditor {
     var completer: (String) -> Completion = { _ in .none }
     /// Writes the candidate list when Tab finds several.
     var listWriter: (String) -> Void = { _ in }
+    /// The socket to watch while waiting for keys (-1: none).
+    var socketDescriptor: Int32 = -1
+    /// The notices that arrived since the last look; `nil` when the connection is lost (the
+    /// prompt then ends as at the end of input).
+    var arrivals: () -> [Frame]? = { [] }
+    /// Prints one notice (above the prompt; the cursor is at column 0 of a cleared line).
+    var noticePrinter: (Frame) -> Void = { _ in }
 
-    private let editLine: OpaquePointer
+    /// libedit's editor (the input functions in LineEditor+Input.swift use it).
+    let editLine: OpaquePointer
     private let history: OpaquePointer
     private var event = HistEvent()
     private let historyPath: String?
@@ -62,6 +71,13 @@ final class LineEditor {
             return editor.complete()
         })
         manhole_el_bind(editLine, "^I", "manhole-complete")
+        // Characters come through ``readCharacter(into:)``, which also watches the socket.
+        manhole_el_set_getcfn(editLine, { editLine, character in
+            guard let editLine, let character, let editor = LineEditor.owner(of: editLine) else { return -1 }
+            return editor.readCharacter(into: character)
+        })
+        // The user's ~/.editrc last, so that its bindings win over the defaults above.
+        el_source(editLine, nil)
     }
 
     deinit {
@@ -91,7 +107,7 @@ final class LineEditor {
         chmod(historyPath, 0o600)
     }
 
-    private static func owner(of editLine: OpaquePointer) -> LineEditor? {
+    static func owner(of editLine: OpaquePointer) -> LineEditor? {
         guard let data = manhole_el_get_clientdata(editLine) else { return nil }
         return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLibEdit
 import Foundation
 import ManholeClient
 import ManholeWire
@@ -18,8 +19,14 @@ struct ManholeClientCommand: ParsableCommand {
             With -c the commands run in order and the client exits. Otherwise, when standard \
             input is a terminal, an interactive prompt starts (Tab completes commands and object \
             paths, the arrow keys walk the history kept in ~/.manhole_history, Ctrl-C clears the \
-            line, Ctrl-D quits); when it is not, commands are read from it one per line (blank \
-            lines and lines starting with # are skipped).
+            line, Ctrl-D quits, ~/.editrc is read); when it is not, commands are read from it one \
+            per line (blank lines and lines starting with # are skipped).
+
+            Notices (from watch) are printed as they arrive: above the prompt, the half-typed \
+            line drawn again below them; in scripts, between replies as "notice: TEXT" (with \
+            --json, {"notice":true,"payload":…}). Ctrl-C while a command runs, or while \
+            log --follow shows lines, sends the server an interrupt and prints its answer; the \
+            client keeps running.
 
             With --target HOST:PORT (repeatable) or --targets FILE (one HOST:PORT a line, at \
             most 64 in all) the commands run on every target at once, with the same user and \
@@ -129,11 +136,12 @@ struct ManholeClientCommand: ParsableCommand {
         }
         defer { connection.close() }
 
-        let session = Session(transport: connection, printer: printer)
+        let transport = InterruptibleTransport(connection)
+        let session = Session(transport: transport, printer: printer)
         if !commands.isEmpty {
             _ = session.run(lines: commands)
         } else if interactive {
-            runInteractive(session: session, printer: printer, welcome: welcome)
+            runInteractive(session: session, transport: transport, printer: printer, welcome: welcome)
         } else {
             _ = session.run(lines: AnyIterator { input.readLine() }.lazy)
         }
@@ -150,7 +158,9 @@ struct ManholeClientCommand: ParsableCommand {
             minimumSaltLength: allowWeakServerParameters ? 0 : ScramClientExchange.defaultMinimumSaltLength)
     }
 
-    private func runInteractive(session: Session, printer: ReplyPrinter, welcome: Welcome) {
+    private func runInteractive(session: Session, transport: InterruptibleTransport, printer: ReplyPrinter, welcome: Welcome) {
+        // Ctrl-C while a command or a follow runs interrupts it, not the client.
+        manhole_install_signal_handlers()
         let who = TerminalText.visible(welcome.user ?? "?")
         let role = TerminalText.visible(welcome.role ?? "?")
         printer.info(
@@ -162,8 +172,15 @@ struct ManholeClientCommand: ParsableCommand {
         let editor = LineEditor(program: "manhole-client", prompt: prompt, historyPath: historyPath)
         editor.completer = { session.completion(for: $0) }
         editor.listWriter = { printer.raw($0) }
+        editor.socketDescriptor = transport.descriptor
+        editor.arrivals = { session.arrivedNotices() }
+        editor.noticePrinter = { printer.notice($0) }
         while let line = editor.readLine() {
             if session.run(line) != .proceed { return }
+            if InputLine.isFollow(line), session.lastSucceeded {
+                printer.info("following; Ctrl-C stops")
+                if session.follow() != .proceed { return }
+            }
         }
         if session.lostReason == nil { printer.raw("\n") }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ManholeWire
 /// Shows the server's replies: text as the server aligned it (tables included), errors on
 /// standard error with the server's message, colour only where it was asked for; or, with
 /// `--json`, one JSON object per reply per line for scripts. Text that comes from the server
@@ -61,6 +62,20 @@ final class ReplyPrinter {
         }
     }
 
+    /// A `NOTICE` frame (a watch's report), on standard output between replies: `notice: TEXT`
+    /// with the prefix in cyan on a terminal; with `--json`, `{"notice":true,"payload":…}`.
+    func notice(_ frame: Frame) {
+        switch mode {
+        case .jsonLines:
+            let value = Self.jsonValue(payload: frame.payload, isJSON: frame.format == .json)
+            sink.output(TerminalText.jsonLine("{\"notice\":true,\"payload\":\(value)}") + "\n")
+        case .text:
+            var text = TerminalText.visible(frame.payload)
+            while text.hasSuffix("\n") { text.removeLast() }
+            sink.output(Self.styled("notice:", .cyan, enabled: colorOutput) + " " + text + "\n")
+        }
+    }
+
     /// A notice for the user on standard error (`manhole-client: …`), such as a failed login or
     /// a lost connection.
     func problem(_ message: String) {
@@ -101,6 +116,12 @@ final class ReplyPrinter {
     /// `null`. Control, C1 and bidi characters anywhere in the line are written `\uXXXX`
     /// (``TerminalText/jsonLine(_:)``), so the line is always valid JSON and safe on a terminal.
     static func jsonLine(command: String, ok: Bool, payload: String, isJSON: Bool) -> String {
+        TerminalText.jsonLine(
+            "{\"command\":\(jsonString(command)),\"ok\":\(ok),\"reply\":\(jsonValue(payload: payload, isJSON: isJSON))}")
+    }
+
+    /// A payload as one JSON value: embedded if it is JSON, `{"text":…}` if not, `null` if empty.
+    static func jsonValue(payload: String, isJSON: Bool) -> String {
         let reply: String
         let trimmed = payload.trimmingWhitespace
         let json = isJSON ? TerminalText.jsonLine(trimmed) : ""
@@ -111,7 +132,7 @@ final class ReplyPrinter {
         } else {
             reply = "{\"text\":\(jsonString(payload))}"
         }
-        return TerminalText.jsonLine("{\"command\":\(jsonString(command)),\"ok\":\(ok),\"reply\":\(reply)}")
+        return reply
     }
 
     /// `text` as a JSON string literal (Foundation's encoder does the escaping).

@@ -42,13 +42,19 @@ final class Session {
         } catch {
             return connectionLost(FailureText.explain(error))
         }
+        lastSucceeded = frame.kind == .ok
         switch frame.kind {
         case .ok:
             printer.reply(to: command, ok: true, payload: frame.payload, isJSON: frame.format == .json)
-            return InputLine.isQuit(command) ? .ended : .proceed
+            showInterruptAnswers()
+            if InputLine.isQuit(command) { return .ended }
+            showNotices()
+            return .proceed
         case .error:
             status = max(status, .commandFailed)
             printer.reply(to: command, ok: false, payload: frame.payload, isJSON: frame.format == .json)
+            showInterruptAnswers()
+            showNotices()
             return .proceed
         case .bye:
             return connectionLost("the server ended the session: \(frame.payload.trimmingWhitespace)")
@@ -58,12 +64,67 @@ final class Session {
         }
     }
 
+    /// Whether the last command's reply was `OK`.
+    private(set) var lastSucceeded = false
+
+    /// The notices that arrived since the last look, read without waiting; `nil` once the
+    /// connection is found lost (recorded for ``reportLoss()``).
+    func arrivedNotices() -> [Frame]? {
+        guard lostReason == nil else { return nil }
+        do {
+            if let frame = try transport.readArrived() {
+                lostReason = frame.kind == .bye
+                    ? "the server ended the session: \(frame.payload.trimmingWhitespace)"
+                    : "protocol error: unexpected \(frame.kind.rawValue) between replies"
+                status = .connectionFailed
+                return nil
+            }
+        } catch {
+            lostReason = FailureText.explain(error)
+            status = .connectionFailed
+            return nil
+        }
+        return transport.takeNotices()
+    }
+
+    /// Prints the notices kept while the last reply was read, then those that have arrived since.
+    func showNotices() {
+        transport.takeNotices().forEach(printer.notice)
+        arrivedNotices()?.forEach(printer.notice)
+    }
+
+    /// Shows what a follow (`log --follow`) streams until Ctrl-C interrupts it, then the
+    /// server's answer to the interrupt.
+    func follow() -> Outcome {
+        guard lostReason == nil else { return .lost }
+        let answers: [Frame]
+        do {
+            answers = try transport.follow(showing: printer.notice)
+        } catch {
+            return connectionLost(FailureText.explain(error))
+        }
+        if let bye = answers.first(where: { $0.kind == .bye }) {
+            return connectionLost("the server ended the session: \(bye.payload.trimmingWhitespace)")
+        }
+        show(interruptAnswers: answers)
+        return .proceed
+    }
+
+    private func showInterruptAnswers() { show(interruptAnswers: transport.takeInterruptAnswers()) }
+
+    private func show(interruptAnswers: [Frame]) {
+        for answer in interruptAnswers {
+            printer.reply(to: "interrupt", ok: answer.kind == .ok, payload: answer.payload, isJSON: answer.format == .json)
+        }
+    }
+
     /// Runs lines until one ends the session; returns how it ended (`.proceed` when the lines ran out).
     func run(lines: some Sequence<String>) -> Outcome {
         for line in lines {
             let outcome = run(line)
             if outcome != .proceed { return outcome }
         }
+        showNotices()
         return .proceed
     }
 

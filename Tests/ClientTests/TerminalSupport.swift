@@ -45,6 +45,11 @@ final class TmuxTerminal {
     /// Presses keys by tmux name: `Enter`, `Tab`, `Up`, `C-c`, `C-d`.
     func press(_ keys: String...) throws { try run(["send-keys"] + keys) }
 
+    /// Resizes the window (the client gets SIGWINCH).
+    func resize(columns: Int, rows: Int) throws {
+        try run(["resize-window", "-t", "test", "-x", "\(columns)", "-y", "\(rows)"])
+    }
+
     /// What the pane shows now, one line per row, trailing blanks removed.
     func screen() -> String {
         (try? run(["capture-pane", "-p", "-J"])) ?? ""
