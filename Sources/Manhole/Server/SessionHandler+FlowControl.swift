@@ -20,7 +20,11 @@ extension SessionHandler {
                 pendingHead = 0
             }
             sequence += 1
-            shell.measure { handle(line) }
+            switch line {
+            case .line(let line): shell.measure { handle(line) }
+            case .interrupted(let format): say(ShellFrames.error("interrupted (dropped before it ran)", sequence: sequence, format: format))
+            case .interruptAnswer(let reply, let format): sayInterruptAnswer(reply, format: format)
+            }
         }
     }
 
