@@ -41,6 +41,7 @@ extension SessionHandler {
         }
         if dropped > 0 { parts.append("dropped \(dropped) waiting line\(dropped == 1 ? "" : "s")") }
         let text = parts.isEmpty ? "nothing to interrupt\n" : "interrupted: " + parts.joined(separator: "; ") + "\n"
+        logger.info("interrupt", metadata: ["stoppedWatches": "\(stopped)", "droppedLines": "\(dropped)"])
         let answer = InterruptAnswer(interrupted: !parts.isEmpty, stoppedWatches: stopped, droppedLines: dropped)
         pending.append(.interruptAnswer(Reply(text: text, encoding: answer), format))
     }

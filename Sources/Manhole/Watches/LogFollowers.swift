@@ -53,6 +53,13 @@ final class LogFollowers: @unchecked Sendable {
         return followers.count
     }
 
+    /// The sequence number of the last line each follower was handed, in the order they began
+    /// (tests wait for a flood to be pulled).
+    func lastSequences(on loop: any EventLoop) -> [Int] {
+        loop.preconditionInEventLoop()
+        return followers.map(\.last)
+    }
+
     /// Hands each follower the lines it has not seen, a batch at most, and reschedules itself
     /// while any follower has more.
     private func pull(ring: LogRing, board: WatchBoard, loop: any EventLoop) {
