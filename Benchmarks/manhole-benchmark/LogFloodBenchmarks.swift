@@ -41,8 +41,12 @@ enum LogFloodBenchmarks {
                 if reads { reader.start() }
                 let measured = host(logger, seconds: seconds)
                 results[name, default: []].append(measured.unitsPerSecond)
-                try session.sendInterrupt()
                 if !reads { reader.start() }
+                // The watch's own count of dropped notices (reports still queued at the
+                // interrupt are forgotten with the watch), then the interrupt.
+                usleep(200_000)
+                try session.socket.write("@json watches\n")
+                try session.sendInterrupt()
                 let tally = reader.finish()
                 told[name] = (tally.notices, measured.lines, tally.droppedNotices, tally.droppedLines)
                 session.close()
@@ -104,7 +108,8 @@ enum LogFloodBenchmarks {
 }
 
 /// Reads a follow's frames on its own thread until the interrupt's answer, counting what the
-/// server told it.
+/// server told it: line notices, `log lines dropped`, and the notices dropped as the watch's
+/// `watches` row counts them.
 private final class Reader: @unchecked Sendable {
     struct Tally { var notices = 0, droppedNotices = 0, droppedLines = 0 }
     private let session: ManholeConnection
@@ -115,13 +120,20 @@ private final class Reader: @unchecked Sendable {
 
     func start() {
         Thread.detachNewThread { [self] in
+            // Cheap checks first: the reader shares the machine with the host it measures.
             while let frame = try? session.readAnyFrame() {
-                guard frame.kind == .notice else { break }
-                if let match = frame.payload.firstMatch(of: /^notices dropped: (\d+)/), let count = Int(match.1) {
-                    tally.droppedNotices += count
-                } else if let match = frame.payload.firstMatch(of: /^log lines dropped: (\d+)/), let count = Int(match.1) {
+                guard frame.kind == .notice else {
+                    // The `watches` listing, then the interrupt's answer.
+                    guard frame.payload.contains("\"dropped\""),
+                        let match = frame.payload.firstMatch(of: /"dropped":(\d+)/), let count = Int(match.1)
+                    else { break }
+                    tally.droppedNotices = count
+                    continue
+                }
+                if frame.payload.hasPrefix("log lines dropped: "),
+                    let match = frame.payload.firstMatch(of: /^log lines dropped: (\d+)/), let count = Int(match.1) {
                     tally.droppedLines += count
-                } else {
+                } else if !frame.payload.hasPrefix("notices dropped: ") {
                     tally.notices += 1
                 }
             }
