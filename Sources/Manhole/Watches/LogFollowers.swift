@@ -16,6 +16,8 @@ import NIOCore
 final class LogFollowers: @unchecked Sendable {
     /// The most lines one follower is handed per pull.
     static let batch = 256
+    /// How long a wake-up waits before it pulls: lines written meanwhile go in the same pull.
+    static let gathering = TimeAmount.milliseconds(5)
 
     private struct Follower {
         let sessionID: Int
@@ -35,8 +37,10 @@ final class LogFollowers: @unchecked Sendable {
         loop.preconditionInEventLoop()
         followers.append(Follower(sessionID: sessionID, watchID: watchID, level: level, last: ring.lastSequence))
         guard followers.count == 1 else { return }
+        // The pull runs a moment after the wake-up, so that a flood is pulled in batches (at
+        // 10,000 lines a second, ~50 a pull) rather than a wake-up and a pull per line.
         ring.follow { [self] in
-            loop.execute { self.pull(ring: ring, board: board, loop: loop) }
+            loop.scheduleTask(in: Self.gathering) { self.pull(ring: ring, board: board, loop: loop) }
         }
     }
 
