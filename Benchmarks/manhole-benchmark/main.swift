@@ -21,8 +21,11 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers and idle (not in all).")
+    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers, idle and log-flood (not in all).")
     var sections = "all"
+
+    @Option(help: "Seconds per case and round in the log-flood benchmark.")
+    var floodSeconds = 2.0
 
     @Option(help: .hidden)
     var idleCase: String?
@@ -56,6 +59,7 @@ struct ManholeBenchmark: ParsableCommand {
         if all || wanted.contains("wedged") { try WedgedReactorBenchmarks.run(commands: min(commands, 2_000)) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
         if wanted.contains("peers") { try PeerComparison.run() }
+        if wanted.contains("log-flood") { try LogFloodBenchmarks.run(seconds: floodSeconds, rounds: 3) }
     }
 }
 

@@ -95,6 +95,13 @@ public final class ManholeConnection {
         return try readFrame()
     }
 
+    /// Sends the interrupt request (protocol version 2, docs/protocol.md) without waiting: the
+    /// server ends the session's log follows and drops its lines still waiting, then answers it
+    /// in its turn, after the reply of a command already running; read that with ``readFrame()``.
+    public func sendInterrupt() throws {
+        try socket.write("interrupt\n")
+    }
+
     /// The most notices kept in ``notices``: older ones make room for newer ones.
     package static let noticeLimit = 256
 

@@ -86,7 +86,7 @@ struct LogCommandTests {
             ("log --lines", "--lines needs a value"),
             ("log --lines 1 --lines 2", "--lines given twice"),
             ("log --level loud", "unknown level 'loud': the levels are trace, debug, info, notice, warning, error, critical"),
-            ("log --follow", "unknown argument '--follow'; usage: log [--level LEVEL] [--lines N]"),
+            ("log --tail", "unknown argument '--tail'; usage: log [--level LEVEL] [--lines N] | log --follow [--level LEVEL]"),
         ]
         for (command, message) in cases {
             let reply = try connection.run(command)

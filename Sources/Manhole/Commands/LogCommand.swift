@@ -3,7 +3,7 @@ import Logging
 /// `log`: the host's recent log lines, from the ring the host configured
 /// (``Manhole/Configuration/logRing``).
 enum LogCommand {
-    static let usage = "log [--level LEVEL] [--lines N]"
+    static let usage = "log [--level LEVEL] [--lines N] | log --follow [--level LEVEL]"
     /// The lines shown when `--lines` is not given (fewer if the ring keeps fewer).
     static let defaultLines = 50
     static let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
@@ -16,7 +16,10 @@ enum LogCommand {
             kept), oldest first: time (UTC), level, label, message, metadata as key=value \
             sorted by key. Controls and newlines in them are escaped. The host keeps its recent \
             lines only if it opted in (Manhole.Configuration.logRing), and only lines at its \
-            handler's level (info by default).
+            handler's level (info by default). With --follow: a watch (see 'watches') whose \
+            notices are the new lines at LEVEL or above, each as 'log' shows it, until \
+            'interrupt' or 'unwatch N'; a follower more than the host's lines behind is told \
+            how many it lost.
             """,
         isReadOnly: true
     ) { invocation, environment in
@@ -31,6 +34,7 @@ enum LogCommand {
         } catch {
             return environment.fail(error.description)
         }
+        if options.follow { return LogFollowCommand.start(invocation, level: options.level, ring: ring, environment: environment) }
         // Copies at most `capacity` entries under the ring's lock; the formatting is done here,
         // on the sessions' thread, and charged to the shell's budget with the rest of the line.
         let entries = ring.recent(limit: options.lines, minimumLevel: options.level).entries
@@ -41,12 +45,18 @@ enum LogCommand {
     struct Options {
         var level: Logger.Level = .trace
         var lines: Int
+        var follow = false
 
         init(_ arguments: [String], capacity: Int) throws(ShellError) {
             lines = min(LogCommand.defaultLines, capacity)
             var seen: Set<String> = []
             var rest = arguments[...]
             while let option = rest.popFirst() {
+                if option == "--follow" {
+                    guard !follow else { throw ShellError("--follow given twice; usage: \(usage)") }
+                    follow = true
+                    continue
+                }
                 guard option == "--level" || option == "--lines" else {
                     throw ShellError("unknown argument '\(option)'; usage: \(usage)")
                 }
@@ -60,6 +70,9 @@ enum LogCommand {
                 } else {
                     lines = try Self.lineCount(value, capacity: capacity)
                 }
+            }
+            if follow && seen.contains("--lines") {
+                throw ShellError("--lines does not go with --follow (a follow shows only new lines); usage: \(usage)")
             }
         }
 

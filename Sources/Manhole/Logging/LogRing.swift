@@ -46,8 +46,13 @@ public final class LogRing: Sendable {
 
     /// Stores one line: gives it the next sequence number and the wall-clock time, overwriting
     /// the oldest line when the ring is full. The caller has already cut it to size.
+    ///
+    /// While someone follows (``follow(wake:)``), the first line after the follower's last pull
+    /// also hands back the follower's wake-up, called after the lock is released: the writer pays
+    /// one check of a flag it already holds the lock for, and one wake-up per batch, never any
+    /// formatting (the follower pulls and formats on its own thread).
     package func append(_ line: LogRingEntry.Line) {
-        storage.withLockedValue { storage in
+        let wake = storage.withLockedValue { storage -> (@Sendable () -> Void)? in
             storage.lastSequence += 1
             let entry = LogRingEntry(sequence: storage.lastSequence, time: Date(), line: line)
             if storage.entries.count < capacity {
@@ -56,6 +61,54 @@ public final class LogRing: Sendable {
                 storage.entries[storage.oldest] = entry
                 storage.oldest = (storage.oldest + 1) % capacity
             }
+            // Coalesced: once woken, the writer stays quiet until the follower has pulled.
+            guard let wake = storage.wake, !storage.wakePending else { return nil }
+            storage.wakePending = true
+            return wake
+        }
+        wake?()
+    }
+
+    /// The sequence number of the last line written (0 before the first).
+    package var lastSequence: Int { storage.withLockedValue { $0.lastSequence } }
+
+    /// Starts waking a follower: `wake` is called (on the writer's thread, so it must only hand
+    /// off) once after the next line, then again after each ``entries(after:limit:)``.
+    package func follow(wake: @escaping @Sendable () -> Void) {
+        storage.withLockedValue { storage in
+            storage.wake = wake
+            storage.wakePending = false
+        }
+    }
+
+    /// Stops waking the follower (no one follows any more): writers go back to writing only.
+    package func unfollow() {
+        storage.withLockedValue { storage in
+            storage.wake = nil
+            storage.wakePending = false
+        }
+    }
+
+    /// Up to `limit` lines newer than sequence `after`, oldest first, and how many lines after
+    /// `after` the ring had already overwritten (the follower fell more than ``capacity``
+    /// behind). Re-arms the follower's wake-up in the same lock, so a line written after this
+    /// pull wakes it again. Copies at most `limit` entries; formats nothing.
+    package func entries(after: Int, limit: Int) -> (entries: [LogRingEntry], overwritten: Int, lastSequence: Int) {
+        storage.withLockedValue { storage in
+            storage.wakePending = false
+            let count = storage.entries.count
+            let oldestSequence = storage.lastSequence - count + 1
+            let first = max(after + 1, oldestSequence)
+            let overwritten = max(0, first - (after + 1))
+            let end = min(storage.lastSequence, first + max(limit, 0) - 1)
+            var found: [LogRingEntry] = []
+            if end >= first {
+                found.reserveCapacity(end - first + 1)
+                for sequence in first...end {
+                    found.append(storage.entries[(storage.oldest + sequence - oldestSequence) % count])
+                }
+            }
+            return (found, overwritten, storage.lastSequence)
         }
     }
 
@@ -84,5 +137,9 @@ public final class LogRing: Sendable {
         /// Where the oldest entry is once the ring is full (and the next one written goes).
         var oldest = 0
         var lastSequence = 0
+        /// The follower's wake-up, while someone follows.
+        var wake: (@Sendable () -> Void)?
+        /// Whether the follower was woken and has not pulled since.
+        var wakePending = false
     }
 }

@@ -1,12 +1,17 @@
 import NIOCore
 
 /// Flow control: the channel reads on its own while the session keeps up, and stops reading
-/// (`autoRead` off) while it holds unanswered lines or its socket is full; it reads on once it
-/// has answered everything and the socket is writable. A client that sends without reading
-/// stalls itself, not the server: a session holds at most one read's worth of input and one
-/// reply's worth of output beyond the socket buffers, and a session that keeps up costs no
-/// extra system calls per command. Lines are taken up within the shell's budget (``LoopBudget``).
+/// (`autoRead` off) while it holds ``maxWaitingLines`` unanswered lines or its socket is full;
+/// it reads on once it has answered everything and the socket is writable. It keeps reading
+/// while a command runs with fewer lines waiting, so that an `interrupt` sent meanwhile is read
+/// (and acts) at once. A client that sends without reading stalls itself, not the server: a
+/// session holds at most ``maxWaitingLines`` lines and one read's worth of input and one reply's
+/// worth of output beyond the socket buffers, and a session that keeps up costs no extra system
+/// calls per command. Lines are taken up within the shell's budget (``LoopBudget``).
 extension SessionHandler {
+    /// The unanswered lines past which the session stops reading.
+    static let maxWaitingLines = 16
+
     func processPending() {
         while !busy, pendingHead < pending.count, context?.channel.isWritable == true {
             guard shell.mayRun() else {
@@ -20,7 +25,11 @@ extension SessionHandler {
                 pendingHead = 0
             }
             sequence += 1
-            shell.measure { handle(line) }
+            switch line {
+            case .line(let line): shell.measure { handle(line) }
+            case .interrupted(let format): say(ShellFrames.error("interrupted (dropped before it ran)", sequence: sequence, format: format))
+            case .interruptAnswer(let reply, let format): sayInterruptAnswer(reply, format: format)
+            }
         }
     }
 
@@ -38,10 +47,11 @@ extension SessionHandler {
         }
     }
 
-    /// Stops reading while the session has unanswered lines or a full socket: input then waits in
-    /// the kernel (and the client's send buffer), not in the server's memory.
+    /// Stops reading while the session has ``maxWaitingLines`` unanswered lines or a full socket:
+    /// input then waits in the kernel (and the client's send buffer), not in the server's memory.
     func pauseReadingIfBehind() {
-        guard reading, busy || pendingHead < pending.count || context?.channel.isWritable == false else { return }
+        guard reading, pending.count - pendingHead >= Self.maxWaitingLines || context?.channel.isWritable == false
+        else { return }
         setReading(false)
     }
 

@@ -30,7 +30,7 @@ final class SessionHandler: ChannelInboundHandler {
     var source = LoginSource.address("?")
     /// The number of the last line taken up (the frames that answer it carry it).
     var sequence = 0
-    var pending: [InboundLine] = []
+    var pending: [Queued] = []
     var pendingHead = 0
     /// Whether a line is being answered (a command runs, or a verdict waits for its turn): the
     /// next line waits.
@@ -79,7 +79,12 @@ final class SessionHandler: ChannelInboundHandler {
         guard !closing else { return }
         // Before login, a line is what keeps a pending connection's slot (see ServerState.admit).
         if !loggedIn { environment.state.heard(id: id) }
-        pending.append(unwrapInboundIn(data))
+        let line = unwrapInboundIn(data)
+        if loggedIn, let format = Self.interruptFormat(line) {
+            interrupt(format: format)
+        } else {
+            pending.append(.line(line))
+        }
         processPending()
         pauseReadingIfBehind()
     }

@@ -18,6 +18,8 @@ struct ShellEnvironment: Sendable {
     let budget: LoopBudget
     /// The logged-in sessions' watches (``WatchBoard``, confined to the sessions' loop).
     let watchBoard = WatchBoard()
+    /// The sessions following the host's log (``LogFollowers``, confined to the sessions' loop).
+    let logFollowers = LogFollowers()
 
     /// The sessions' loop (``SessionThread/loop``).
     var eventLoop: any EventLoop { sessionThread.loop }

@@ -45,6 +45,25 @@ enum NoticeView {
         return "\(subject) ran (run \(event.runCount), took \(DurationFormat.string(duration)))\(ended)\n"
     }
 
+    /// A followed log line: the line as `log` shows it, or its JSON object (`seq`, `time`, …).
+    static func logLine(_ entry: LogRingEntry, format: Frame.Format) -> String {
+        let row = LogView.Row(entry)
+        return format == .json ? Reply.encode(row) : row.text + "\n"
+    }
+
+    /// A follower fell more than the ring's capacity behind: `count` lines were overwritten
+    /// before it pulled them.
+    static func logLinesDropped(_ watch: SessionWatches.Watch, count: Int, capacity: Int) -> String {
+        watch.format == .json
+            ? Reply.encode(LogLinesDropped(watch: watch.id, logLinesDropped: count))
+            : "log lines dropped: \(count) (watch \(watch.id) fell more than the \(capacity) lines the host keeps behind)\n"
+    }
+
+    private struct LogLinesDropped: Encodable {
+        var watch: Int
+        var logLinesDropped: Int
+    }
+
     /// Notices were lost because the client read too slowly.
     static func dropped(_ count: Int, format: Frame.Format) -> String {
         format == .json ? Reply.encode(["dropped": count]) : "notices dropped: \(count) (the client read too slowly)\n"
@@ -54,6 +73,7 @@ enum NoticeView {
         let kind = switch watch.subject {
         case .result: "result"
         case .timer: "timer"
+        case .log: "log"
         }
         return [
             Table.Field("watch", key: "watch", .number(watch.id)),

@@ -1,3 +1,4 @@
+import Logging
 import ManholeWire
 import NIOCore
 import Reactor
@@ -19,13 +20,22 @@ final class SessionWatches {
     enum Subject: CustomStringConvertible {
         case result(id: Int)
         case timer(id: Int)
+        /// The host's log (`log --follow`), lines at `level` or above.
+        case log(level: Logger.Level)
 
-        /// `result 17`, `timer 3`.
+        /// `result 17`, `timer 3`, `log (info and above)`.
         var description: String {
             switch self {
             case .result(let id): "result \(id)"
             case .timer(let id): "timer \(id)"
+            case .log(let level): "log (\(level.rawValue) and above)"
             }
+        }
+
+        /// Whether this is a follow of the log (what an interrupt stops).
+        var isLog: Bool {
+            if case .log = self { return true }
+            return false
         }
     }
 
@@ -38,6 +48,14 @@ final class SessionWatches {
         var dropped = 0
         /// The timer observer to unregister when the watch goes.
         var observation: TimerObservation?
+        /// What else to undo when the watch goes (a log follow leaves the followers).
+        var stop: (() -> Void)?
+
+        /// Unregisters whatever feeds the watch.
+        func end() {
+            observation?.cancel()
+            stop?()
+        }
     }
 
     let sessionID: Int
@@ -77,19 +95,32 @@ final class SessionWatches {
         watches[index].observation = observation
     }
 
+    /// Sets what undoes the watch `id`'s feed when it goes (registered once it had its id).
+    func onEnd(of id: Int, _ stop: @escaping () -> Void) {
+        guard let index = watches.firstIndex(where: { $0.id == id }) else { return stop() }
+        watches[index].stop = stop
+    }
+
+    /// Removes every log follow (an interrupt) and returns their ids, oldest first.
+    func removeFollows() -> [Int] {
+        let ids = watches.filter(\.subject.isLog).map(\.id)
+        for id in ids { remove(id) }
+        return ids
+    }
+
     /// Removes the watch `id`, unregisters its observer and forgets its notices not yet written
     /// (after `unwatch`'s reply, nothing more comes from it); `false` when there is none.
     @discardableResult
     func remove(_ id: Int) -> Bool {
         guard let index = watches.firstIndex(where: { $0.id == id }) else { return false }
-        watches.remove(at: index).observation?.cancel()
+        watches.remove(at: index).end()
         if queue.contains(where: { $0.watch == id }) { queue = CircularBuffer(queue.filter { $0.watch != id }) }
         return true
     }
 
     /// Removes every watch (the session ended): observers unregistered, waiting notices dropped.
     func removeAll() {
-        for watch in watches { watch.observation?.cancel() }
+        for watch in watches { watch.end() }
         watches = []
         queue.removeAll()
     }
@@ -101,7 +132,7 @@ final class SessionWatches {
         guard let index = watches.firstIndex(where: { $0.id == id }) else { return }
         let watch = watches[index]
         if ends {
-            watches.remove(at: index).observation?.cancel()
+            watches.remove(at: index).end()
         }
         reportDropsIfRoom()
         guard queue.count < Self.maxQueued else {
