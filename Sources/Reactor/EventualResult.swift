@@ -48,13 +48,9 @@ public final class EventualResult<T: Sendable>: Sendable {
     /// - Throws: the body's own error; ``ReactorError/timedOut(after:)``; ``ReactorError/cancelled``;
     ///   ``ReactorError/stopped`` when the reactor stopped first; ``ReactorError/waitOnReactorThread``.
     public func wait(timeout: Duration) throws -> T {
-        if reactor.gate.eventLoop.inEventLoop { throw ReactorError.waitOnReactorThread }
-        switch box.wait(timeout: timeout) {
-        case .success(let value)?: return value
-        case .failure(let failure)?: throw failure.error
-        case .cancelled?: throw ReactorError.cancelled
-        case nil: throw ReactorError.timedOut(after: timeout)
-        }
+        try reactor.checkNotOnReactorThread()
+        guard let outcome = box.wait(timeout: timeout) else { throw ReactorError.timedOut(after: timeout) }
+        return try outcome.result.get()
     }
 
     /// ``wait(timeout:)`` for `async` code: suspends, without blocking a thread, until the result
@@ -63,13 +59,7 @@ public final class EventualResult<T: Sendable>: Sendable {
     /// cancelling the waiting task does not cancel the work (call ``cancel()`` for that).
     public func wait() async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            box.whenComplete { outcome in
-                switch outcome {
-                case .success(let value): continuation.resume(returning: value)
-                case .failure(let failure): continuation.resume(throwing: failure.error)
-                case .cancelled: continuation.resume(throwing: ReactorError.cancelled)
-                }
-            }
+            box.whenComplete { outcome in continuation.resume(with: outcome.result) }
         }
     }
 
@@ -78,13 +68,7 @@ public final class EventualResult<T: Sendable>: Sendable {
     /// Looking at a failure this way counts as handling it.
     package var futureResult: EventLoopFuture<T> {
         let promise = reactor.eventLoop.makePromise(of: T.self)
-        box.whenComplete { outcome in
-            switch outcome {
-            case .success(let value): promise.succeed(value)
-            case .failure(let failure): promise.fail(failure.error)
-            case .cancelled: promise.fail(ReactorError.cancelled)
-            }
-        }
+        box.whenComplete { outcome in promise.completeWith(outcome.result) }
         return promise.futureResult
     }
 

@@ -158,13 +158,4 @@ extension Outcome {
         guard case .success(let value) = self else { preconditionFailure("a gather read a value from a failed input") }
         return value
     }
-
-    /// The outcome as the caller of a gather sees it: a cancelled input is a ``ReactorError/cancelled`` failure.
-    var result: Result<T, any Error> {
-        switch self {
-        case .success(let value): .success(value)
-        case .failure(let failure): .failure(failure.error)
-        case .cancelled: .failure(ReactorError.cancelled)
-        }
-    }
 }

@@ -49,7 +49,7 @@ extension Reactor {
         _ results: [EventualResult<T>], timeout: Duration, cancelRemainingOnTimeout: Bool = true,
         cancelRemainingOnFailure: Bool = false, fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws -> [T] {
-        try checkGatherThread()
+        try checkNotOnReactorThread()
         guard !results.isEmpty else { return [] }
         let inputs = results.map(GatherInput.init)
         let gather = self.results.makeBox(
@@ -83,7 +83,7 @@ extension Reactor {
         _ results: repeat EventualResult<each T>, timeout: Duration, cancelRemainingOnTimeout: Bool = true,
         cancelRemainingOnFailure: Bool = false, fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws -> (repeat each T) {
-        try checkGatherThread()
+        try checkNotOnReactorThread()
         var inputs: [GatherInput] = []
         for result in repeat each results { inputs.append(GatherInput(result)) }
         guard !inputs.isEmpty else { return Self.tuple([], repeat (each T).self) }
@@ -125,7 +125,7 @@ extension Reactor {
         _ results: [EventualResult<T>], timeout: Duration, cancelRemainingOnTimeout: Bool = true,
         fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws -> [Result<T, any Error>] {
-        try checkGatherThread()
+        try checkNotOnReactorThread()
         guard !results.isEmpty else { return [] }
         let inputs = results.map(GatherInput.init)
         let gather = self.results.makeBox(
@@ -167,7 +167,7 @@ extension Reactor {
         _ results: [EventualResult<T>], timeout: Duration, cancelOthers: Bool = false,
         cancelRemainingOnTimeout: Bool = true, fileID: String = #fileID, line: Int = #line, function: String = #function
     ) throws -> (index: Int, value: T) {
-        try checkGatherThread()
+        try checkNotOnReactorThread()
         precondition(!results.isEmpty, "waitForFirst needs at least one result: there is no first of none")
         let inputs = results.map(GatherInput.init)
         let gather = self.results.makeBox(
@@ -180,10 +180,6 @@ extension Reactor {
             cancelRemainingOnFailure: cancelOthers, cancelRemainingOnSuccess: cancelOthers)
     }
 
-    private func checkGatherThread() throws {
-        // Before anything is tracked: a wait refused here leaves no result behind.
-        if eventLoop.inEventLoop { throw ReactorError.waitOnReactorThread }
-    }
 
     /// The values of a gather of `EventualResult<T>`s, typed again.
     private static func values<T: Sendable>(of type: T.Type) -> @Sendable ([any Sendable]) -> [T] {

@@ -53,7 +53,10 @@ extension Reactor {
             submitted(body, at: CallSite(fileID: fileID, line: line, function: function), isAwaited: true), timeout)
     }
 
-    private func checkNotOnReactorThread() throws {
+    /// Throws ``ReactorError/waitOnReactorThread`` on the reactor thread, where a blocking wait
+    /// could only deadlock; called before anything is submitted or tracked, so a refused wait
+    /// leaves nothing behind.
+    func checkNotOnReactorThread() throws {
         if eventLoop.inEventLoop { throw ReactorError.waitOnReactorThread }
     }
 

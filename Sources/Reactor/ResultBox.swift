@@ -186,8 +186,8 @@ final class ResultBox<T: Sendable>: TrackedResult, @unchecked Sendable {
         var taken = Settled(canceller: canceller ?? {}, callbacks: callbacks)
         canceller = nil
         callbacks = []
-        if case .failure = newOutcome, observingCallbacks > 0 { failureObserved = true }
         if case .failure = newOutcome {
+            if observingCallbacks > 0 { failureObserved = true }
             failed.store(true, ordering: .sequentiallyConsistent)
             if !isStashed, handles.load(ordering: .sequentiallyConsistent) == 0 { taken.unhandled = claimUnhandled() }
         }

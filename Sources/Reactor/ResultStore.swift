@@ -189,8 +189,8 @@ final class ResultStore: Sendable {
     }
 
     /// Refuses new results and returns every tracked one, so the caller can interrupt them. The
-    /// failures still in the stash that nobody handled are reported first (the newest
-    /// ``stashReportLimit`` one per line, then a count): nobody can retrieve them any more.
+    /// failures still in the stash that nobody handled are reported first (the first
+    /// ``stashReportLimit`` by id one per line, then a count): nobody can retrieve them any more.
     func close() -> [any TrackedResult] {
         let entries = state.withLockedValue { state in
             state.isClosed = true

@@ -36,6 +36,18 @@ protocol TrackedResult: AnyObject, Sendable {
     func cancel(through reactor: Reactor) -> Bool
 }
 
+extension Outcome {
+    /// The outcome as a waiter sees it: the value, the body's own error, or
+    /// ``ReactorError/cancelled`` for a cancelled result.
+    var result: Result<T, any Error> {
+        switch self {
+        case .success(let value): .success(value)
+        case .failure(let failure): .failure(failure.error)
+        case .cancelled: .failure(ReactorError.cancelled)
+        }
+    }
+}
+
 extension ResultState {
     /// The state an outcome (or none yet) shows.
     init<T>(_ outcome: Outcome<T>?) {

@@ -50,20 +50,23 @@ struct FanOutPrinter {
     /// `text` with `prefix` before each of its lines (blank ones too); the text's final newline
     /// does not start another line, and a last line without one gets one.
     static func prefixed(_ text: String, with prefix: String) -> String {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.map { prefix + $0 + "\n" }.joined()
+        lines(of: text).map { prefix + $0 + "\n" }.joined()
     }
 
     /// Each JSON object line of `text` with `"target":NAME` as its first field; a line that is
     /// not an object (never written by ``ReplyPrinter``) is left as it is.
     static func withTarget(_ name: String, jsonLines text: String) -> String {
         let field = "{\"target\":\(ReplyPrinter.jsonString(name)),"
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.map { line in
+        return lines(of: text).map { line in
             (line.hasPrefix("{") && !line.hasPrefix("{}") ? field + line.dropFirst() : line) + "\n"
         }.joined()
+    }
+
+    /// The lines of `text`, blank ones too; its final newline does not start another line.
+    private static func lines(of text: String) -> [Substring] {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
     }
 
     /// `{"target":…,"ok":false,"error":…}`, on one line and safe for a terminal.
