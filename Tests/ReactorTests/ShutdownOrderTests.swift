@@ -104,4 +104,32 @@ struct ShutdownOrderTests {
         #expect(overruns(capture).isEmpty)
         #expect(reactor.isStopped)
     }
+
+    @Test("A stop called while another is under way returns only when that one has ended (its cleanup hooks ran)")
+    func secondStopWaitsForTheFirst() {
+        let reactor = Reactor()
+        let draining = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let cleanedUp = NIOLockedValueBox(false)
+        reactor.addShutdownHook(name: "drain", phase: .beforeStop, timeout: .seconds(30)) {
+            draining.signal()
+            _ = release.wait(timeout: .now() + .seconds(30))
+        }
+        reactor.addShutdownHook(name: "cleanup") { cleanedUp.withLockedValue { $0 = true } }
+        let first = DispatchGroup()
+        first.enter()
+        Thread.detachNewThread {
+            reactor.stop(timeout: .seconds(30))
+            first.leave()
+        }
+        draining.wait()
+        // The first stop is inside its beforeStop hook; let it go on only once the second waits.
+        Thread.detachNewThread {
+            usleep(50_000)
+            release.signal()
+        }
+        reactor.stop(timeout: .seconds(30))
+        #expect(cleanedUp.withLockedValue { $0 })
+        first.wait()
+    }
 }
