@@ -10,7 +10,8 @@
 #                                           publish; 3 and 4: the two races the model found in the
 #                                           Swift code, as it was: a cancel during stop dropped its
 #                                           canceller, a retrieve during settle kept the result
-#                                           tracked): must fail
+#                                           tracked; 5: a canceller run after the loop
+#                                           ended handed its work to the dead loop): must fail
 #   scripts/model-check.sh --cycles         searches for cycles instead (-DNP): none may exist,
 #                                           which is what makes the end-state check a liveness
 #                                           check (every run ends)
@@ -102,11 +103,12 @@ case "${1:-}" in
     verify "seeded bug 2 (announce before publish)" fail -DSEEDED_BUG=2 || status=1
     verify "seeded bug 3 (a cancel during stop drops its canceller)" fail -DSEEDED_BUG=3 || status=1
     verify "seeded bug 4 (a retrieve during settle keeps the result tracked)" fail -DSEEDED_BUG=4 || status=1
+    verify "seeded bug 5 (a canceller run after the loop ended hands its work to the dead loop)" fail -DSEEDED_BUG=5 || status=1
     [ $status -eq 0 ] && echo "model check self-test: the model passes, every seeded bug is caught"
     exit $status
     ;;
 *)
-    echo "usage: $0 [--seeded-bug [1|2|3|4] | --cycles | --self-test]"
+    echo "usage: $0 [--seeded-bug [1-5] | --cycles | --self-test]"
     exit 2
     ;;
 esac

@@ -30,7 +30,8 @@ enum LogFloodBenchmarks {
             MultiplexLogHandler([CountingLogHandler(count: counter), ring.handler(label: label)])
         }
         var results: [String: [Double]] = [:]
-        var told: [String: (notices: Int, lines: Int, droppedNotices: Int, droppedLines: Int)] = [:]
+        var told: [String: (tally: Reader.Tally, logged: Int)] = [:]
+        var unaccounted = 0
         for _ in 0..<rounds {
             results["a", default: []].append(host(logger, seconds: seconds).unitsPerSecond)
             for reads in [true, false] {
@@ -42,13 +43,12 @@ enum LogFloodBenchmarks {
                 let measured = host(logger, seconds: seconds)
                 results[name, default: []].append(measured.unitsPerSecond)
                 if !reads { reader.start() }
-                // The watch's own count of dropped notices (reports still queued at the
-                // interrupt are forgotten with the watch), then the interrupt.
-                usleep(200_000)
-                try session.socket.write("@json watches\n")
                 try session.sendInterrupt()
                 let tally = reader.finish()
-                told[name] = (tally.notices, measured.lines, tally.droppedNotices, tally.droppedLines)
+                told[name] = (tally, measured.lines)
+                // Every line logged during the follow was received or counted as lost, and every
+                // lost one was told: by a notice, or by the interrupt's answer.
+                if tally.lines + tally.lost != measured.lines || tally.told + tally.untold != tally.lost { unaccounted += 1 }
                 session.close()
             }
         }
@@ -58,12 +58,14 @@ enum LogFloodBenchmarks {
         for (name, label) in [("a", "(a) no session"), ("b", "(b) log --follow, client reads"), ("c", "(c) log --follow, client never reads")] {
             let value = median[name]!
             var line = pad(label, 44) + padLeft(String(format: "%.0f", value), 14) + padLeft(String(format: "%.3f", value / base), 9)
-            if let told = told[name] {
-                line += "  \(told.notices) line notices of \(told.lines) logged (last round); notices dropped: \(told.droppedNotices), log lines dropped: \(told.droppedLines)"
+            if let (tally, logged) = told[name] {
+                line += "  last round: \(tally.lines) lines received + \(tally.lost) lost = \(tally.lines + tally.lost) of \(logged) logged;"
+                line += " lost told by notices \(tally.told) + by the answer \(tally.untold)"
             }
             print(line)
         }
         print("lines logged through the counting handler: \(counter.value.load(ordering: .relaxed))")
+        print("rounds whose follow did not account for every line: \(unaccounted) of \(rounds * 2)")
     }
 
     /// Logs `linesPerSecond` lines a second for `seconds` while doing work units in between.
@@ -107,11 +109,11 @@ enum LogFloodBenchmarks {
     private static func blackHole(_ value: UInt64) { if value == 42 { print("") } }
 }
 
-/// Reads a follow's frames on its own thread until the interrupt's answer, counting what the
-/// server told it: line notices, `log lines dropped`, and the notices dropped as the watch's
-/// `watches` row counts them.
+/// Reads a follow's frames on its own thread until the interrupt's answer, counting the line
+/// notices, the lost lines the notices told of (`log lines dropped: K`, `notices dropped: K`), and
+/// the watch's account in the answer: lines lost in all, and those no notice told of.
 private final class Reader: @unchecked Sendable {
-    struct Tally { var notices = 0, droppedNotices = 0, droppedLines = 0 }
+    struct Tally { var lines = 0, told = 0, lost = 0, untold = 0 }
     private let session: ManholeConnection
     private let done = DispatchSemaphore(value: 0)
     private var tally = Tally()
@@ -122,19 +124,18 @@ private final class Reader: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             // Cheap checks first: the reader shares the machine with the host it measures.
             while let frame = try? session.readAnyFrame() {
+                let payload = frame.payload
                 guard frame.kind == .notice else {
-                    // The `watches` listing, then the interrupt's answer.
-                    guard frame.payload.contains("\"dropped\""),
-                        let match = frame.payload.firstMatch(of: /"dropped":(\d+)/), let count = Int(match.1)
-                    else { break }
-                    tally.droppedNotices = count
-                    continue
+                    if let account = payload.firstMatch(of: /\((\d+) notices? sent(?:, (\d+) lost(?:, (\d+) of them not told before)?)?\)/) {
+                        tally.lost = account.2.flatMap { Int($0) } ?? 0
+                        tally.untold = account.3.flatMap { Int($0) } ?? 0
+                    }
+                    break
                 }
-                if frame.payload.hasPrefix("log lines dropped: "),
-                    let match = frame.payload.firstMatch(of: /^log lines dropped: (\d+)/), let count = Int(match.1) {
-                    tally.droppedLines += count
-                } else if !frame.payload.hasPrefix("notices dropped: ") {
-                    tally.notices += 1
+                if payload.contains(": request handled") {
+                    tally.lines += 1
+                } else if let match = payload.firstMatch(of: /^(?:log lines|notices) dropped: (\d+)/), let count = Int(match.1) {
+                    tally.told += count
                 }
             }
             done.signal()

@@ -171,7 +171,7 @@ public final class Manhole: Sendable {
         environment.commands.add(ShellCommand(
             name: name, usage: usage ?? name, summary: help, isReadOnly: readOnly
         ) { invocation, environment in
-            reactor.callAsync(environment.reactorCall()) { try await handler(invocation) }.map {
+            reactor.callAsync(environment.reactorCall(for: invocation)) { try await handler(invocation) }.map {
                 Reply(text: $0.hasSuffix("\n") || $0.isEmpty ? $0 : $0 + "\n")
             }
         })

@@ -17,17 +17,19 @@ public final class Deferred<T: Sendable>: Sendable {
     private let promise: EventLoopPromise<T>
     private let isSettledFlag = Atomic<Bool>(false)
     private let canceller: (@Sendable (Deferred<T>) -> Void)?
+    private let gate: LoopGate
 
-    /// Creates a deferred whose future completes on `eventLoop`.
+    /// Creates a deferred whose future completes on the gate's loop.
     /// - Parameters:
-    ///   - eventLoop: The loop the future belongs to: the reactor's.
+    ///   - gate: The door to the reactor's loop, which the cancellation goes through.
     ///   - canceller: Runs on the event loop when the deferred is cancelled before it is settled;
     ///     it should stop the underlying work (close a socket, cancel a timer) and may settle the
     ///     deferred itself.
-    package init(eventLoop: any EventLoop, canceller: (@Sendable (Deferred<T>) -> Void)? = nil) {
-        self.promise = eventLoop.makePromise(of: T.self)
+    init(gate: LoopGate, canceller: (@Sendable (Deferred<T>) -> Void)? = nil) {
+        self.promise = gate.eventLoop.makePromise(of: T.self)
         self.futureResult = promise.futureResult
         self.canceller = canceller
+        self.gate = gate
     }
 
     /// Whether `succeed`, `fail` or `cancel` has been called.
@@ -43,15 +45,17 @@ public final class Deferred<T: Sendable>: Sendable {
         if settle() { promise.fail(error) }
     }
 
-    /// Runs the canceller (on the event loop) and then fails the deferred with
-    /// ``ReactorError/cancelled`` if the canceller did not settle it.
+    /// Runs the canceller and then fails the deferred with ``ReactorError/cancelled`` if the
+    /// canceller did not settle it: at once on the reactor thread, else on the loop while it runs,
+    /// else (a stop has ended the loop) on this thread, so the work is called off even when a
+    /// cancel races the stop (found by the model, docs/design.md).
     package func cancel() {
         guard !isSettled else { return }
-        let loop = futureResult.eventLoop
-        loop.execute {
+        let callOff: @Sendable () -> Void = {
             self.canceller?(self)
             self.fail(ReactorError.cancelled)
         }
+        if gate.eventLoop.inEventLoop || !gate.executeWhileLoopRuns(callOff) { callOff() }
     }
 
     private func settle() -> Bool {

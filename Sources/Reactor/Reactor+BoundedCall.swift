@@ -17,6 +17,8 @@ package struct ReactorCall: Sendable {
     /// the loop's owner ends it only once none is left (a promise left unfulfilled on a loop that
     /// has shut down can never be fulfilled).
     package var deliveries: PendingDeliveries?
+    /// Calls the work off when interrupted: before it starts, or (`async` work) while it runs.
+    package var interruption: CallInterruption?
 
     /// - Parameters:
     ///   - deliveryLoop: The loop the returned futures complete on.
@@ -116,7 +118,7 @@ extension Reactor {
     /// time (it then never runs), or ``ReactorError/stopped``. Not tracked as a result.
     package func call<R: Sendable>(_ call: ReactorCall, _ work: @escaping @Sendable () throws -> R) -> EventLoopFuture<R> {
         let promise = call.makePromise(of: R.self)
-        guard let start = StartRace(self, call, promise) else { return promise.futureResult }
+        guard let start = StartRace(self, call, promise, stoppableOnceStarted: false) else { return promise.futureResult }
         let accepted = gate.execute {
             guard start.begin() else { return }
             let began = NIODeadline.now()
@@ -136,7 +138,7 @@ extension Reactor {
         _ call: ReactorCall, _ work: @escaping @Sendable () async throws -> R
     ) -> EventLoopFuture<R> {
         let promise = call.makePromise(of: R.self)
-        guard let start = StartRace(self, call, promise) else { return promise.futureResult }
+        guard let start = StartRace(self, call, promise, stoppableOnceStarted: true) else { return promise.futureResult }
         let site = call.callSite
         let result = runInReactor(fileID: site.fileID, line: site.line, function: site.function) { () async throws -> R in
             guard start.begin() else { throw ReactorError.cancelled }
@@ -155,9 +157,11 @@ extension Reactor {
 }
 
 /// The race between a handed-over call starting on the reactor thread and its wait running out
-/// on the caller's loop: whichever comes first wins, once, and only the winner settles the promise.
+/// on the caller's loop (or an interrupt): whichever comes first wins, once, and only the winner
+/// settles the promise.
 private final class StartRace<R: Sendable>: Sendable {
-    /// `abandoned`: the wait ran out first; `settled`: the call has its outcome.
+    /// `abandoned`: the wait ran out, or an interrupt came, first; `settled`: the call has its
+    /// outcome (an interrupt after the start settles it too, for work that can be stopped).
     private enum Phase { case waiting, started, abandoned, settled }
 
     private struct State {
@@ -169,8 +173,9 @@ private final class StartRace<R: Sendable>: Sendable {
     private let state = NIOLockedValueBox(State())
     private let promise: EventLoopPromise<R>
 
-    /// `nil` (the promise failed) when the reactor has stopped.
-    init?(_ reactor: Reactor, _ call: ReactorCall, _ promise: EventLoopPromise<R>) {
+    /// `nil` (the promise failed) when the reactor has stopped. `stoppableOnceStarted`: an
+    /// interrupt after the start still settles the call (its abandon handler stops the work).
+    init?(_ reactor: Reactor, _ call: ReactorCall, _ promise: EventLoopPromise<R>, stoppableOnceStarted: Bool) {
         self.promise = promise
         guard !reactor.isStopped else {
             promise.fail(ReactorError.stopped)
@@ -187,6 +192,33 @@ private final class StartRace<R: Sendable>: Sendable {
             promise.fail(ReactorBusy(waited: call.startWithin, running: reactor.activity.current, at: .now()))
         }
         state.withLockedValue { $0.timer = scheduled }
+        let loop = call.deliveryLoop
+        call.interruption?.onInterrupt { [self] in interrupt(stoppableOnceStarted: stoppableOnceStarted, loop: loop) }
+    }
+
+    /// The caller's interrupt: settles the call with ``CallInterrupted`` while it waits (it will
+    /// not run) or, when `stoppableOnceStarted`, while it runs (its abandon handler stops it).
+    /// The failure is delivered in a later task on `loop`, so the interrupting caller finishes
+    /// what it does before the call's callbacks run.
+    private func interrupt(stoppableOnceStarted: Bool, loop: any EventLoop) -> Bool {
+        let taken: (timer: Scheduled<Void>?, handler: (@Sendable () -> Void)?, started: Bool)? = state.withLockedValue { state in
+            switch state.phase {
+            case .waiting:
+                state.phase = .abandoned
+                return (state.timer, state.abandonHandler, false)
+            case .started where stoppableOnceStarted:
+                state.phase = .abandoned
+                return (nil, state.abandonHandler, true)
+            case .started, .abandoned, .settled:
+                return nil
+            }
+        }
+        guard let taken else { return false }
+        taken.timer?.cancel()
+        taken.handler?()
+        let promise = promise
+        loop.execute { promise.fail(CallInterrupted(started: taken.started)) }
+        return true
     }
 
     /// Called on the reactor thread as the work starts; `false` when the wait ran out first.

@@ -51,7 +51,7 @@ extension Reactor {
     public func makeDeferred<T: Sendable>(
         of type: T.Type = T.self, canceller: (@Sendable (Deferred<T>) -> Void)? = nil
     ) -> Deferred<T> {
-        Deferred(eventLoop: eventLoop, canceller: canceller)
+        Deferred(gate: gate, canceller: canceller)
     }
 
     // The bodies of `runInReactor` and `waitFor`: `isAwaited` says a caller waits on the result

@@ -89,14 +89,17 @@ struct ClientNoticeTests {
         #expect(!terminal.screen().contains("CLIENT-EXITED"))
     }
 
-    @Test("Ctrl-C while a command runs sends 'interrupt' and shows the answers; the client keeps running")
+    @Test("Ctrl-C while a command runs sends 'interrupt', which stops it, and shows the answers; the client keeps running")
     func controlCInterruptsCommand() throws {
         let server = try TestServer(namespace: fixtureNamespace)
         let started = Atomic<Bool>(false)
-        let released = Atomic<Bool>(false)
-        try server.manhole.addCommand("slow", help: "answers once the test lets it") { _ in
+        let cancelled = Atomic<Bool>(false)
+        try server.manhole.addCommand("slow", help: "answers in an hour") { _ in
             started.store(true, ordering: .sequentiallyConsistent)
-            while !released.load(ordering: .sequentiallyConsistent) { try await Task.sleep(for: .milliseconds(5)) }
+            do { try await Task.sleep(for: .seconds(3_600)) } catch {
+                cancelled.store(true, ordering: .sequentiallyConsistent)
+                throw error
+            }
             return "slow done"
         }
         let home = try temporaryDirectory()
@@ -107,9 +110,11 @@ struct ClientNoticeTests {
         try #require(eventually { started.load(ordering: .sequentiallyConsistent) })
         try terminal.press("C-c")
         // Ctrl-C no longer ends the client (it did: exit status 130); it sends the interrupt line,
-        // whose answer is shown with the command's reply.
-        released.store(true, ordering: .sequentiallyConsistent)
-        #expect(terminal.waitFor { $0.contains("slow done") && $0.contains("interrupt") }, "\(terminal.screen())")
+        // which stops the command: its error and the interrupt's answer are shown.
+        #expect(terminal.waitFor {
+            $0.contains("interrupted: the command's work was told to stop") && $0.contains("stopped the running command 'slow'")
+        }, "\(terminal.screen())")
+        #expect(eventually { cancelled.load(ordering: .sequentiallyConsistent) })
         #expect(terminal.waitFor { lastLine($0).hasSuffix("admin@manhole>") }, "\(terminal.screen())")
         #expect(!terminal.screen().contains("CLIENT-EXITED"), "\(terminal.screen())")
         try terminal.type("whoami")

@@ -86,7 +86,7 @@ struct LogFollowTests {
         let session = try server.connect()
         #expect(try session.run("log --follow").kind == .ok)
         let removed = try session.run("unwatch 1")
-        #expect(removed.kind == .ok && removed.payload == "watch 1 removed\n", "\(removed)")
+        #expect(removed.kind == .ok && removed.payload == "removed watch 1 (0 notices sent)\n", "\(removed)")
         #expect(try onLoop(server) { environment, loop in environment.logFollowers.count(on: loop) } == 0)
         host.info("after the unwatch")
         // A second follow sees the marker; the first would have delivered its line before it.
@@ -105,7 +105,7 @@ struct LogFollowTests {
         try session.sendInterrupt()
         let answer = try session.readFrame()
         #expect(answer.kind == .ok && answer.sequence == follow.sequence + 2, "\(answer)")
-        #expect(answer.payload == "interrupted: stopped following the log (watches 1, 2)\n", "\(answer)")
+        #expect(answer.payload == "interrupted: stopped following the log: watch 1 (0 notices sent), watch 2 (0 notices sent)\n", "\(answer)")
         host.error("after the interrupt")
         #expect(try session.run("watches").payload.hasSuffix("no watches\n"))
         #expect(try session.run("log --follow").kind == .ok)
@@ -125,7 +125,7 @@ struct LogFollowTests {
         #expect(json.kind == .ok && json.payload.contains("\"interrupted\":false"), "\(json)")
     }
 
-    @Test("interrupt read while a slow command runs drops the lines waiting behind it; replies keep their order")
+    @Test("interrupt read while a slow command runs calls it off and drops the lines waiting behind it; replies keep their order")
     func interruptDropsWaitingLines() throws {
         let capture = InMemoryLogHandler()
         var logger = Logger(label: "test.manhole") { _ in capture }
@@ -146,13 +146,15 @@ struct LogFollowTests {
         #expect(eventually { capture.entries.map(\.line).contains { $0.contains(" interrupt ") } })
         release.signal()
         let slow = try session.readFrame()
-        #expect(slow.kind == .ok && slow.payload.hasPrefix("slow done"), "\(slow)")
+        #expect(slow.kind == .error && slow.payload.hasPrefix("interrupted: the command's work was told to stop"), "\(slow)")
         let first = try session.readFrame()
         let second = try session.readFrame()
         #expect(first.kind == .error && first.payload.contains("interrupted") && first.sequence == slow.sequence + 1, "\(first)")
         #expect(second.kind == .error && second.format == .json && second.sequence == slow.sequence + 2, "\(second)")
         let answer = try session.readFrame()
-        #expect(answer.kind == .ok && answer.payload == "interrupted: dropped 2 waiting lines\n" && answer.sequence == slow.sequence + 3, "\(answer)")
+        #expect(
+            answer.kind == .ok && answer.payload == "interrupted: stopped the running command 'slow'; dropped 2 waiting lines\n"
+                && answer.sequence == slow.sequence + 3, "\(answer)")
         #expect(try session.run("whoami").kind == .ok)
     }
 
@@ -194,6 +196,64 @@ struct LogFollowTests {
         #expect(payloads.count { $0.hasPrefix("log lines dropped") } == 1)
         let lines = payloads.count { $0.contains(": flood ") }
         #expect(lines + noticesDropped == 6_000, "\(lines) lines and \(noticesDropped) dropped")
+    }
+
+    @Test("A follower that never reads is told of every line it lost: lines received plus lines lost is lines logged")
+    func everyLostLineIsTold() throws {
+        let (server, host) = try server(ring: LogRing(capacity: 1_000))
+        let session = try server.connect()
+        #expect(try session.run("log --follow").kind == .ok)
+        let big = String(repeating: "x", count: 2_000)
+        // Batches of 500, each pulled before the next (the ring keeps them all), until the socket
+        // buffers are full, then the notice queue, and lines are dropped there.
+        let pulled = { (try? onLoop(server) { environment, loop in environment.logFollowers.lastSequences(on: loop) }) ?? [] }
+        let highWater = { (try? onLoop(server) { environment, loop in environment.watchBoard.highWater(on: loop) }) ?? 0 }
+        var logged = 0
+        while logged < 20_000, highWater() < SessionWatches.maxQueued {
+            for _ in 0..<500 {
+                logged += 1
+                host.info("flood \(logged) \(big)")
+            }
+            #expect(eventually { pulled() == [logged] })
+        }
+        #expect(highWater() == SessionWatches.maxQueued)
+        for _ in 0..<500 {
+            logged += 1
+            host.info("flood \(logged) \(big)")
+        }
+        #expect(eventually { pulled() == [logged] })
+        // With the queue full, the ring overwrites 4,000 lines the follower had not pulled: the
+        // notice that would tell of them finds no room, so they are counted for the next report.
+        let loop = server.manhole.environment.eventLoop
+        let (holding, held) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        loop.execute {
+            holding.signal()
+            held.wait()
+        }
+        holding.wait()
+        for _ in 0..<5_000 {
+            logged += 1
+            host.info("flood \(logged) \(big)")
+        }
+        held.signal()
+        try session.sendInterrupt()
+        var received = 0
+        var told = 0
+        var answer: Frame
+        repeat {
+            answer = try session.readAnyFrame()
+            let payload = answer.payload
+            if payload.contains(": flood ") { received += 1 }
+            if let match = payload.firstMatch(of: /^(?:log lines|notices) dropped: (\d+)/), let count = Int(match.1) { told += count }
+        } while answer.kind == .notice
+        let account = try #require(
+            answer.payload.firstMatch(of: /watch 1 \((\d+) notices sent, (\d+) lost(?:, (\d+) of them not told before)?\)/),
+            "\(answer)")
+        let lost = Int(account.2)!
+        let untold = account.3.flatMap { Int($0) } ?? 0
+        #expect(lost >= 4_000)
+        #expect(received + lost == logged, "\(received) lines received, \(lost) lost of \(logged)")
+        #expect(told + untold == lost, "\(told) told by notices, \(untold) by the answer, \(lost) lost")
     }
 
     @Test("A read-only user may follow the log")

@@ -1,4 +1,5 @@
 package import ManholeWire
+package import Reactor
 
 /// One run of a command, as a host command handler sees it.
 public struct CommandInvocation: Sendable {
@@ -16,4 +17,6 @@ public struct CommandInvocation: Sendable {
     public var sessionID: Int
     /// The format the reply was asked in (`@json`): a watch's notices take it.
     package var format: Frame.Format = .text
+    /// The session's interrupt of this run: calls off the work it handed to the reactor.
+    package var interruption: CallInterruption?
 }

@@ -6,8 +6,8 @@ enum InspectionCommands {
     static let list = ShellCommand(
         name: "ls", usage: "ls", summary: "List the registered objects: name, type, where read, summary.",
         isReadOnly: true
-    ) { _, environment in
-        environment.inspector.list(via: environment.reactorCall()).map { Reply(table: EntriesView.table($0)) }
+    ) { invocation, environment in
+        environment.inspector.list(via: environment.reactorCall(for: invocation)).map { Reply(table: EntriesView.table($0)) }
     }
 
     static let inspect = ShellCommand(
@@ -37,7 +37,7 @@ enum InspectionCommands {
             }
         }
         guard let path else { return environment.fail("usage: inspect PATH [--depth N]") }
-        return environment.inspector.inspect(path, options: options, via: environment.reactorCall()).map { rendering in
+        return environment.inspector.inspect(path, options: options, via: environment.reactorCall(for: invocation)).map { rendering in
             Reply(text: rendering.plainText, encoding: rendering)
         }
     }
@@ -64,6 +64,6 @@ enum InspectionCommands {
             return environment.reply(finish(environment.commands.names.filter { $0.hasPrefix(partial) }))
         }
         guard command.takesPath, !partial.hasPrefix("-") else { return environment.reply(finish([])) }
-        return environment.inspector.complete(partial, via: environment.reactorCall()).map(finish).recover { _ in finish([]) }
+        return environment.inspector.complete(partial, via: environment.reactorCall(for: invocation)).map(finish).recover { _ in finish([]) }
     }
 }

@@ -44,9 +44,9 @@ enum WatchCommands {
     ) { invocation, environment in
         environment.withID(invocation, usage: "unwatch WATCH-ID (a number from 'watches')") { id in
             guard let session = environment.watchBoard.session(invocation.sessionID, on: environment.eventLoop),
-                session.remove(id)
+                let removal = session.remove(id)
             else { return environment.fail("no watch \(id) in this session (see 'watches')") }
-            return environment.reply(Reply(text: "watch \(id) removed\n", encoding: ["removed": id]))
+            return environment.reply(Reply(text: "removed \(removal.text)\n", encoding: removal))
         }
     }
 

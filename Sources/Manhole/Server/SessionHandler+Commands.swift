@@ -1,4 +1,5 @@
 import NIOCore
+import Reactor
 
 /// The command driver: hands a logged-in user's line to the ``Shell`` and writes its answer.
 extension SessionHandler {
@@ -7,7 +8,8 @@ extension SessionHandler {
         // Busy before the command runs: a reply that is ready at once completes it (and takes up
         // the next line) before `dispatch` returns.
         busy = true
-        let dispatch = shell.dispatch(line, sequence: sequence, caller: caller, logger: logger) { completion in
+        let interruption = CallInterruption()
+        let dispatch = shell.dispatch(line, sequence: sequence, caller: caller, logger: logger, interruption: interruption) { completion in
             let this = loopBound.value
             this.shell.measure { this.finishCommand(completion) }
         }
@@ -15,13 +17,15 @@ extension SessionHandler {
         case .answered(let frame):
             busy = false
             say(frame)
-        case .running:
-            break
+        case .running(let name):
+            // Not if it has already been answered (its future was complete).
+            if busy { running = (name, interruption) }
         }
     }
 
     /// Answers a command and goes on with the session's next line.
     private func finishCommand(_ completion: Shell.Completion) {
+        running = nil
         if closing {
             // The session ended while the command ran (a goodbye may already be queued): a reply
             // now would follow the goodbye.

@@ -24,9 +24,20 @@ extension SessionHandler {
         }
     }
 
-    /// Ends the session's follows and drops its waiting lines now; queues the answer, so that
-    /// replies stay in sequence order (a command already running is answered first).
+    /// Calls off the running command, ends the session's follows and drops its waiting lines now;
+    /// queues the answer, so that replies stay in sequence order (the running command is
+    /// answered first: `ERR interrupted…` if it was stopped).
     func interrupt(format: Frame.Format) {
+        var parts: [String] = []
+        var stoppedCommand: String?
+        if busy, let (name, interruption) = running {
+            if interruption.interrupt() {
+                stoppedCommand = name
+                parts.append("stopped the running command '\(name)'")
+            } else {
+                parts.append("the running command '\(name)' could not be stopped (it runs on the reactor thread); its answer comes first")
+            }
+        }
         let stopped = environment.watchBoard.session(id, on: environment.eventLoop)?.removeFollows() ?? []
         var dropped = 0
         for index in pendingHead..<pending.count {
@@ -34,15 +45,14 @@ extension SessionHandler {
             pending[index] = .interrupted(Self.format(of: line))
             dropped += 1
         }
-        var parts: [String] = []
         if !stopped.isEmpty {
-            let ids = stopped.map(String.init).joined(separator: ", ")
-            parts.append("stopped following the log (watch\(stopped.count == 1 ? "" : "es") \(ids))")
+            parts.append("stopped following the log: " + stopped.map(\.text).joined(separator: ", "))
         }
         if dropped > 0 { parts.append("dropped \(dropped) waiting line\(dropped == 1 ? "" : "s")") }
         let text = parts.isEmpty ? "nothing to interrupt\n" : "interrupted: " + parts.joined(separator: "; ") + "\n"
-        logger.info("interrupt", metadata: ["stoppedWatches": "\(stopped)", "droppedLines": "\(dropped)"])
-        let answer = InterruptAnswer(interrupted: !parts.isEmpty, stoppedWatches: stopped, droppedLines: dropped)
+        logger.info("interrupt", metadata: ["stoppedWatches": "\(stopped.map(\.watch))", "droppedLines": "\(dropped)"])
+        let answer = InterruptAnswer(
+            interrupted: !parts.isEmpty, stoppedCommand: stoppedCommand, stoppedWatches: stopped, droppedLines: dropped)
         pending.append(.interruptAnswer(Reply(text: text, encoding: answer), format))
     }
 
@@ -62,6 +72,8 @@ extension SessionHandler {
 /// The JSON answer to `interrupt`.
 private struct InterruptAnswer: Encodable, Sendable {
     var interrupted: Bool
-    var stoppedWatches: [Int]
+    /// The running command that was called off, if any.
+    var stoppedCommand: String?
+    var stoppedWatches: [SessionWatches.Removal]
     var droppedLines: Int
 }

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import Reactor
 
 /// One connection: the login exchange, then one command at a time, each answered by one framed
 /// reply in one write. Runs on the manhole's own event loop (not the reactor's), and nothing here blocks it.
@@ -35,6 +36,8 @@ final class SessionHandler: ChannelInboundHandler {
     /// Whether a line is being answered (a command runs, or a verdict waits for its turn): the
     /// next line waits.
     var busy = false
+    /// The command running while `busy`, and its interrupt.
+    var running: (name: String, interruption: CallInterruption)?
     /// Whether the session waits for the shell's budget (``LoopBudget``).
     var waitingForTurn = false
     var loginTimer: Scheduled<Void>?

@@ -1,6 +1,7 @@
 import ManholeWire
 import Logging
 import NIOCore
+import Reactor
 
 /// The shell: what a logged-in user's line means and how it is answered, whatever carries it.
 ///
@@ -22,8 +23,8 @@ struct Shell: Sendable {
     enum Dispatch: Sendable, Equatable {
         /// Answered at once (a bad line, an empty one, an unknown or refused command).
         case answered(Frame)
-        /// A command runs: `completed` is called on the sessions' loop once it has.
-        case running
+        /// The command `name` runs: `completed` is called on the sessions' loop once it has.
+        case running(name: String)
     }
 
     /// A command that has run, to be answered with ``finish(_:logger:)`` (or dropped with
@@ -64,7 +65,7 @@ struct Shell: Sendable {
     /// `completed` on the sessions' loop when it is done, which may be before `dispatch`
     /// returns (a reply ready at once): the caller marks itself busy first.
     func dispatch(
-        _ line: InboundLine, sequence: Int, caller: Caller, logger: Logger,
+        _ line: InboundLine, sequence: Int, caller: Caller, logger: Logger, interruption: CallInterruption? = nil,
         completed: @escaping @Sendable (Completion) -> Void
     ) -> Dispatch {
         guard case .line(var text) = line else {
@@ -97,7 +98,7 @@ struct Shell: Sendable {
         let rest = text.drop { $0 == " " }.dropFirst(name.count).drop { $0 == " " }
         let invocation = CommandInvocation(
             name: name, arguments: Array(words.dropFirst()), argumentText: String(rest),
-            user: caller.user, role: caller.role, sessionID: caller.sessionID, format: format)
+            user: caller.user, role: caller.role, sessionID: caller.sessionID, format: format, interruption: interruption)
         environment.state.recordCommand(id: caller.sessionID, name: command.name)
         let started = NIODeadline.now()
         command.run(invocation, environment).hop(to: environment.eventLoop).whenComplete { outcome in
@@ -105,7 +106,7 @@ struct Shell: Sendable {
                 command: command, outcome: outcome, sequence: sequence, format: format,
                 elapsed: Duration(NIODeadline.now() - started)))
         }
-        return .running
+        return .running(name: command.name)
     }
 
     /// Answers a command that has run, and logs it.

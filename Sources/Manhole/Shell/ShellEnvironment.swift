@@ -27,16 +27,21 @@ struct ShellEnvironment: Sendable {
     /// How a command hands work to the reactor thread: it must start within
     /// ``Manhole/Configuration/reactorWaitLimit`` (or the reply says what holds the reactor), it
     /// completes on the sessions' loop, and its time on the reactor thread is charged to the
-    /// shell's budget. Its call site is the caller's, shown by `loop` while it runs.
-    func reactorCall(fileID: String = #fileID, line: Int = #line, function: String = #function) -> ReactorCall {
+    /// shell's budget. Its call site is the caller's, shown by `loop` while it runs. The session's
+    /// interrupt calls it off (the invocation's ``CommandInvocation/interruption``).
+    func reactorCall(
+        for invocation: CommandInvocation, fileID: String = #fileID, line: Int = #line, function: String = #function
+    ) -> ReactorCall {
         let budget = budget
         let loop = eventLoop
-        return ReactorCall(
+        var call = ReactorCall(
             deliveryLoop: loop, startWithin: configuration.reactorWaitLimit,
             callSite: CallSite(fileID: fileID, line: line, function: function), deliveries: sessionThread.deliveries
         ) { spent in
             loop.execute { budget.chargeWork(TimeAmount(spent)) }
         }
+        call.interruption = invocation.interruption
+        return call
     }
 
     /// A reply future that is already complete.

@@ -10,6 +10,6 @@ enum HelpView {
         let rows = commands.map { command -> [Cell] in
             [.text(command.name), .text(command.usage), .text(command.summary), .flag(command.isReadOnly)]
         }
-        return Table(columns: columns, rows: rows, note: "help COMMAND explains one")
+        return Table(columns: columns, rows: rows, note: "help COMMAND explains one; interrupt (Ctrl-C in manhole-client) stops the running command, log follows and waiting lines")
     }
 }

@@ -45,10 +45,15 @@ final class LogFollowers: @unchecked Sendable {
     }
 
     /// Stops feeding the watch (it was removed); the ring stops waking anyone once no one follows.
-    func remove(sessionID: Int, watchID: Int, ring: LogRing, loop: any EventLoop) {
+    /// Returns how many lines at the follower's level it had not been handed yet (the ring
+    /// overwrote them, or no pull had reached them): lost with the watch, and counted.
+    func remove(sessionID: Int, watchID: Int, ring: LogRing, loop: any EventLoop) -> Int {
         loop.preconditionInEventLoop()
-        followers.removeAll { $0.sessionID == sessionID && $0.watchID == watchID }
+        guard let index = followers.firstIndex(where: { $0.sessionID == sessionID && $0.watchID == watchID }) else { return 0 }
+        let follower = followers.remove(at: index)
         if followers.isEmpty { ring.unfollow() }
+        let (entries, overwritten, _) = ring.entries(after: follower.last, limit: ring.capacity)
+        return overwritten + entries.count { $0.line.level >= follower.level }
     }
 
     /// How many watches follow the log (tests check that ending a follow stops the feed).
@@ -74,10 +79,8 @@ final class LogFollowers: @unchecked Sendable {
             followers[index].last = entries.last?.sequence ?? max(follower.last, lastSequence)
             if followers[index].last < lastSequence { more = true }
             guard let session = board.session(follower.sessionID, on: loop) else { continue }
-            if overwritten > 0 {
-                session.notify(follower.watchID, ends: false) { watch in
-                    NoticeView.logLinesDropped(watch, count: overwritten, capacity: ring.capacity)
-                }
+            session.notifyLost(overwritten, of: follower.watchID) { watch in
+                NoticeView.logLinesDropped(watch, count: overwritten, capacity: ring.capacity)
             }
             for entry in entries where entry.line.level >= follower.level {
                 session.notify(follower.watchID, ends: false) { NoticeView.logLine(entry, format: $0.format) }

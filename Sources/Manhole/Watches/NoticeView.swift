@@ -64,9 +64,16 @@ enum NoticeView {
         var logLinesDropped: Int
     }
 
-    /// Notices were lost because the client read too slowly.
-    static func dropped(_ count: Int, format: Frame.Format) -> String {
-        format == .json ? Reply.encode(["dropped": count]) : "notices dropped: \(count) (the client read too slowly)\n"
+    /// Notices of watch `watch` (of watches that have ended, when `nil`) were lost because the
+    /// client read too slowly.
+    static func dropped(_ count: Int, watch: Int?, format: Frame.Format) -> String {
+        if format == .json { return Reply.encode(NoticesDropped(watch: watch, dropped: count)) }
+        return "notices dropped: \(count) (" + (watch.map { "watch \($0), " } ?? "") + "the client read too slowly)\n"
+    }
+
+    private struct NoticesDropped: Encodable {
+        var watch: Int?
+        var dropped: Int
     }
 
     private static func header(_ watch: SessionWatches.Watch) -> [Table.Field] {

@@ -37,6 +37,10 @@
  *   SEEDED_BUG=4  retrieve as it was before the model found it: it decides on `isDone`, which is
  *                 announced after the store's lock is released, so a result retrieved in between
  *                 stays tracked after it finished. Must fail.
+ *   SEEDED_BUG=5  Deferred.cancel as it was before the model (once it let the loop end) found it:
+ *                 it always hands the canceller to the loop, so when a cancel that raced the stop
+ *                 runs it on its own thread after the loop ended, the work is never called off.
+ *                 Must fail (the Deferred is left unsettled).
  */
 
 mtype = { PENDING, SUCCEEDED, FAILED, CANCELLED, STOPPED, TIMEDOUT };
@@ -67,6 +71,7 @@ chan loopq = [8] of { mtype };/* the loop's queue: gate.execute and eventLoop.ex
 bool loopBusy = false;
 bool stopCanceller = false;   /* the canceller `stop` took from `interrupt`, run by the hooks */
 bool loopEnded = false;       /* LoopGate.loopRuns == false: the stop is shutting the loop down */
+bool loopGone = false;        /* the loop's thread has ended: what is handed to it is dropped */
 bool hooksRan = false;        /* the stop's work on the loop has run */
 
 /* ---- The Deferred behind the result (Deferred.swift) ---- */
@@ -77,6 +82,11 @@ bool deferredSettled = false; /* Deferred.isSettled (succeed, fail or the cancel
 byte publishes = 0;           /* publish calls that set the outcome */
 byte cancellerRuns = 0;       /* the installed canceller ran (Deferred.cancel) */
 byte returned = 0;            /* waiters that have returned */
+
+/* eventLoop.execute from another thread: queued while the loop's thread lives (a loop being shut
+ * down still runs what was queued before it ends), dropped once it has ended (NIO logs and drops
+ * it). Only work that may come after the stop uses it; the rest is queued before `loopEnded`. */
+#define TO_LOOP(item) if :: loopGone -> skip :: else -> loopq!item fi
 
 /* A critical section under lock `l`: take it (blocks while another thread holds it), run `body`,
  * release it; CS2 takes `outer` then `inner` (the only nesting: store lock, then box lock). */
@@ -145,7 +155,7 @@ inline reactorCancel(won, gotCanceller, accepted) {
             atomic {
                 if
                 :: !loopEnded -> loopq!CANCELLER
-                :: else -> runCanceller()
+                :: else -> runCanceller(false)
                 fi }
         :: else -> skip
         fi
@@ -154,14 +164,26 @@ inline reactorCancel(won, gotCanceller, accepted) {
     fi
 }
 
-/* The canceller installed by submitted(Deferred): `deferred.cancel()`, on the loop. Runs at most
- * once and only for a result that was cancelled or stopped. Deferred.cancel: if not settled yet,
- * loop.execute { canceller; fail(.cancelled) }. */
-inline runCanceller() {
+/* The canceller installed by submitted(Deferred): `deferred.cancel()`, normally on the loop (off
+ * it only after the loop ended). Runs at most once and only for a result that was cancelled or
+ * stopped. Deferred.cancel: if not settled yet, `canceller; fail(.cancelled)`: at once on the loop
+ * (fail's callback, box.complete, runs there too and loses: the outcome is set, asserted here),
+ * through gate.executeWhileLoopRuns while the loop runs, else on this thread (fail's callback is
+ * handed to the loop, which may be gone). */
+inline runCanceller(onLoop) {
     cancellerRuns++;
     assert(cancellerRuns == 1);
     assert(outcome == CANCELLED || outcome == STOPPED);
-    if :: !deferredSettled -> loopq!DEFERRED_CANCEL :: else -> skip fi
+#if SEEDED_BUG == 5
+    if :: !deferredSettled -> TO_LOOP(DEFERRED_CANCEL) :: else -> skip fi
+#else
+    if
+    :: deferredSettled -> skip
+    :: !deferredSettled && onLoop -> deferredSettled = true
+    :: !deferredSettled && !onLoop && !loopEnded -> loopq!DEFERRED_CANCEL
+    :: !deferredSettled && !onLoop && loopEnded -> deferredSettled = true; TO_LOOP(PROMISE_FAILED)
+    fi
+#endif
 }
 
 /* A waiter returns: with the outcome (wait's `locked { outcome }`; the outcome is written once,
@@ -279,8 +301,8 @@ proctype StashThenRetrieve() {
  * the promise's callback (`box.complete(with:)`) then runs on the loop. */
 proctype Work() {
     if
-    :: atomic { bodyStarted && !deferredSettled -> deferredSettled = true; loopq!PROMISE_SUCCEEDED }
-    :: atomic { bodyStarted && !deferredSettled -> deferredSettled = true; loopq!PROMISE_FAILED }
+    :: atomic { bodyStarted && !deferredSettled -> deferredSettled = true; TO_LOOP(PROMISE_SUCCEEDED) }
+    :: atomic { bodyStarted && !deferredSettled -> deferredSettled = true; TO_LOOP(PROMISE_FAILED) }
     :: skip   /* never finishes by itself: only a cancel or the stop ends the wait */
     fi
 }
@@ -288,8 +310,10 @@ proctype Work() {
 /* The reactor thread: LoopGate.drain and the event loop's own tasks, one at a time, in order. */
 proctype Loop() {
     bool won = false; bool gotCanceller = false; bool already = false;
-end_idle:
     do
+    /* group.shutdownGracefully: once the stop said the loop will end, its thread runs what is
+     * queued and ends (any moment the queue is empty); every run ends with it gone. */
+    :: atomic { loopEnded && len(loopq) == 0 -> loopGone = true }; break
     :: atomic {
             /* submit's closure: `guard !box.isComplete`, then submitted(Deferred)'s start:
              * `let deferred = try body()` */
@@ -304,13 +328,13 @@ end_idle:
                 boxLock == 0 ->
                 if
                 :: outcome == PENDING -> cancellerInstalled = true
-                :: else -> runCanceller()
+                :: else -> runCanceller(true)
                 fi;
                 loopBusy = false }
         :: else -> skip
         fi
-    :: atomic { loopq?CANCELLER -> runCanceller() }          /* gate.execute(canceller) */
-    :: atomic { loopq?HOOKS -> if :: stopCanceller -> runCanceller() :: else -> skip fi; hooksRan = true }  /* stop's runHooks */
+    :: atomic { loopq?CANCELLER -> runCanceller(true) }      /* gate.execute(canceller) */
+    :: atomic { loopq?HOOKS -> if :: stopCanceller -> runCanceller(true) :: else -> skip fi; hooksRan = true }  /* stop's runHooks */
     :: atomic {
             /* Deferred.cancel's task: the canceller, then fail(.cancelled), whose callback
              * (box.complete(with:)) runs here and must lose: the result was already settled. */
@@ -359,13 +383,14 @@ init {
         run Work()
     };
     d_step { won = false; gotCanceller = false; accepted = false };
-    /* Every thread but the loop has ended and the loop has nothing left to do. */
-    (_nr_pr == 2 && len(loopq) == 0 && !loopBusy);
+    /* Every other thread has ended, the loop's too (a process dies after those created later). */
+    (_nr_pr == 1);
     d_step {
         assert(returned == NWAITERS);            /* every waiter returned (once: it is a process) */
         assert(outcome != PENDING);              /* the stop leaves no result pending */
         assert(publishes == 1);                  /* one outcome won, and it is what waiters saw */
         assert(boxLock == 0 && storeLock == 0);
+        assert(loopGone && len(loopq) == 0 && !loopBusy);
         assert(outcome != SUCCEEDED || cancellerRuns == 0)
 ;
         /* The work behind a result that was cancelled or stopped is called off. */
