@@ -8,7 +8,23 @@
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 #include <histedit.h>
+
+// Declared by <wchar.h> only under _XOPEN_SOURCE, which the rest of the header does not want.
+extern int wcwidth(wchar_t c);
+
+/// The columns libedit draws `c` in, as its own `ct_visual_width` counts them: `^X` for a control
+/// character below 0x100, `\U+XXXX` (7 or 8) for one the locale cannot print, else `wcwidth`;
+/// a tab counts 1 and a newline 0, as libedit counts them.
+static inline int manhole_visual_width(wchar_t c) {
+    if (c == L'\t') return 1;
+    if (c == L'\n') return 0;
+    if (c < 0x100 && iswcntrl((wint_t)c)) return 2;
+    if (iswprint((wint_t)c)) return wcwidth(c);
+    return c > 0xffff ? 8 : 7;
+}
 
 /// C's `stdin`, for `el_init`.
 static inline FILE *manhole_stdin(void) { return stdin; }

@@ -41,8 +41,9 @@ extension LineEditor {
             return false
         }
         guard !notices.isEmpty else { return true }
-        // Column 0 of a cleared line: the notices take the prompt's place, which is drawn again below them.
-        write(1, "\r\u{1B}[K", 4)
+        // Column 0 of the prompt's row, everything below cleared: the notices take the place of
+        // the prompt and the line (all its rows), which are drawn again below them.
+        clearInput()
         notices.forEach(noticePrinter)
         manhole_el_refresh(editLine)
         return true
@@ -50,8 +51,26 @@ extension LineEditor {
 
     /// Draws the prompt and the line again from column 0 (after a resize).
     private func redraw() {
-        write(1, "\r\u{1B}[K", 4)
+        clearInput()
         manhole_el_refresh(editLine)
+    }
+
+    /// Moves the cursor up to the row the prompt starts on, to column 0, and clears from there
+    /// to the end of the screen: a line that wraps over several rows is wiped whole (clearing
+    /// only the cursor's row left its other rows behind, above the notices).
+    private func clearInput() {
+        let rows = cursorColumn() / Terminal.width()
+        let text = (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\r\u{1B}[J"
+        write(1, text, text.utf8.count)
+    }
+
+    /// The cursor's column counted from the prompt's start, as if the input were one row.
+    private func cursorColumn() -> Int {
+        guard let info = el_wline(editLine)?.pointee, let buffer = info.buffer, let cursor = info.cursor else {
+            return promptColumns
+        }
+        let before = UnsafeBufferPointer(start: buffer, count: max(0, cursor - buffer))
+        return promptColumns + before.reduce(0) { $0 + max(0, Int(manhole_visual_width($1))) }
     }
 
     /// Reads one UTF-8 character from standard input (libedit's own reader decodes it too; a

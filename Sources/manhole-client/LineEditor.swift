@@ -35,6 +35,8 @@ final class LineEditor {
     private var event = HistEvent()
     private let historyPath: String?
     private var prompt: UnsafeMutablePointer<CChar>
+    /// The columns the prompt takes on screen (its escapes, between `\u{1}`s, take none).
+    let promptColumns: Int
 
     /// Opens the editor on the process's terminal.
     /// - Parameters:
@@ -46,6 +48,8 @@ final class LineEditor {
         history = history_init()
         self.historyPath = historyPath
         self.prompt = strdup(prompt)
+        self.promptColumns = Terminal.columns(prompt.split(separator: "\u{1}", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset.isMultiple(of: 2) }.map(\.element).joined())
         manhole_history_setsize(history, &event, Self.historySize)
         manhole_history_setunique(history, &event, 1)
         if let historyPath { manhole_history_load(history, &event, historyPath) }

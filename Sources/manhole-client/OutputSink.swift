@@ -1,3 +1,5 @@
+import CLibEdit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,6 +39,11 @@ final class StandardStreams: OutputSink {
 
 /// Whether a file descriptor is a terminal, and how wide it is.
 enum Terminal {
+    /// The columns `text` takes when libedit draws it (see `manhole_visual_width`).
+    static func columns(_ text: some StringProtocol) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + max(0, Int(manhole_visual_width(wchar_t($1.value)))) }
+    }
+
     /// Whether `descriptor` is a terminal.
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 

@@ -89,6 +89,35 @@ struct ClientNoticeTests {
         #expect(!terminal.screen().contains("CLIENT-EXITED"))
     }
 
+    @Test("A notice above a line that wraps over three rows leaves no piece of the line behind")
+    func noticeAboveWrappedLine() throws {
+        let server = try TestServer(namespace: fixtureNamespace)
+        let call = server.reactor.loopingCall(every: .milliseconds(300), name: "tick") {}
+        defer { call.stop() }
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let terminal = try Self.startClient(server, home: home)
+        try terminal.type("watch timer \(call.id)")
+        try terminal.press("Enter")
+        try #require(terminal.waitFor("watch 1: timer \(call.id) \"tick\""), "\(terminal.screen())")
+        // 15 columns of prompt and 268 of line: three rows of the 120-column pane.
+        let typed = "inspect " + String(repeating: "0123456789", count: 26)
+        try terminal.type(typed)
+        try #require(terminal.waitFor { lastLine($0).hasSuffix(typed) }, "\(terminal.screen())")
+        let before = terminal.screen().components(separatedBy: "notice: watch 1: timer").count
+        #expect(terminal.waitFor {
+            $0.components(separatedBy: "notice: watch 1: timer").count > before + 1 && lastLine($0).hasSuffix(typed)
+        }, "\(terminal.screen())")
+        // The pane joins wrapped rows (capture-pane -J): the line is on screen once, whole, last;
+        // a piece left above a notice would be a second line holding digits.
+        let holding = terminal.screen().split(separator: "\n").filter { $0.contains("0123456789") }
+        #expect(holding.count == 1 && holding.first.map { lastLine(String($0)) } == "admin@manhole> " + typed, "\(terminal.screen())")
+        try terminal.press("C-u")
+        try terminal.type("whoami")
+        try terminal.press("Enter")
+        #expect(terminal.waitFor { $0.contains("role") }, "\(terminal.screen())")
+    }
+
     @Test("Ctrl-C while a command runs sends 'interrupt', which stops it, and shows the answers; the client keeps running")
     func controlCInterruptsCommand() throws {
         let server = try TestServer(namespace: fixtureNamespace)
