@@ -47,7 +47,9 @@ package final class BlockingSocket {
     /// The longest a read polls for its data before blocking, in nanoseconds.
     static let maximumPoll = 40_000
 
-    /// Connects to `host:port` with `TCP_NODELAY` on; reads give up after `timeout`.
+    /// Connects to `host:port` with `TCP_NODELAY` on; the connect and reads give up after
+    /// `timeout` (a host that drops packets silently fails in that time, not in the kernel's
+    /// two minutes or more).
     package init(host: String, port: Int, timeout: Duration = .seconds(30)) throws {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -63,11 +65,15 @@ package final class BlockingSocket {
         while let candidate = address {
             let fd = socket(candidate.pointee.ai_family, candidate.pointee.ai_socktype, candidate.pointee.ai_protocol)
             if fd >= 0 {
+                // Linux bounds a blocking connect by the send timeout (EINPROGRESS when it runs out).
+                Self.setTimeout(timeout, option: SO_SNDTIMEO, on: fd)
                 if connect(fd, candidate.pointee.ai_addr, candidate.pointee.ai_addrlen) == 0 {
+                    Self.setTimeout(.zero, option: SO_SNDTIMEO, on: fd)
                     descriptor = fd
                     break
                 }
-                lastError = String(cString: strerror(errno))
+                lastError = errno == EINPROGRESS
+                    ? "no answer within \(timeout.components.seconds) s" : String(cString: strerror(errno))
                 closeDescriptor(fd)
             }
             address = candidate.pointee.ai_next
@@ -114,9 +120,14 @@ package final class BlockingSocket {
 
     /// Changes how long a read waits.
     package func setTimeout(_ timeout: Duration) {
+        Self.setTimeout(timeout, option: SO_RCVTIMEO, on: descriptor)
+    }
+
+    /// Sets a socket's receive or send timeout (zero: none).
+    private static func setTimeout(_ timeout: Duration, option: Int32, on descriptor: Int32) {
         let (seconds, attoseconds) = timeout.components
         var value = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Writes all of `bytes`.

@@ -53,6 +53,18 @@ struct FanOutTests {
         #expect(!run.output.contains("\u{1B}["), "no colour off a terminal")
     }
 
+    @Test("A target that never answers the connect (its listen queue is full) fails after --timeout; the others answer")
+    func silentTarget() throws {
+        let alpha = try namedServer("alpha")
+        let silent = try FullListenQueue()
+        let targets = ["127.0.0.1:\(silent.port)", "127.0.0.1:\(alpha.port)"]
+        let run = try runClient(targets.flatMap { ["--target", $0] } + ["-u", "admin", "--timeout", "1", "-c", "inspect app.name"])
+        #expect(run.status == 2, "stderr: \(run.error)")
+        #expect(run.outputLines == ["\(targets[1]): app.name: String = \"alpha\""], "\(run.output)")
+        #expect(run.error.contains("\(targets[0]): error: cannot connect to 127.0.0.1:\(silent.port)"), "stderr: \(run.error)")
+        #expect(run.error.contains("no answer within 1 s"), "stderr: \(run.error)")
+    }
+
     @Test("--json: every object carries its target; a target that is down is one object with ok false and the error")
     func jsonCarriesTarget() throws {
         let alpha = try namedServer("alpha")
@@ -236,5 +248,43 @@ struct FanOutTargetTests {
         #expect(FanOutPrinter.prefixed("a\n\nb\n", with: "t: ") == "t: a\nt: \nt: b\n")
         #expect(FanOutPrinter.prefixed("a", with: "t: ") == "t: a\n")
         #expect(FanOutPrinter.withTarget("h:1", jsonLines: "{\"command\":\"ls\"}\n") == "{\"target\":\"h:1\",\"command\":\"ls\"}\n")
+    }
+}
+
+/// A loopback listener that never accepts, its queue filled: the kernel drops further SYNs, so a
+/// connect to it gets no answer at all (as from a host that drops packets), not a refusal.
+private final class FullListenQueue {
+    let port: Int
+    private let listener: Int32
+    private var fillers: [Int32] = []
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
+        try #require(bound == 0 && listen(fd, 0) == 0)
+        var length = size
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        // A backlog of 0 takes one connection; a few more make sure the queue is full. Each
+        // filler connects without blocking and is kept open.
+        var fillers: [Int32] = []
+        for _ in 0..<4 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, size) } }
+            fillers.append(filler)
+        }
+        usleep(100_000)
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        self.fillers = fillers
+    }
+
+    deinit {
+        for filler in fillers { close(filler) }
+        close(listener)
     }
 }
