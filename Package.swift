@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ManholeWire", targets: ["ManholeWire"]),
         .library(name: "ManholeClient", targets: ["ManholeClient"]),
         .library(name: "Manhole", targets: ["Manhole"]),
+        .library(name: "ManholeSSH", targets: ["ManholeSSH"]),
         .executable(name: "manhole-client", targets: ["manhole-client"]),
         .executable(name: "manhole-demo", targets: ["manhole-demo"]),
     ],
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
     ],
     targets: [
         .target(
@@ -77,6 +79,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The same shell over SSH (stock `ssh`), as a second listener of a manhole: its own module,
+        // so that a host without SSH does not link swift-nio-ssh.
+        .target(
+            name: "ManholeSSH",
+            dependencies: [
+                "Manhole",
+                "ManholeWire",
+                "Reactor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -230,6 +249,22 @@ let package = Package(
                 "Manhole",
                 "Inspector",
                 "Reactor",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SSHTests",
+            dependencies: [
+                "ManholeTesting",
+                "ManholeSSH",
+                "Manhole",
+                "ManholeWire",
+                "Reactor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
