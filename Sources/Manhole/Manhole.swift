@@ -31,6 +31,8 @@ public final class Manhole: Sendable {
     private let listeners: [any Channel]
     private let socketDirectory: UnixSocketDirectory?
     let environment: ShellEnvironment
+    /// The accounts' stored keys: what another transport (SSH) checks passwords against.
+    package let credentials: CredentialStore
 
     /// The TCP port the listener is bound to (useful with port 0); 0 when TCP is off.
     public var port: Int { localAddress.port ?? 0 }
@@ -121,7 +123,7 @@ public final class Manhole: Sendable {
             throw error
         }
         let listeners = channels
-        let manhole = Manhole(listeners: listeners, socketDirectory: socketDirectory, environment: environment)
+        let manhole = Manhole(listeners: listeners, socketDirectory: socketDirectory, environment: environment, credentials: credentials)
         // The hook holds the listeners and the session table, not the Manhole: a host that no
         // longer holds its Manhole (started in a function that returned, as a `main` that returns
         // does) still has the listeners closed and every session told goodbye at reactor stop.
@@ -139,7 +141,10 @@ public final class Manhole: Sendable {
         return manhole
     }
 
-    private init(listeners: [any Channel], socketDirectory: UnixSocketDirectory?, environment: ShellEnvironment) {
+    private init(
+        listeners: [any Channel], socketDirectory: UnixSocketDirectory?, environment: ShellEnvironment, credentials: CredentialStore
+    ) {
+        self.credentials = credentials
         self.listeners = listeners
         self.socketDirectory = socketDirectory
         self.unixSocketPath = socketDirectory?.socketPath

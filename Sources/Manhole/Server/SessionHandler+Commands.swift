@@ -9,17 +9,20 @@ extension SessionHandler {
         // the next line) before `dispatch` returns.
         busy = true
         let interruption = CallInterruption()
+        running = ("", interruption)
         let dispatch = shell.dispatch(line, sequence: sequence, caller: caller, logger: logger, interruption: interruption) { completion in
             let this = loopBound.value
             this.shell.measure { this.finishCommand(completion) }
         }
         switch dispatch {
         case .answered(let frame):
+            running = nil
             busy = false
             say(frame)
         case .running(let name):
-            // Not if it has already been answered (its future was complete).
-            if busy { running = (name, interruption) }
+            // Still this command's (a reply ready at once has finished it, and perhaps started
+            // the next line, before `dispatch` returned): name it for the interrupt's answer.
+            if running?.interruption === interruption { running?.name = name }
         }
     }
 
