@@ -223,3 +223,12 @@ package struct SessionRefused: Error, CustomStringConvertible {
     package let reason: String
     package var description: String { reason }
 }
+
+extension Manhole {
+    /// The loop the manhole's sessions run on (its own thread): another transport's listener
+    /// binds there, so that its sessions answer while a host body holds the reactor thread.
+    package var sessionsLoop: any EventLoop { environment.eventLoop }
+
+    /// The configuration the manhole was started with (limits, timeouts, logger).
+    package var configuration: Configuration { environment.configuration }
+}
