@@ -1,18 +1,20 @@
 import Foundation
-import ManholeTesting
-import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A real pseudo-terminal for the interactive client: a private tmux server (its own socket,
 /// `tmux -L NAME`) running one command in a pane we type into (`send-keys`) and read back
 /// (`capture-pane`). The server is killed when the value goes away.
-final class TmuxTerminal {
+public final class TmuxTerminal {
     /// tmux itself, or a failure that says how to install it (the tests fail, not skip).
-    static func tmuxPath() throws -> String {
+    public static func tmuxPath() throws -> String {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/bin", "/usr/local/bin"] {
             let path = "\(directory)/tmux"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        throw SupportError("tmux is not installed, so the interactive client cannot be tested: run `bash scripts/setup.sh` (or apt-get install tmux)")
+        throw TerminalTestError("tmux is not installed, so the interactive client cannot be tested: run `bash scripts/setup.sh` (or apt-get install tmux)")
     }
 
     private let tmux: String
@@ -21,7 +23,7 @@ final class TmuxTerminal {
         .appendingPathComponent("manhole-client-tmux-\(UUID().uuidString).conf")
 
     /// Starts `command` (a shell command line) in a 120×40 pane with `environment` added.
-    init(command: String, environment: [String: String]) throws {
+    public init(command: String, environment: [String: String]) throws {
         tmux = try Self.tmuxPath()
         // The pane stays readable after the command ends (no process lingers to keep it).
         try Data("set-option -g remain-on-exit on\n".utf8).write(to: configuration)
@@ -40,34 +42,34 @@ final class TmuxTerminal {
     }
 
     /// Types `text` literally.
-    func type(_ text: String) throws { try run(["send-keys", "-l", text]) }
+    public func type(_ text: String) throws { try run(["send-keys", "-l", text]) }
 
     /// Presses keys by tmux name: `Enter`, `Tab`, `Up`, `C-c`, `C-d`.
-    func press(_ keys: String...) throws { try run(["send-keys"] + keys) }
+    public func press(_ keys: String...) throws { try run(["send-keys"] + keys) }
 
     /// Resizes the window (the client gets SIGWINCH).
-    func resize(columns: Int, rows: Int) throws {
+    public func resize(columns: Int, rows: Int) throws {
         try run(["resize-window", "-t", "test", "-x", "\(columns)", "-y", "\(rows)"])
     }
 
     /// What the pane shows now, one line per row, trailing blanks removed.
-    func screen() -> String {
+    public func screen() -> String {
         (try? run(["capture-pane", "-p", "-J"])) ?? ""
     }
 
     /// Waits (at most 30 s, a hang guard) until the screen satisfies `condition`; returns
     /// whether it did. Every look starts `tmux capture-pane`, so it looks every 10 ms.
     @discardableResult
-    func waitFor(_ condition: (String) -> Bool) -> Bool {
+    public func waitFor(_ condition: (String) -> Bool) -> Bool {
         eventually(every: .milliseconds(10)) { condition(screen()) }
     }
 
     /// Waits until the screen contains `text`.
     @discardableResult
-    func waitFor(_ text: String) -> Bool { waitFor { $0.contains(text) } }
+    public func waitFor(_ text: String) -> Bool { waitFor { $0.contains(text) } }
 
     /// The last non-empty line of the screen (where the prompt and the typed text are).
-    var lastLine: String {
+    public var lastLine: String {
         screen().split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? ""
     }
 
@@ -94,7 +96,7 @@ final class TmuxTerminal {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, tmux, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw SupportError("cannot start tmux: \(String(cString: strerror(spawned)))") }
+        guard spawned == 0 else { throw TerminalTestError("cannot start tmux: \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         var finished = false
         eventually {
@@ -104,16 +106,16 @@ final class TmuxTerminal {
         guard finished else {
             kill(pid, SIGKILL)
             waitpid(pid, &status, 0)
-            throw SupportError("tmux \(arguments.first ?? "") did not finish within 30 s")
+            throw TerminalTestError("tmux \(arguments.first ?? "") did not finish within 30 s")
         }
-        guard status == 0 else { throw SupportError("tmux \(arguments.first ?? "") failed (status \(status))") }
+        guard status == 0 else { throw TerminalTestError("tmux \(arguments.first ?? "") failed (status \(status))") }
         return captureOutput ? try String(contentsOfFile: outputPath, encoding: .utf8) : ""
     }
 }
 
-/// A shell command line that runs the client, then prints its exit status (the pane remains
-/// on exit, so it can still be read).
-func interactiveClientCommand(port: Int, user: String = "admin") throws -> String {
-    let client = try clientExecutable().path
-    return "'\(client)' -p \(port) -u \(user) \(allowWeakServerParameters); echo \"CLIENT-EXITED $?\""
+
+/// tmux is missing or failed.
+public struct TerminalTestError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
