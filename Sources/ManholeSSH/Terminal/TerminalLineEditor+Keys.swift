@@ -1,0 +1,113 @@
+/// What each key does to the line, the history and the screen.
+extension TerminalLineEditor {
+    mutating func handle(_ key: TerminalKey, output: inout [UInt8], events: inout [Event]) {
+        if inPaste {
+            pasted(key, output: &output, events: &events)
+            return
+        }
+        switch key {
+        case .text(let scalar): output += insert(scalar)
+        case .enter: submit(output: &output, events: &events)
+        case .tab:
+            let before = String(buffer.characters[..<buffer.cursor])
+            pendingCompletion = before
+            events.append(.complete(line, cursor: buffer.cursor))
+        case .backspace: output += edited(buffer.deleteBackward())
+        case .delete: output += edited(buffer.deleteForward())
+        case .controlD:
+            if buffer.characters.isEmpty {
+                output += Self.crlf
+                cursorRow = 0
+                drawnRows = 0
+                isSuspended = true
+                events.append(.endOfInput)
+            } else {
+                output += edited(buffer.deleteForward())
+            }
+        case .left: output += edited(buffer.move(to: buffer.cursor - 1))
+        case .right: output += edited(buffer.move(to: buffer.cursor + 1))
+        case .home: output += edited(buffer.move(to: 0))
+        case .end: output += edited(buffer.move(to: buffer.characters.count))
+        case .up: output += recall(older: true)
+        case .down: output += recall(older: false)
+        case .killToStart: output += edited(buffer.killToStart())
+        case .killToEnd: output += edited(buffer.killToEnd())
+        case .deleteWordLeft: output += edited(buffer.deleteWordLeft())
+        case .clearScreen:
+            // Home, clear the screen, and the prompt and line at its top.
+            output += [0x1B, 0x5B, 0x48, 0x1B, 0x5B, 0x32, 0x4A]
+            cursorRow = 0
+            drawnRows = 0
+            output += redraw()
+        case .interrupt:
+            output += moveToEnd()
+            output += Array("^C".utf8) + Self.crlf
+            buffer.clear()
+            historyPosition = nil
+            pendingCompletion = nil
+            cursorRow = 0
+            drawnRows = 0
+            output += redraw()
+            events.append(.interrupt)
+        case .pasteStart: inPaste = true
+        case .pasteEnd: break
+        }
+    }
+
+    /// Pasted text is text: Enter submits (a pasted line runs, as in a shell), a tab becomes a
+    /// space, and every other key is ignored, so a paste cannot edit or complete.
+    private mutating func pasted(_ key: TerminalKey, output: inout [UInt8], events: inout [Event]) {
+        switch key {
+        case .text(let scalar): output += insert(scalar)
+        case .tab: output += insert(" ")
+        case .enter: submit(output: &output, events: &events)
+        case .pasteEnd: inPaste = false
+        case .interrupt: handle(key, output: &output, events: &events)
+        default: break
+        }
+    }
+
+    /// Inserts a scalar; at the end of the line echoing it is enough, else the line is redrawn.
+    private mutating func insert(_ scalar: Unicode.Scalar) -> [UInt8] {
+        let width = TerminalCellWidth.of(scalar)
+        switch buffer.insert(scalar) {
+        case .full:
+            return Self.bell
+        case .added where buffer.cursorAtEnd && width > 0:
+            return echo(scalar, width: width)
+        case .added, .joined:
+            return redraw()
+        }
+    }
+
+    private mutating func submit(output: inout [UInt8], events: inout [Event]) {
+        output += moveToEnd()
+        if endCell.column > 0 || endCell.row == 0 { output += Self.crlf }
+        let submitted = line
+        history.add(submitted)
+        buffer.clear()
+        historyPosition = nil
+        pendingCompletion = nil
+        cursorRow = 0
+        drawnRows = 0
+        isSuspended = true
+        events.append(.submit(submitted))
+    }
+
+    private mutating func edited(_ changed: Bool) -> [UInt8] {
+        changed ? redraw() : []
+    }
+
+    /// Steps through the history; the line being typed is kept as the newest entry, and comes
+    /// back below the last one. An edit to a recalled line is not kept in the history.
+    private mutating func recall(older: Bool) -> [UInt8] {
+        let newest = history.count
+        let current = historyPosition ?? newest
+        let target = older ? current - 1 : current + 1
+        guard target >= 0, target <= newest else { return Self.bell }
+        if historyPosition == nil { draft = line }
+        historyPosition = target == newest ? nil : target
+        buffer.replace(with: target == newest ? draft : history[target])
+        return redraw()
+    }
+}

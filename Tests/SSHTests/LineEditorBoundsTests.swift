@@ -1,0 +1,47 @@
+import ManholeSSH
+import Testing
+
+@Suite("Line editor bounds")
+struct LineEditorBoundsTests {
+    @Test("The line holds at most lineLimit bytes: more rings the bell and is dropped")
+    func lineLimit() {
+        var editor = TerminalLineEditor.started(lineLimit: 5)
+        let typed = editor.type("abcd漢e")
+        #expect(editor.line == "abcde")
+        #expect(typed.output == "abcd\u{7}e")
+        #expect(editor.type("f").output == "\u{7}")
+        _ = editor.type("\u{7f}")
+        #expect(editor.line == "abcd" && editor.type("é").output == "\u{7}", "é takes two bytes")
+    }
+
+    @Test("An escape sequence longer than 32 bytes is dropped whole, up to its final byte")
+    func longEscape() {
+        var editor = TerminalLineEditor.started()
+        _ = editor.type("\u{1b}[" + String(repeating: "1;", count: 40) + "Dx")
+        #expect(editor.line == "x")
+        _ = editor.type("\u{1b}[" + String(repeating: "9", count: 100) + "~y")
+        #expect(editor.line == "xy")
+        _ = editor.type("\u{1b}[D")
+        #expect(editor.cursor == 1, "the next sequence decodes again")
+    }
+
+    @Test("Columns are clamped to 1...1000")
+    func columnsClamped() {
+        #expect(TerminalLineEditor(prompt: "", columns: 0).columns == 1)
+        #expect(TerminalLineEditor(prompt: "", columns: -5).columns == 1)
+        #expect(TerminalLineEditor(prompt: "", columns: 5_000).columns == 1_000)
+        var narrow = TerminalLineEditor.started(columns: 1)
+        _ = narrow.type("漢字ab\u{1}")
+        #expect(narrow.line == "漢字ab" && narrow.cursor == 0)
+    }
+
+    @Test("Typeahead holds at most lineLimit bytes: more rings the bell once per feed")
+    func typeaheadLimit() {
+        var editor = TerminalLineEditor.started(lineLimit: 4)
+        let typed = editor.type("x\rabcdefgh")
+        #expect(typed.events == [.submit("x")])
+        #expect(typed.output.hasSuffix("\r\n\u{7}"))
+        let next = editor.startLine()
+        #expect(editor.line == "abcd" && next.events.isEmpty)
+    }
+}
