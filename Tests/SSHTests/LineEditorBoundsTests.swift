@@ -44,4 +44,21 @@ struct LineEditorBoundsTests {
         let next = editor.startLine()
         #expect(editor.line == "abcd" && next.events.isEmpty)
     }
+
+    @Test("A paste into the middle of a full-length line is redrawn once, not once per character")
+    func pasteRedrawsOnce() {
+        var editor = TerminalLineEditor.started(columns: 80)
+        _ = editor.type(String(repeating: "a", count: 2_000) + "\u{1}")
+        let paste = editor.type("\u{1b}[200~" + String(repeating: "b", count: 2_000) + "\u{1b}[201~")
+        #expect(editor.line.count == 4_000)
+        #expect(paste.output.utf8.count < 4_200, "one redraw of prompt and line, and the moves")
+    }
+
+    @Test("Thousands of combining marks typed at once stay one character and one redraw")
+    func combiningFlood() {
+        var editor = TerminalLineEditor.started()
+        let typed = editor.type("e" + String(repeating: "\u{301}", count: 2_047))
+        #expect(editor.cursor == 1 && editor.line.utf8.count == 4_095)
+        #expect(typed.output.utf8.count < 4_200)
+    }
 }

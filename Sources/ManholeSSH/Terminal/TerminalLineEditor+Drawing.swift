@@ -21,6 +21,7 @@ struct CellPosition: Equatable, Sendable {
 extension TerminalLineEditor {
     /// Rewrites prompt and line, clears the rest of the old one, and places the cursor.
     mutating func redraw() -> [UInt8] {
+        needsRedraw = false
         var output: [UInt8] = []
         let wasWrapped = drawnRows > 1
         if cursorRow > 0 { output += Self.csi(cursorRow, "A") }

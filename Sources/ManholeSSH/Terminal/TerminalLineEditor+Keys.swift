@@ -1,5 +1,8 @@
 /// What each key does to the line, the history and the screen.
 extension TerminalLineEditor {
+    /// Acts on one key. Edits only mark the line for a redraw (``flush()`` writes one per feed,
+    /// so a paste into the middle of a long line costs one redraw, not one per character); keys
+    /// that write below the line first bring the screen up to date.
     mutating func handle(_ key: TerminalKey, output: inout [UInt8], events: inout [Event]) {
         if inPaste {
             pasted(key, output: &output, events: &events)
@@ -16,6 +19,7 @@ extension TerminalLineEditor {
         case .delete: output += edited(buffer.deleteForward())
         case .controlD:
             if buffer.characters.isEmpty {
+                output += flush()
                 output += Self.crlf
                 cursorRow = 0
                 drawnRows = 0
@@ -38,16 +42,18 @@ extension TerminalLineEditor {
             output += [0x1B, 0x5B, 0x48, 0x1B, 0x5B, 0x32, 0x4A]
             cursorRow = 0
             drawnRows = 0
-            output += redraw()
+            needsRedraw = true
         case .interrupt:
+            output += flush()
             output += moveToEnd()
             output += Array("^C".utf8) + Self.crlf
             buffer.clear()
             historyPosition = nil
             pendingCompletion = nil
+            inPaste = false  // the way out of a paste whose end marker was lost
             cursorRow = 0
             drawnRows = 0
-            output += redraw()
+            needsRedraw = true
             events.append(.interrupt)
         case .pasteStart: inPaste = true
         case .pasteEnd: break
@@ -67,20 +73,23 @@ extension TerminalLineEditor {
         }
     }
 
-    /// Inserts a scalar; at the end of the line echoing it is enough, else the line is redrawn.
+    /// Inserts a scalar; at the end of a line the screen shows as it is, echoing it is enough,
+    /// else the line is marked for a redraw.
     private mutating func insert(_ scalar: Unicode.Scalar) -> [UInt8] {
         let width = TerminalCellWidth.of(scalar)
         switch buffer.insert(scalar) {
         case .full:
             return Self.bell
-        case .added where buffer.cursorAtEnd && width > 0:
+        case .added where buffer.cursorAtEnd && width > 0 && !needsRedraw:
             return echo(scalar, width: width)
         case .added, .joined:
-            return redraw()
+            needsRedraw = true
+            return []
         }
     }
 
     private mutating func submit(output: inout [UInt8], events: inout [Event]) {
+        output += flush()
         output += moveToEnd()
         if endCell.column > 0 || endCell.row == 0 { output += Self.crlf }
         let submitted = line
@@ -95,7 +104,14 @@ extension TerminalLineEditor {
     }
 
     private mutating func edited(_ changed: Bool) -> [UInt8] {
-        changed ? redraw() : []
+        if changed { needsRedraw = true }
+        return []
+    }
+
+    /// The redraw the keys so far call for, if any.
+    mutating func flush() -> [UInt8] {
+        guard needsRedraw else { return [] }
+        return redraw()
     }
 
     /// Steps through the history; the line being typed is kept as the newest entry, and comes
@@ -108,6 +124,7 @@ extension TerminalLineEditor {
         if historyPosition == nil { draft = line }
         historyPosition = target == newest ? nil : target
         buffer.replace(with: target == newest ? draft : history[target])
-        return redraw()
+        needsRedraw = true
+        return []
     }
 }

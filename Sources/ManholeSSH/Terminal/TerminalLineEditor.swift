@@ -61,6 +61,8 @@ package struct TerminalLineEditor: Sendable {
     var drawnRows = 0
     /// Where the drawn line ends: the next echoed character goes there.
     var endCell = CellPosition()
+    /// The line changed since it was drawn: the feed ends with a redraw.
+    var needsRedraw = false
 
     /// - Parameters:
     ///   - prompt: Printable text written before each line (no escape sequences: its width is
@@ -91,6 +93,7 @@ package struct TerminalLineEditor: Sendable {
             index += 1
             if let key = decoder.next(byte) { handle(key, output: &output, events: &events) }
         }
+        output += flush()
         return (output, events)
     }
 
