@@ -35,6 +35,14 @@ struct LineEditorCompletionTests {
         #expect(editor.line == "get app.port")
     }
 
+    @Test("The common prefix stops at the first character a candidate differs in")
+    func commonPrefix() {
+        var editor = TerminalLineEditor.started()
+        _ = editor.type("get a\t")
+        _ = editor.applyCompletion(["abcd", "abce", "abx"])
+        #expect(editor.line == "get ab")
+    }
+
     @Test("No candidate rings the bell; a late answer after the line changed does nothing")
     func noneAndLate() {
         var editor = TerminalLineEditor.started()

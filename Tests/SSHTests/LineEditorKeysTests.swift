@@ -120,6 +120,14 @@ struct LineEditorKeysTests {
         #expect(editor.startLine().events.isEmpty)
     }
 
+    @Test("Ctrl-C in a paste whose end marker was lost interrupts and ends the paste")
+    func interruptEndsPaste() {
+        var editor = TerminalLineEditor.started()
+        let typed = editor.type("\u{1b}[200~abc\u{3}xy\u{15}")
+        #expect(typed.events == [.interrupt])
+        #expect(editor.line == "", "Ctrl-U edits again")
+    }
+
     @Test("A lone ESC followed by a control key lets the key through")
     func escapeThenKey() {
         var editor = TerminalLineEditor.started()

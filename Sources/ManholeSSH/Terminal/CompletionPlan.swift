@@ -37,11 +37,18 @@ enum CompletionPlan: Equatable, Sendable {
     /// The longest prefix, in characters, that every string shares.
     static func commonPrefix(_ strings: [String]) -> String {
         guard let first = strings.first else { return "" }
-        var prefix = Substring(first)
+        // One pass over each string (the server's candidates may be long and many).
+        let prefix = Array(first)
+        var length = prefix.count
         for string in strings.dropFirst() {
-            while !string.hasPrefix(prefix) { prefix = prefix.dropLast() }
+            var shared = 0
+            for character in string {
+                guard shared < length, prefix[shared] == character else { break }
+                shared += 1
+            }
+            length = shared
         }
-        return String(prefix)
+        return String(prefix[..<length])
     }
 
     /// What a list shows: path candidates without the part they all share up to its last `.`

@@ -50,7 +50,6 @@ extension TerminalLineEditor {
             buffer.clear()
             historyPosition = nil
             pendingCompletion = nil
-            inPaste = false  // the way out of a paste whose end marker was lost
             cursorRow = 0
             drawnRows = 0
             needsRedraw = true
@@ -68,7 +67,9 @@ extension TerminalLineEditor {
         case .tab: output += insert(" ")
         case .enter: submit(output: &output, events: &events)
         case .pasteEnd: inPaste = false
-        case .interrupt: handle(key, output: &output, events: &events)
+        case .interrupt:
+            inPaste = false  // the way out of a paste whose end marker was lost
+            handle(key, output: &output, events: &events)
         default: break
         }
     }

@@ -98,7 +98,7 @@ package struct TerminalLineEditor: Sendable {
     }
 
     /// Writes the prompt for a new line (the first one, or after a command's reply) and replays
-    /// the keys typed meanwhile.
+    /// the keys typed meanwhile. A line being edited is dropped.
     /// - Returns: The prompt and the replay's output, and the replay's events (a typed-ahead
     ///   Enter suspends the editor again, keeping the rest).
     package mutating func startLine() -> (output: [UInt8], events: [Event]) {
@@ -155,7 +155,9 @@ package struct TerminalLineEditor: Sendable {
         return output + redraw()
     }
 
-    /// Takes the terminal's new width (an SSH window-change) and redraws the line for it.
+    /// Takes the terminal's new width (an SSH window-change) and redraws the line for it,
+    /// going up first as many rows as the line took at the old width: right for a terminal that
+    /// does not reflow (xterm); one that reflows a wrapped line may keep a piece of it above.
     package mutating func resize(columns: Int) -> [UInt8] {
         let clamped = Self.clamp(columns)
         guard clamped != self.columns else { return [] }
