@@ -19,7 +19,8 @@ struct EditBuffer: Sendable {
     enum Insertion: Equatable {
         /// A new character at the cursor.
         case added
-        /// The scalar joined the character left of the cursor (a combining mark, a ZWJ sequence).
+        /// The scalar joined the character left of the cursor (a combining mark, a ZWJ
+        /// sequence), or the one after it (a letter typed before a lone combining mark).
         case joined
         /// The line is full: nothing changed.
         case full
@@ -46,7 +47,7 @@ struct EditBuffer: Sendable {
         }
         characters.insert(Character(scalar), at: cursor)
         cursor += 1
-        return .added
+        return joinAcross(cursor) ? .joined : .added
     }
 
     /// Inserts printable text at the cursor as far as the bound allows.
@@ -75,8 +76,9 @@ struct EditBuffer: Sendable {
     /// Deletes up to `count` characters left of the cursor (a completed word being replaced).
     mutating func deleteBackward(count: Int) {
         let start = max(0, cursor - count)
-        remove(start..<cursor)
+        let end = cursor
         cursor = start
+        remove(start..<end)
     }
 
     /// Deletes the character under the cursor. - Returns: Whether there was one.
@@ -89,8 +91,9 @@ struct EditBuffer: Sendable {
     /// Deletes from the start of the line to the cursor (Ctrl-U).
     mutating func killToStart() -> Bool {
         guard cursor > 0 else { return false }
-        remove(0..<cursor)
+        let end = cursor
         cursor = 0
+        remove(0..<end)
         return true
     }
 
@@ -108,8 +111,9 @@ struct EditBuffer: Sendable {
         while start > 0, characters[start - 1].isWhitespace { start -= 1 }
         while start > 0, !characters[start - 1].isWhitespace { start -= 1 }
         guard start < cursor else { return false }
-        remove(start..<cursor)
+        let end = cursor
         cursor = start
+        remove(start..<end)
         return true
     }
 
@@ -131,5 +135,21 @@ struct EditBuffer: Sendable {
     private mutating func remove(_ range: Range<Int>) {
         for character in characters[range] { byteCount -= character.utf8.count }
         characters.removeSubrange(range)
+        _ = joinAcross(range.lowerBound)
+    }
+
+    /// Joins the characters on both sides of `index` when together they are one (a base letter
+    /// typed before a lone combining mark, or the mark left next to a letter by a deletion), so
+    /// that the characters and the cursor stay those of ``text``. The cursor, if at `index`,
+    /// ends up after the joined character.
+    private mutating func joinAcross(_ index: Int) -> Bool {
+        guard index > 0, index < characters.count else { return false }
+        var joined = String(characters[index - 1])
+        joined.unicodeScalars.append(contentsOf: characters[index].unicodeScalars)
+        guard joined.count == 1 else { return false }
+        characters[index - 1] = Character(joined)
+        characters.remove(at: index)
+        if cursor > index { cursor -= 1 }
+        return true
     }
 }

@@ -17,33 +17,36 @@ struct CellPosition: Equatable, Sendable {
 
 /// Drawing: the screen holds the prompt and the line over `drawnRows` rows, with the terminal's
 /// cursor `cursorRow` rows below the prompt's; a redraw goes up to the prompt's row, writes it
-/// all again, clears what is left of the old line and puts the cursor back.
+/// all again, leaves nothing of the old line and puts the cursor back.
 extension TerminalLineEditor {
-    /// Rewrites prompt and line, clears the rest of the old one, and places the cursor.
+    /// Rewrites prompt and line and places the cursor. On one row: `CR`, prompt, line, clear to
+    /// the row's end. Wrapped (now or before): up to the prompt's row and clear to the end of the
+    /// screen first, since a wide character that does not fit at a row's end skips that cell,
+    /// and writing over the old line would leave what the cell held.
     mutating func redraw() -> [UInt8] {
         needsRedraw = false
-        var output: [UInt8] = []
-        let wasWrapped = drawnRows > 1
-        if cursorRow > 0 { output += Self.csi(cursorRow, "A") }
-        output.append(0x0D)
-        output += Array(prompt.utf8)
         var position = CellPosition()
         for scalar in prompt.unicodeScalars { position.advance(by: TerminalCellWidth.of(scalar), columns: columns) }
         var cursorCell: CellPosition?
         for (index, character) in buffer.characters.enumerated() {
             if index == buffer.cursor { cursorCell = cell(of: character, from: position) }
-            output += Array(character.utf8)
             for scalar in character.unicodeScalars { position.advance(by: TerminalCellWidth.of(scalar), columns: columns) }
         }
-        var end = position
-        if end.column >= columns {
-            // The line ends in the last column: the terminal's cursor waits there to wrap, so
-            // move it below for real, or it would be counted on the wrong row.
-            output += Self.crlf
-            end = CellPosition(row: end.row + 1, column: 0)
-        }
-        // One row: clear to its end; wrapped (now or before): clear to the end of the screen.
-        output += (wasWrapped || end.row > 0) ? Self.csi(nil, "J") : Self.csi(nil, "K")
+        // A line ending in the last column leaves the terminal's cursor there, waiting to wrap:
+        // it is moved below for real, or it would be counted on the wrong row.
+        let endsAtEdge = position.column >= columns
+        let end = endsAtEdge ? CellPosition(row: position.row + 1, column: 0) : position
+        let wrapped = drawnRows > 1 || end.row > 0
+
+        var output: [UInt8] = []
+        output.reserveCapacity(prompt.utf8.count + buffer.byteCount + 24)
+        if cursorRow > 0 { output += Self.csi(cursorRow, "A") }
+        output.append(0x0D)
+        if wrapped { output += Self.csi(nil, "J") }
+        output += Array(prompt.utf8)
+        for character in buffer.characters { output += Array(character.utf8) }
+        if endsAtEdge { output += Self.crlf }
+        if !wrapped { output += Self.csi(nil, "K") }
         let target = cursorCell ?? end
         if end.row > target.row { output += Self.csi(end.row - target.row, "A") }
         if target.column < end.column {
