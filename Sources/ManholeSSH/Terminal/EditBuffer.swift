@@ -22,7 +22,8 @@ struct EditBuffer: Sendable {
         /// The scalar joined the character left of the cursor (a combining mark, a ZWJ
         /// sequence), or the one after it (a letter typed before a lone combining mark).
         case joined
-        /// The line is full: nothing changed.
+        /// The line is full, or the character before the cursor holds ``scalarLimit`` scalars:
+        /// nothing changed.
         case full
     }
 
@@ -31,20 +32,27 @@ struct EditBuffer: Sendable {
     /// Whether the cursor is after the last character.
     var cursorAtEnd: Bool { cursor == characters.count }
 
+    /// The most scalars a character may gather by joining (Unicode's stream-safe text allows
+    /// 30 combining marks in a row): more is no text a terminal shows, and each join copies the
+    /// character, so thousands of marks on one letter would cost time quadratic in the line.
+    static let scalarLimit = 32
+
     /// Inserts a printable scalar at the cursor, joining it to the character before the cursor
     /// when together they form one character.
     mutating func insert(_ scalar: Unicode.Scalar) -> Insertion {
         let size = UTF8.width(scalar)
         guard byteCount + size <= byteLimit else { return .full }
-        byteCount += size
         if cursor > 0 {
             var joined = String(characters[cursor - 1])
             joined.unicodeScalars.append(scalar)
             if joined.count == 1 {
+                guard characters[cursor - 1].unicodeScalars.count < Self.scalarLimit else { return .full }
+                byteCount += size
                 characters[cursor - 1] = Character(joined)
                 return .joined
             }
         }
+        byteCount += size
         characters.insert(Character(scalar), at: cursor)
         cursor += 1
         return joinAcross(cursor) ? .joined : .added

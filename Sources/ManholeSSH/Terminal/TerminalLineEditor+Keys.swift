@@ -80,7 +80,7 @@ extension TerminalLineEditor {
         let width = TerminalCellWidth.of(scalar)
         switch buffer.insert(scalar) {
         case .full:
-            return Self.bell
+            return ringOnce()
         case .added where buffer.cursorAtEnd && width > 0 && !needsRedraw:
             return echo(scalar, width: width)
         case .added, .joined:
@@ -109,6 +109,13 @@ extension TerminalLineEditor {
         return []
     }
 
+    /// The bell, once per feed: a flood of refused keys rings once, not once per byte.
+    private mutating func ringOnce() -> [UInt8] {
+        guard !rang else { return [] }
+        rang = true
+        return Self.bell
+    }
+
     /// The redraw the keys so far call for, if any.
     mutating func flush() -> [UInt8] {
         guard needsRedraw else { return [] }
@@ -121,7 +128,7 @@ extension TerminalLineEditor {
         let newest = history.count
         let current = historyPosition ?? newest
         let target = older ? current - 1 : current + 1
-        guard target >= 0, target <= newest else { return Self.bell }
+        guard target >= 0, target <= newest else { return ringOnce() }
         if historyPosition == nil { draft = line }
         historyPosition = target == newest ? nil : target
         buffer.replace(with: target == newest ? draft : history[target])

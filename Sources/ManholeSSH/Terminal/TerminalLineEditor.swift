@@ -12,8 +12,9 @@ import ManholeWire
 /// character the user typed: the line holds printable characters only.
 ///
 /// Bounded against hostile input: the line and the typeahead hold at most `lineLimit` bytes
-/// each (more rings the bell and is dropped), the history `historyLimit` lines, an escape
-/// sequence 32 bytes; every key costs at most time proportional to the line's length.
+/// each (more rings the bell, once per feed, and is dropped), a character 32 scalars, the
+/// history `historyLimit` lines, an escape sequence 32 bytes; every key costs at most time
+/// proportional to the line's length, and a feed writes at most one redraw.
 package struct TerminalLineEditor: Sendable {
     /// What the keys did that the session must act on.
     package enum Event: Equatable, Sendable {
@@ -63,6 +64,8 @@ package struct TerminalLineEditor: Sendable {
     var endCell = CellPosition()
     /// The line changed since it was drawn: the feed ends with a redraw.
     var needsRedraw = false
+    /// The bell rang in this feed.
+    var rang = false
 
     /// - Parameters:
     ///   - prompt: Printable text written before each line (no escape sequences: its width is
@@ -84,6 +87,7 @@ package struct TerminalLineEditor: Sendable {
         var output: [UInt8] = []
         var events: [Event] = []
         var index = 0
+        rang = false
         while index < bytes.count {
             if isSuspended {
                 keepTypeahead(bytes[index...], output: &output, events: &events)
@@ -168,7 +172,6 @@ package struct TerminalLineEditor: Sendable {
     /// Keeps bytes typed while suspended, but for Ctrl-C, which interrupts at once and drops
     /// the typeahead (as a terminal flushes its input on an interrupt).
     private mutating func keepTypeahead(_ bytes: ArraySlice<UInt8>, output: inout [UInt8], events: inout [Event]) {
-        var rang = false
         for byte in bytes {
             if byte == 0x03 {
                 typeahead.removeAll()
