@@ -11,6 +11,13 @@ struct LineEditorDrawingTests {
         #expect(String(decoding: start.output, as: UTF8.self) == "\r> \u{1b}[K")
     }
 
+    @Test("A control character in the prompt is written as a visible escape")
+    func promptEscaped() {
+        var editor = TerminalLineEditor(prompt: "\u{1b}[31m> ")
+        let start = String(decoding: editor.startLine().output, as: UTF8.self)
+        #expect(start == "\r\\u{1B}[31m> \u{1b}[K")
+    }
+
     @Test("A redraw inside one row rewrites prompt and line, clears to the row's end, and moves back")
     func redrawInOneRow() {
         var editor = TerminalLineEditor.started()

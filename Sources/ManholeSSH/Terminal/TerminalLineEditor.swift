@@ -68,13 +68,13 @@ package struct TerminalLineEditor: Sendable {
     var rang = false
 
     /// - Parameters:
-    ///   - prompt: Printable text written before each line (no escape sequences: its width is
-    ///     counted character by character).
+    ///   - prompt: Text written before each line; a control character in it is written as a
+    ///     visible escape (``Quoting/oneLine(_:)``), so its width can be counted.
     ///   - columns: The terminal's width from the pty request, clamped to 1...1000.
     ///   - historyLimit: The most lines the history keeps.
     ///   - lineLimit: The most bytes a line (and the typeahead) may hold.
     package init(prompt: String, columns: Int = 80, historyLimit: Int = 500, lineLimit: Int = 4_096) {
-        self.prompt = prompt
+        self.prompt = Quoting.oneLine(prompt)
         self.columns = Self.clamp(columns)
         self.history = LineHistory(limit: historyLimit)
         self.buffer = EditBuffer(byteLimit: max(0, lineLimit))
