@@ -53,7 +53,7 @@ package struct CredentialStore: Sendable {
     }
 
     /// The role of a known user.
-    func role(of user: String) -> Role? { accounts[user]?.role }
+    package func role(of user: String) -> Role? { accounts[user]?.role }
 
     static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.count)
