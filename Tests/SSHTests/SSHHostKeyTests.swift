@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import ManholeSSH
 import NIOSSH
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -30,6 +31,21 @@ struct SSHHostKeyTests {
         #expect(loaded.publicKey == created.publicKey)
         #expect(loaded.fingerprint == created.fingerprint)
         // The temporary file it was written through is gone.
+        #expect(try directory.names() == ["host_key"])
+    }
+
+    @Test("Listeners that create the same host key file at once all get the one key it holds")
+    func concurrentCreation() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("host_key")
+        let keys = Mutex<[Result<NIOSSHPublicKey, SSHHostKeyError>]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let result = Result { () throws(SSHHostKeyError) in try SSHHostKey.loadOrCreate(at: path).publicKey }
+            keys.withLock { $0.append(result) }
+        }
+        let stored = try SSHHostKey.loadOrCreate(at: path).publicKey
+        for result in keys.withLock({ $0 }) { #expect(try result.get() == stored) }
         #expect(try directory.names() == ["host_key"])
     }
 

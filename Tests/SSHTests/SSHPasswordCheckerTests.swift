@@ -142,7 +142,9 @@ struct SSHPasswordCheckerTests {
             refused.whenComplete { _ in answered.set() }
             // Answered while every admitted check still waits at the gate: it was never queued.
             #expect(eventually { answered.isSet })
-            for _ in 0..<admitted { observations.gate.signal() }
+            // One permit more than admitted: were the refused check queued after all, it would
+            // take it instead of hanging the test.
+            for _ in 0...admitted { observations.gate.signal() }
             await #expect(throws: SSHPasswordChecker.Refusal.busy) { try await refused.get() }
             for future in futures { #expect(try await future.get() == .admin) }
             #expect(observations.current.derived == admitted)
