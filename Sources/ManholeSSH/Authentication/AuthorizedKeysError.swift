@@ -1,9 +1,9 @@
 /// Why an `authorized_keys` file was refused: which file, which line (when one is to blame) and
 /// what is wrong with it. The whole file is refused, not just the line, so that a typo never
 /// silently drops a key the operator meant to add, or keeps one they meant to restrict.
-public struct AuthorizedKeysError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct AuthorizedKeysError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
-    public enum Reason: Sendable, Hashable {
+    package enum Reason: Sendable, Hashable {
         /// The line starts with options (`from="…"`, `command="…"`, `no-pty`, …): manhole
         /// implements none of them, and ignoring a restriction would grant more than was meant.
         case optionsNotSupported
@@ -30,21 +30,21 @@ public struct AuthorizedKeysError: Error, Sendable, Hashable, CustomStringConver
     }
 
     /// The file's path (or the name given to text parsed from memory).
-    public let file: String
+    package let file: String
     /// The 1-based line at fault, when one is.
-    public let line: Int?
+    package let line: Int?
     /// What is wrong.
-    public let reason: Reason
+    package let reason: Reason
 
     /// An error about `file`, at `line` if one is to blame.
-    public init(file: String, line: Int? = nil, reason: Reason) {
+    package init(file: String, line: Int? = nil, reason: Reason) {
         self.file = file
         self.line = line
         self.reason = reason
     }
 
     /// A one-line explanation.
-    public var description: String {
+    package var description: String {
         let place = line.map { "\(file), line \($0)" } ?? file
         let why: String =
             switch reason {

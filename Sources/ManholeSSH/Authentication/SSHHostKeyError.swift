@@ -1,6 +1,6 @@
 /// Why the SSH listener's host key file could not be used. Each names the file, so the operator
 /// knows which one to fix.
-public enum SSHHostKeyError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum SSHHostKeyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file's permissions let its group or others read or write it: a host key anyone can
     /// read lets them impersonate the server. The mode is the file's permission bits.
     case unsafeMode(path: String, mode: UInt32)
@@ -17,7 +17,7 @@ public enum SSHHostKeyError: Error, Sendable, Hashable, CustomStringConvertible 
     case uncreatable(path: String, reason: String)
 
     /// A one-line explanation.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unsafeMode(let path, let mode):
             "refusing the SSH host key \(path): its mode 0\(String(mode, radix: 8)) lets group or others at it (chmod 600 it)"
