@@ -53,7 +53,7 @@ package final class SSHPasswordChecker: Sendable {
     private let pool: NIOThreadPool
     private let state = NIOLockedValueBox(State())
 
-    /// Starts the checker's threads.
+    /// Starts the checker's threads; they run until ``shutdown()``, which the owner must call.
     /// - Parameters:
     ///   - credentials: The manhole's accounts.
     ///   - hooks: What tests observe.
