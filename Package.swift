@@ -125,6 +125,7 @@ let package = Package(
                 "Reactor",
                 "Inspector",
                 "Manhole",
+                "ManholeSSH",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inspector
+import ManholeSSH
 import Logging
 import Manhole
 import Reactor
@@ -39,6 +40,15 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "The minimum log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
+
+    @Option(help: "Also serve the shell over SSH on this port of 127.0.0.1 (ssh -p PORT USER@127.0.0.1; 0 picks a free one).")
+    var sshPort: Int?
+
+    @Option(help: "The SSH host key's file (Ed25519, mode 0600), created at first start; default: a new key per run.")
+    var sshHostKey: String?
+
+    @Option(help: "An authorized_keys-style file of public keys that may log in over SSH as the admin user.")
+    var authorizedKeys: String?
 
     mutating func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -114,13 +124,18 @@ struct DemoCommand: ParsableCommand {
         manhole.inspector.register("metrics") { metrics.snapshot() }
         manhole.inspector.register("results") { stashed }
         try HostCommands.register(on: manhole, jobs: jobs, reactor: reactor)
+        let ssh = try sshPort.map { port in
+            try SSHDemo.start(on: manhole, port: port, hostKey: sshHostKey, authorizedKeys: authorizedKeys.map { [user: $0] } ?? [:], logger: logger)
+        }
 
         say("manhole-demo: \(app.name) running (pid \(app.pid)); manhole on 127.0.0.1:\(manhole.port)")
         say("connect with: manhole-client -p \(manhole.port) -u \(user)")
+        if let ssh { say("or with ssh: ssh -p \(ssh.port) \(user)@127.0.0.1 (host key \(ssh.hostKeyFingerprint))") }
 
         JobLoop(reactor: reactor, jobs: jobs, metrics: metrics, stop: stop, logger: logger).run()
 
         refresher.stop()
+        ssh?.stop()
         manhole.stop()
         logger.notice("stopped", metadata: ["processed": "\(jobs.snapshot().processed)"])
         // Returning from main stops the reactor (its exit hook): pending results are interrupted.

@@ -102,7 +102,7 @@ struct SSHKeyTests {
         defer { ssh.stop(); server.stop() }
         try server.manhole.addCommand("pause-jobs", help: "changes the process") { _ in "paused" }
         let run = try runSSH(port: ssh.port, user: "viewer", login: .password(viewerPassword), ["pause-jobs"])
-        #expect(run.status == 1, "\(run.output)")
+        #expect(run.status == 1, "\(run.output) \(run.error)")
         #expect(run.error.contains("permission denied"), "\(run.error)")
         #expect(!run.output.contains("paused"))
     }

@@ -55,4 +55,38 @@ struct SSHInteractiveTests {
         try terminal.press("Enter")
         #expect(terminal.waitFor("role"), "\(terminal.screen())")
     }
+
+    @Test("Ctrl-C while a command runs interrupts it: its error and the interrupt's answer show, the prompt comes back")
+    func controlCInterrupts() throws {
+        let (server, ssh) = try sshServer()
+        defer { ssh.stop(); server.stop() }
+        try server.manhole.addCommand("slow", help: "answers in an hour") { _ in
+            try await Task.sleep(for: .seconds(3_600))
+            return "slow done"
+        }
+        let terminal = try startSSH(port: ssh.port)
+        try terminal.type("slow")
+        try terminal.press("Enter")
+        #expect(eventually { server.manhole.sessions.contains { $0.lastCommand == "slow" } })
+        try terminal.press("C-c")
+        #expect(terminal.waitFor {
+            $0.contains("interrupted: the command's work was told to stop") && $0.contains("stopped the running command 'slow'")
+        }, "\(terminal.screen())")
+        #expect(terminal.waitFor { _ in terminal.lastLine.trimmingCharacters(in: .whitespaces).hasSuffix("admin@manhole>") }, "\(terminal.screen())")
+    }
+
+    @Test("An SSH session is in the session table; kick ends it with a goodbye and frees its slot")
+    func kickEnds() throws {
+        let (server, ssh) = try sshServer()
+        defer { ssh.stop(); server.stop() }
+        let terminal = try startSSH(port: ssh.port)
+        #expect(eventually { server.manhole.sessions.count == 1 })
+        let id = try #require(server.manhole.sessions.first?.id)
+        let native = try server.connect()
+        #expect(try native.run("sessions").payload.contains("admin"))
+        #expect(try native.run("kick \(id)").kind == .ok)
+        #expect(terminal.waitFor("goodbye: "), "\(terminal.screen())")
+        #expect(terminal.waitFor("SSH-EXITED"), "\(terminal.screen())")
+        #expect(eventually { server.manhole.sessions.count == 1 })
+    }
 }

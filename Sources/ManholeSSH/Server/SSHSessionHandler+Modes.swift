@@ -41,13 +41,15 @@ extension SSHSessionHandler {
     }
 
     private func showNotice(_ payload: String) {
-        let text = payload.hasSuffix("\n") ? payload : payload + "\n"
-        if var editor {
-            write(editor.printAbove(SSHOutput.terminalText(text, pty: true)))
-            self.editor = editor
-        } else {
-            writeText("notice: " + text)
-        }
+        if editor != nil { return printAboveLine(payload) }
+        writeText("notice: " + (payload.hasSuffix("\n") ? payload : payload + "\n"))
+    }
+
+    /// Interactive mode: `text` above the line being edited, which is drawn again below it.
+    private func printAboveLine(_ text: String) {
+        guard var editor else { return }
+        write(editor.printAbove(Quoting.terminalSafe(text.hasSuffix("\n") ? text : text + "\n")))
+        self.editor = editor
     }
 
     /// Interactive mode: keys through the editor, what they make on screen back to the client.
@@ -75,7 +77,7 @@ extension SSHSessionHandler {
             // While a command runs, Ctrl-C is the protocol's interrupt; at the prompt the
             // editor has already cleared the line.
             guard session.isBusy else { return }
-            session.interrupt { [self] frame, _ in writeText(frame.payload) }
+            session.interrupt { [self] frame, _ in printAboveLine(frame.payload) }
         case .endOfInput:
             exit(status: 0)
         }

@@ -125,7 +125,9 @@ final class SSHSessionHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(SSHOutput.stdErr(buffer)), promise: nil)
     }
 
-    /// Sends the exit status and closes the channel (and with it the connection).
+    /// Sends the exit status and closes the channel. The client then ends the connection (it
+    /// would report a broken pipe if the server closed it first); one that does not is closed a
+    /// few seconds later.
     func exit(status: Int) {
         guard !finished, let context else { return }
         finished = true
@@ -133,7 +135,8 @@ final class SSHSessionHandler: ChannelDuplexHandler {
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(SSHOutput.stdOut(channel.allocator.buffer(capacity: 0)))).whenComplete { [connection] _ in
             channel.close(promise: nil)
-            connection.channel.close(promise: nil)
+            let parent = connection.channel
+            parent.eventLoop.scheduleTask(in: .seconds(5)) { parent.close(promise: nil) }
         }
     }
 }
