@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 public import Manhole
 import NIOConcurrencyHelpers
@@ -17,6 +18,7 @@ public final class SSHListener: Sendable {
     public let hostKeyFingerprint: String
     private let channel: any Channel
     private let passwords: SSHPasswordChecker
+    private let stopped = Atomic<Bool>(false)
 
     fileprivate init(channel: any Channel, hostKeyFingerprint: String, passwords: SSHPasswordChecker) {
         self.channel = channel
@@ -28,6 +30,7 @@ public final class SSHListener: Sendable {
     /// Stops listening; sessions already open end with the manhole's (`stop`, `kick`) or their
     /// client.
     public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
         channel.close(promise: nil)
         // The checker's shutdown waits for a running check (a PBKDF2): never on a loop.
         let passwords = passwords
@@ -71,7 +74,9 @@ extension Manhole {
             throw error
         }
         let listener = SSHListener(channel: channel, hostKeyFingerprint: hostKey.fingerprint, passwords: passwords)
-        reactor.addShutdownHook(name: "manhole-ssh", phase: .sessions, timeout: .seconds(1)) { listener.stop() }
+        // Before the manhole's own hook ends the sessions' loop (which the listener runs on): the
+        // SSH sessions themselves are in the session table, told goodbye with the others.
+        reactor.addShutdownHook(name: "manhole-ssh", phase: .beforeStop, timeout: .seconds(1)) { listener.stop() }
         self.configuration.logger.info(
             "manhole listening over SSH",
             metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "hostKey": "\(hostKey.fingerprint)"])
