@@ -34,8 +34,8 @@ enum SSHBenchmarks {
         // Both sessions are the one account's: the default allows 4 per user.
         let server = try BenchmarkManhole(namespace: ["config": ChildManhole.Config()])
         defer { server.stop() }
+        // Stopped with the reactor (`server.stop()`), as the listener's documentation says.
         let listener = try server.manhole.startSSH(SSHConfiguration(port: 0))
-        defer { listener.stop() }
         let ssh = try SSHClientProcess(port: listener.port, user: BenchmarkManhole.user, password: BenchmarkManhole.password)
         defer { ssh.stop() }
         let native = try server.connect()
@@ -74,6 +74,10 @@ enum SSHBenchmarks {
         guard let password = ProcessInfo.processInfo.environment["SSHPASS"] else {
             throw BenchmarkError("--ssh-peer-port needs the peer's password in SSHPASS")
         }
+        print("\n## SSH shell of a peer on port \(port): stock `ssh -tt` (sshpass, password login as \(user)), "
+            + "`len(app.items)` up to the next `>>> `; \(PeerComparison.warmup) warm-up, \(PeerComparison.runs) × "
+            + "\(PeerComparison.count) lines")
+        print(pad("run", 8) + padLeft("p50 µs", 12) + padLeft("p99 µs", 12))
         let ssh = try SSHClientProcess(port: port, user: user, password: password)
         defer { ssh.stop() }
         // The manhole's line editor echoes the line, then prints the value on a line of its own.
