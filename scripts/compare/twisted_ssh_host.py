@@ -1,7 +1,9 @@
 """The Twisted peer's host over SSH (issue 20): an idle Twisted process serving Twisted Conch's
 manhole over SSH, as `twistd manhole --sshPort` does (conch's `manhole_ssh` realm and factory),
 but with the uncoloured `manhole.Manhole` and the same `app` as twisted_host.py, so the client can
-evaluate `len(app.items)`. One account: USER, with the password in the environment's SSHPASS
+evaluate `len(app.items)`. (twistd's own `ColoredManhole` re-colours the whole line at every
+keystroke: several times slower per line; the uncoloured one is the telnet row's, and the fairer
+baseline.) One account: USER, with the password in the environment's SSHPASS
 (as sshpass reads it). The host key is Ed25519, like ours: read from KEY_FILE, or made there with
 `cryptography` (mode 0600) when the file does not exist.
 
