@@ -181,6 +181,8 @@ let package = Package(
                 "Inspector",
                 "Manhole",
                 "ManholeClient",
+                // The `ssh` section serves the shell over SSH to the stock client.
+                "ManholeSSH",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

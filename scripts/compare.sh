@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Our shell and Reactor beside their Python peers, measured in one run with one method (issue 17;
 # docs/performance.md): python-manhole over its unix socket, Twisted Conch's manhole over telnet,
-# Crochet's wait_for beside our Reactor.waitFor. Every system: one session (or 1 and 4 threads for
-# the blocking calls), 200 warm-up commands, then 3 × 2,000 back to back; p50, p99 and commands/s
-# per run, the median of the 3 runs reported. Prints one table with the peers' ratios to ours.
+# Crochet's wait_for beside our Reactor.waitFor; our shell over SSH beside Twisted Conch's manhole
+# over SSH (issue 20), both through stock `ssh -tt`. Every system: one session (or 1 and 4 threads
+# for the blocking calls), 200 warm-up commands, then 3 × 2,000 back to back; p50, p99 and
+# commands/s per run, the median of the 3 runs reported. Prints one table with the peers' ratios to ours.
 #
 # From a fresh clone: makes a virtual environment in .build/compare-venv (ignored by git) and
 # installs the peers from PyPI (scripts/compare/requirements.txt), builds manhole-benchmark in
@@ -58,7 +59,7 @@ echo "== installing the peers into $VENV (scripts/compare/requirements.txt)"
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$PEERS/requirements.txt"
 PY="$VENV/bin/python"
 "$PY" -c 'import sys, importlib.metadata as m; print("   Python", sys.version.split()[0] + ";",
-    "; ".join(f"{p} {m.version(p)}" for p in ("manhole", "crochet", "twisted")))'
+    "; ".join(f"{p} {m.version(p)}" for p in ("manhole", "crochet", "twisted", "cryptography")))'
 
 if [ "$build" = 1 ]; then
     echo "== building manhole-benchmark (release; the first build takes several minutes)"
@@ -132,6 +133,26 @@ if start_host "the Twisted manhole host" "$PY" "$PEERS/twisted_host.py"; then
     stop_host
 else
     failed+=("Twisted manhole")
+fi
+
+# Over SSH (issue 20): stock `ssh -tt` through sshpass, a pty on the server, a line typed and the
+# time until the next prompt; manhole-benchmark's `ssh` section drives ssh for both systems, so
+# the client side is the same code. Conch's host makes its Ed25519 host key in the work directory.
+if ! command -v sshpass >/dev/null || ! command -v ssh >/dev/null; then
+    source scripts/setup.sh  # installs both
+fi
+measure "ours over SSH (manhole-benchmark --sections ssh)" "$BENCH" --sections ssh
+SSH_PEER_PASSWORD="conch-$RANDOM$RANDOM"
+if start_host "the Twisted SSH manhole host" env SSHPASS="$SSH_PEER_PASSWORD" "$PY" "$PEERS/twisted_ssh_host.py" "$WORK/conch_host_key"; then
+    if [[ "$HOST_LINE" == port\ * ]]; then
+        measure "Twisted manhole over SSH" env SSHPASS="$SSH_PEER_PASSWORD" "$BENCH" --sections ssh --ssh-peer-port "${HOST_LINE#port }"
+    else
+        echo "the Twisted SSH manhole host said \"$HOST_LINE\", not its port" >&2
+        failed+=("Twisted manhole over SSH")
+    fi
+    stop_host
+else
+    failed+=("Twisted manhole over SSH")
 fi
 
 measure "Crochet" "$PY" "$PEERS/crochet_wait_for.py"

@@ -21,11 +21,17 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers, idle and log-flood (not in all).")
+    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers, ssh, idle and log-flood (not in all).")
     var sections = "all"
 
     @Option(help: "Seconds per case and round in the log-flood benchmark.")
     var floodSeconds = 2.0
+
+    @Option(help: "With --sections ssh: time Twisted Conch's manhole over SSH on this loopback port instead of ours (the password in SSHPASS; scripts/compare.sh starts it).")
+    var sshPeerPort: Int?
+
+    @Option(help: "With --ssh-peer-port: the peer's user.")
+    var sshPeerUser = "admin"
 
     @Option(help: .hidden)
     var idleCase: String?
@@ -59,6 +65,7 @@ struct ManholeBenchmark: ParsableCommand {
         if all || wanted.contains("wedged") { try WedgedReactorBenchmarks.run(commands: min(commands, 2_000)) }
         if all || wanted.contains("shutdown") { try ShutdownBenchmarks.run(runs: shutdownRuns) }
         if wanted.contains("peers") { try PeerComparison.run() }
+        if wanted.contains("ssh") { try sshPeerPort.map { try SSHBenchmarks.runPeer(port: $0, user: sshPeerUser) } ?? SSHBenchmarks.run() }
         if wanted.contains("log-flood") { try LogFloodBenchmarks.run(seconds: floodSeconds, rounds: 3) }
     }
 }

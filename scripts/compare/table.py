@@ -10,6 +10,7 @@ import sys
 
 INSPECT = "ours (TCP, logged in): inspect config.retry.attempts"
 WHOAMI = "ours (TCP, logged in): whoami"
+SSH_WHOAMI = "ours (SSH, pty, password login): whoami"
 WAIT_1 = "ours Reactor.waitFor, 1 thread"
 WAIT_4 = "ours Reactor.waitFor, 4 threads"
 
@@ -20,6 +21,8 @@ EXPECTED = [
     (WHOAMI, None),
     ("python-manhole 1.8 (unix socket, no auth): len(app.items)", INSPECT),
     ("Twisted Conch manhole (telnet, no auth): len(app.items)", INSPECT),
+    (SSH_WHOAMI, None),
+    ("Twisted Conch manhole (SSH, pty, password login): len(app.items)", SSH_WHOAMI),
     (WAIT_1, None),
     ("Crochet wait_for, 1 thread", WAIT_1),
     (WAIT_4, None),
