@@ -200,11 +200,11 @@ public final class Manhole: Sendable {
         _ sessionThread: SessionThread, reason: String, wait: Bool = true
     ) {
         sessionThread.shutDown(within: .seconds(1), wait: wait) {
-            for listener in listeners { listener.close(promise: nil) }
+            let (sessions, otherListeners) = state.stop()
+            for listener in listeners + otherListeners { listener.close(promise: nil) }
             socketDirectory?.remove()
-            let sessions = state.stop()
             for session in sessions { session.sayGoodbye(reason) }
-            return listeners.map(\.closeFuture) + sessions.map(\.closed)
+            return (listeners + otherListeners).map(\.closeFuture) + sessions.map(\.closed)
         }
     }
 

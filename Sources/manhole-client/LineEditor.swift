@@ -142,7 +142,7 @@ final class LineEditor {
             guard el_insertstr(editLine, inserting) == 0 else { return UInt8(CC_ERROR) }
             return UInt8(CC_REFRESH)
         case .list(let candidates):
-            listWriter("\n" + Completion.columns(Completion.displayNames(candidates), width: Terminal.width()))
+            listWriter("\n" + CompletionPlan.columns(CompletionPlan.displayNames(candidates), width: Terminal.width()))
             return UInt8(CC_REDISPLAY)
         case .connectionLost:
             listWriter("\n")

@@ -66,15 +66,9 @@ struct ClientNoticeTests {
 
     @Test("A watched timer's notice shows above the prompt while a line is half typed; the line survives and runs")
     func noticeAbovePrompt() throws {
-        let server = try TestServer(namespace: fixtureNamespace)
-        let call = server.reactor.loopingCall(every: .milliseconds(300), name: "tick") {}
-        defer { call.stop() }
-        let home = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: home) }
-        let terminal = try Self.startClient(server, home: home)
-        try terminal.type("watch timer \(call.id)")
-        try terminal.press("Enter")
-        try #require(terminal.waitFor("watch 1: timer \(call.id) \"tick\""), "\(terminal.screen())")
+        let watching = try WatchingClient()
+        defer { watching.end() }
+        let terminal = watching.terminal
         try terminal.type("inspect app.co")
         try #require(terminal.waitFor { lastLine($0).hasSuffix("admin@manhole> inspect app.co") }, "\(terminal.screen())")
         let before = terminal.screen().components(separatedBy: "notice: watch 1: timer").count
@@ -91,15 +85,9 @@ struct ClientNoticeTests {
 
     @Test("A notice above a line that wraps over three rows leaves no piece of the line behind")
     func noticeAboveWrappedLine() throws {
-        let server = try TestServer(namespace: fixtureNamespace)
-        let call = server.reactor.loopingCall(every: .milliseconds(300), name: "tick") {}
-        defer { call.stop() }
-        let home = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: home) }
-        let terminal = try Self.startClient(server, home: home)
-        try terminal.type("watch timer \(call.id)")
-        try terminal.press("Enter")
-        try #require(terminal.waitFor("watch 1: timer \(call.id) \"tick\""), "\(terminal.screen())")
+        let watching = try WatchingClient()
+        defer { watching.end() }
+        let terminal = watching.terminal
         // 15 columns of prompt and 268 of line: three rows of the 120-column pane.
         let typed = "inspect " + String(repeating: "0123456789", count: 26)
         try terminal.type(typed)
@@ -214,5 +202,28 @@ struct ClientNoticeTests {
         let terminal = try Self.startClient(server, home: home)
         try terminal.press("C-g")
         #expect(terminal.waitFor { lastLine($0).hasSuffix("admin@manhole> whoami") }, "\(terminal.screen())")
+    }
+}
+
+/// The client in a terminal, watching a looping timer that runs every 300 ms (watch 1).
+private final class WatchingClient {
+    let server: TestServer
+    let call: LoopingCall
+    let terminal: TmuxTerminal
+    private let home: URL
+
+    init() throws {
+        server = try TestServer(namespace: fixtureNamespace)
+        call = server.reactor.loopingCall(every: .milliseconds(300), name: "tick") {}
+        home = try temporaryDirectory()
+        terminal = try ClientNoticeTests.startClient(server, home: home)
+        try terminal.type("watch timer \(call.id)")
+        try terminal.press("Enter")
+        try #require(terminal.waitFor("watch 1: timer \(call.id) \"tick\""), "\(terminal.screen())")
+    }
+
+    func end() {
+        call.stop()
+        try? FileManager.default.removeItem(at: home)
     }
 }

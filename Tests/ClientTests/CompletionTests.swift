@@ -1,3 +1,4 @@
+import ManholeWire
 import Testing
 @testable import manhole_client
 
@@ -37,7 +38,7 @@ struct CompletionTests {
 
     @Test("After a space the partial word is empty and a candidate is inserted whole")
     func emptyPartial() {
-        #expect(Completion.partialWord(of: "inspect ") == "")
+        #expect(CompletionPlan.partialWord(of: "inspect ") == "")
         #expect(Completion.plan(lineBeforeCursor: "help ", candidates: ["whoami"]) == .replace(deleting: 0, inserting: "whoami"))
     }
 
@@ -50,16 +51,16 @@ struct CompletionTests {
 
     @Test("Candidates are laid out in columns that fit the width, filled down first")
     func columns() {
-        let text = Completion.columns(["alpha", "beta", "gamma", "delta", "epsilon"], width: 30)
+        let text = CompletionPlan.columns(["alpha", "beta", "gamma", "delta", "epsilon"], width: 30)
         #expect(text == "alpha    gamma    epsilon\nbeta     delta\n")
-        #expect(Completion.columns(["a-long-candidate"], width: 5) == "a-long-candidate\n")
-        #expect(Completion.columns([], width: 80) == "")
+        #expect(CompletionPlan.columns(["a-long-candidate"], width: 5) == "a-long-candidate\n")
+        #expect(CompletionPlan.columns([], width: 80) == "")
     }
 
     @Test("A candidate list shows paths without the part they share up to its last dot")
     func displayNames() {
-        #expect(Completion.displayNames(["app.config.port", "app.config.portal"]) == ["port", "portal"])
-        #expect(Completion.displayNames(["app.jobs[0]", "app.jobs[1]"]) == ["jobs[0]", "jobs[1]"])
-        #expect(Completion.displayNames(["inspect", "info"]) == ["inspect", "info"])
+        #expect(CompletionPlan.displayNames(["app.config.port", "app.config.portal"]) == ["port", "portal"])
+        #expect(CompletionPlan.displayNames(["app.jobs[0]", "app.jobs[1]"]) == ["jobs[0]", "jobs[1]"])
+        #expect(CompletionPlan.displayNames(["inspect", "info"]) == ["inspect", "info"])
     }
 }

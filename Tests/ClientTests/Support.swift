@@ -36,14 +36,7 @@ func temporaryDirectory() throws -> URL {
 }
 
 /// How a client run ended.
-struct ClientRun {
-    var status: Int32
-    var output: String
-    var error: String
-
-    /// Standard output's non-empty lines.
-    var outputLines: [String] { output.split(separator: "\n").map(String.init) }
-}
+typealias ClientRun = ProcessRun
 
 /// A small environment for the client: no colour surprises, a private HOME.
 func clientEnvironment(password: String? = adminPassword, home: URL? = nil, extra: [String: String] = [:]) -> [String: String] {
@@ -64,31 +57,7 @@ func runClient(
     _ arguments: [String], input: String = "", environment: [String: String] = clientEnvironment(),
     allowingWeakServerParameters: Bool = true
 ) throws -> ClientRun {
-    let directory = try temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let inputURL = directory.appendingPathComponent("stdin")
-    let outputURL = directory.appendingPathComponent("stdout")
-    let errorURL = directory.appendingPathComponent("stderr")
-    try Data(input.utf8).write(to: inputURL)
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-
-    let process = Process()
-    process.executableURL = try clientExecutable()
-    process.arguments = arguments + (allowingWeakServerParameters ? [allowWeakServerParameters] : [])
-    process.environment = environment
-    process.standardInput = try FileHandle(forReadingFrom: inputURL)
-    process.standardOutput = try FileHandle(forWritingTo: outputURL)
-    process.standardError = try FileHandle(forWritingTo: errorURL)
-    try process.run()
-    guard eventually(within: .seconds(60), { !process.isRunning }) else {
-        process.terminate()
-        process.waitUntilExit()
-        throw SupportError("manhole-client \(arguments) did not exit within 60 s")
-    }
-    process.waitUntilExit()
-    return ClientRun(
-        status: process.terminationStatus,
-        output: try String(contentsOf: outputURL, encoding: .utf8),
-        error: try String(contentsOf: errorURL, encoding: .utf8))
+    try ProcessRun.run(
+        try clientExecutable(), arguments + (allowingWeakServerParameters ? [allowWeakServerParameters] : []),
+        environment: environment, input: input)
 }

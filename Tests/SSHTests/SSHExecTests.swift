@@ -47,6 +47,18 @@ struct SSHExecTests {
         #expect(bad.error.contains("no-such-command"), "\(bad.error)")
     }
 
+    @Test("Stopping the manhole closes its SSH listener too: ssh is then refused")
+    func stopsWithTheManhole() throws {
+        let (server, ssh) = try sshServer()
+        #expect(try runSSH(port: ssh.port, ["whoami"]).status == 0)
+        server.manhole.stop()
+        let after = try runSSH(port: ssh.port, ["whoami"])
+        #expect(after.status == 255, "\(after.output) \(after.error)")
+        #expect(after.error.contains("Connection refused"), "\(after.error)")
+        ssh.stop()
+        server.stop()
+    }
+
     @Test("Port forwarding and subsystems are refused; the shell still serves")
     func refusals() throws {
         let (server, ssh) = try sshServer()

@@ -35,6 +35,11 @@ def main():
     # options bootstrap, a terminal, and the manhole line editor evaluating into `namespace`.
     factory.protocol = lambda: telnet.TelnetTransport(
         telnet.TelnetBootstrapProtocol, insults.ServerProtocol, manhole.Manhole, namespace)
+    serve(factory)
+
+
+def serve(factory):
+    """Listens with `factory` on a free loopback port, says `port N`, runs until stdin closes."""
     port = reactor.listenTCP(0, factory, interface="127.0.0.1")
     stdio.StandardIO(StopOnClose())
     print(f"port {port.getHost().port}", flush=True)

@@ -20,9 +20,9 @@ from twisted.conch import manhole, manhole_ssh
 from twisted.conch.insults import insults
 from twisted.conch.ssh import keys
 from twisted.cred import checkers, portal
-from twisted.internet import reactor, stdio
 
-from twisted_host import App, StopOnClose
+
+from twisted_host import App, serve
 
 
 def host_key(path):
@@ -52,10 +52,7 @@ def main():
     key = host_key(sys.argv[1])
     factory.publicKeys = {key.sshType(): key.public()}
     factory.privateKeys = {key.sshType(): key}
-    port = reactor.listenTCP(0, factory, interface="127.0.0.1")
-    stdio.StandardIO(StopOnClose())
-    print(f"port {port.getHost().port}", flush=True)
-    reactor.run()
+    serve(factory)
 
 
 if __name__ == "__main__":

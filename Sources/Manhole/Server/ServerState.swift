@@ -21,6 +21,8 @@ final class ServerState: Sendable {
         /// What each source may log before it has logged in.
         var logLimiter = LogLimiter()
         var isStopped = false
+        /// Listeners of other transports (SSH), closed with the manhole's own.
+        var otherListeners: [any Channel] = []
     }
 
     /// How many verdicts ``recentVerdicts`` keeps.
@@ -139,10 +141,21 @@ final class ServerState: Sendable {
     }
 
     /// Refuses new connections and returns the open ones, so the caller can say goodbye.
-    func stop() -> [SessionControl] {
+    func stop() -> (sessions: [SessionControl], listeners: [any Channel]) {
         state.withLockedValue { state in
             state.isStopped = true
-            return Array(state.controls.values)
+            defer { state.otherListeners = [] }
+            return (Array(state.controls.values), state.otherListeners)
+        }
+    }
+
+    /// Adds another transport's listener, closed when the manhole stops; `false` (and nothing
+    /// added) once it has stopped.
+    func addListener(_ channel: any Channel) -> Bool {
+        state.withLockedValue { state in
+            guard !state.isStopped else { return false }
+            state.otherListeners.append(channel)
+            return true
         }
     }
 }

@@ -28,32 +28,14 @@ extension SessionHandler {
     /// queues the answer, so that replies stay in sequence order (the running command is
     /// answered first: `ERR interrupted…` if it was stopped).
     func interrupt(format: Frame.Format) {
-        var parts: [String] = []
-        var stoppedCommand: String?
-        if busy, let (name, interruption) = running {
-            if interruption.interrupt() {
-                stoppedCommand = name
-                parts.append("stopped the running command '\(name)'")
-            } else {
-                parts.append("the running command '\(name)' could not be stopped (it runs on the reactor thread); its answer comes first")
-            }
-        }
-        let stopped = environment.watchBoard.session(id, on: environment.eventLoop)?.removeFollows() ?? []
-        var dropped = 0
+        var report = InterruptReport(running: busy ? running : nil, session: id, environment: environment)
         for index in pendingHead..<pending.count {
             guard case .line(let line) = pending[index] else { continue }
             pending[index] = .interrupted(Self.format(of: line))
-            dropped += 1
+            report.droppedLines += 1
         }
-        if !stopped.isEmpty {
-            parts.append("stopped following the log: " + stopped.map(\.text).joined(separator: ", "))
-        }
-        if dropped > 0 { parts.append("dropped \(dropped) waiting line\(dropped == 1 ? "" : "s")") }
-        let text = parts.isEmpty ? "nothing to interrupt\n" : "interrupted: " + parts.joined(separator: "; ") + "\n"
-        logger.info("interrupt", metadata: ["stoppedWatches": "\(stopped.map(\.watch))", "droppedLines": "\(dropped)"])
-        let answer = InterruptAnswer(
-            interrupted: !parts.isEmpty, stoppedCommand: stoppedCommand, stoppedWatches: stopped, droppedLines: dropped)
-        pending.append(.interruptAnswer(Reply(text: text, encoding: answer), format))
+        report.log(to: logger)
+        pending.append(.interruptAnswer(report.reply, format))
     }
 
     /// Writes the interrupt's answer with the sequence number of its line.
@@ -67,13 +49,4 @@ extension SessionHandler {
         guard case .line(let text) = line, text.hasPrefix("@json ") || text == "@json" else { return .text }
         return .json
     }
-}
-
-/// The JSON answer to `interrupt`.
-private struct InterruptAnswer: Encodable, Sendable {
-    var interrupted: Bool
-    /// The running command that was called off, if any.
-    var stoppedCommand: String?
-    var stoppedWatches: [SessionWatches.Removal]
-    var droppedLines: Int
 }

@@ -126,24 +126,14 @@ package final class ShellSession: @unchecked Sendable {
     /// drops the waiting lines (each answered with an error in its turn); `answer` gets the
     /// interrupt's own reply after those.
     package func interrupt(answer: @escaping (Frame, _ closesSession: Bool) -> Void) {
-        var parts: [String] = []
-        if busy, let (name, interruption) = running {
-            parts.append(interruption.interrupt()
-                ? "stopped the running command '\(name)'"
-                : "the running command '\(name)' could not be stopped (it runs on the reactor thread); its answer comes first")
-        }
-        let stopped = environment.watchBoard.session(id, on: eventLoop)?.removeFollows() ?? []
-        if !stopped.isEmpty { parts.append("stopped following the log: " + stopped.map(\.text).joined(separator: ", ")) }
-        var dropped = 0
+        var report = InterruptReport(running: busy ? running : nil, session: id, environment: environment)
         waiting = waiting.map { entry in
             guard case .line(let text, let answer) = entry else { return entry }
-            dropped += 1
+            report.droppedLines += 1
             return .dropped(text, answer: answer)
         }
-        if dropped > 0 { parts.append("dropped \(dropped) waiting line\(dropped == 1 ? "" : "s")") }
-        logger.info("interrupt", metadata: ["stoppedWatches": "\(stopped.map(\.watch))", "droppedLines": "\(dropped)"])
-        let text = parts.isEmpty ? "nothing to interrupt\n" : "interrupted: " + parts.joined(separator: "; ") + "\n"
-        waiting.append(.interruptAnswer(text, answer: answer))
+        report.log(to: logger)
+        waiting.append(.interruptAnswer(report.text, answer: answer))
         processWaiting()
     }
 
@@ -231,4 +221,10 @@ extension Manhole {
 
     /// The configuration the manhole was started with (limits, timeouts, logger).
     package var configuration: Configuration { environment.configuration }
+
+    /// Has another transport's listener (bound on ``sessionsLoop``) closed with the manhole's
+    /// own, before that loop ends; closes it at once if the manhole has already stopped.
+    package func addListener(_ channel: any Channel) {
+        if !environment.state.addListener(channel) { channel.close(promise: nil) }
+    }
 }

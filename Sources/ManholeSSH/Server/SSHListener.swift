@@ -30,8 +30,14 @@ public final class SSHListener: Sendable {
     /// Stops listening; sessions already open end with the manhole's (`stop`, `kick`) or their
     /// client.
     public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        // Once the manhole has stopped, its stop closed this too, and the loop may be gone.
+        guard channel.isActive else { return }
         channel.close(promise: nil)
+    }
+
+    /// The listener has closed: no password check is taken any more.
+    fileprivate func shutDownChecks() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
         // The checker's shutdown waits for a running check (a PBKDF2): never on a loop.
         let passwords = passwords
         Thread.detachNewThread { passwords.shutdown() }
@@ -74,9 +80,10 @@ extension Manhole {
             throw error
         }
         let listener = SSHListener(channel: channel, hostKeyFingerprint: hostKey.fingerprint, passwords: passwords)
-        // Before the manhole's own hook ends the sessions' loop (which the listener runs on): the
-        // SSH sessions themselves are in the session table, told goodbye with the others.
-        reactor.addShutdownHook(name: "manhole-ssh", phase: .beforeStop, timeout: .seconds(1)) { listener.stop() }
+        // Closed with the manhole's own listeners (its stop, or the reactor's), before the loop it
+        // runs on ends; its sessions are in the session table, told goodbye with the others.
+        addListener(channel)
+        channel.closeFuture.whenComplete { _ in listener.shutDownChecks() }
         self.configuration.logger.info(
             "manhole listening over SSH",
             metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "hostKey": "\(hostKey.fingerprint)"])

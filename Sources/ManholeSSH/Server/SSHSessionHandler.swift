@@ -55,7 +55,9 @@ final class SSHSessionHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case let request as SSHChannelRequestEvent.PseudoTerminalRequest:
-            pty = (max(1, min(request.terminalCharacterWidth, 1_000)), request.term)
+            // RFC 4254 6.2: a zero width means "not given" (ssh -tt with a pipe sends 0).
+            let width = request.terminalCharacterWidth
+            pty = (width > 0 ? min(width, 1_000) : 80, request.term)
             reply(request.wantReply, true)
         case let request as SSHChannelRequestEvent.EnvironmentRequest:
             // TERM only: the shell has no use for the rest, and must not take a client's settings.
@@ -69,7 +71,8 @@ final class SSHSessionHandler: ChannelDuplexHandler {
             reply(request.wantReply, true)
             startExec(request.command)
         case let request as SSHChannelRequestEvent.WindowChangeRequest:
-            let columns = max(1, min(request.terminalCharacterWidth, 1_000))
+            guard request.terminalCharacterWidth > 0 else { return }
+            let columns = min(request.terminalCharacterWidth, 1_000)
             pty?.columns = columns
             if var editor {
                 write(editor.resize(columns: columns))

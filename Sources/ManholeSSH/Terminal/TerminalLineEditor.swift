@@ -134,14 +134,16 @@ package struct TerminalLineEditor: Sendable {
         switch CompletionPlan.plan(lineBeforeCursor: before, candidates: shown) {
         case .none:
             return Self.bell
-        case .replace(let deleting, let inserting):
-            buffer.deleteBackward(count: deleting)
+        case .replace(let partial, let inserting):
+            buffer.deleteBackward(count: partial.count)
             let fits = buffer.insert(contentsOf: inserting)
             return redraw() + (fits ? [] : Self.bell)
         case .list(let names):
             var output = moveToEnd()
             output += Self.crlf
-            output += Self.terminalLines(CompletionPlan.columns(CompletionPlan.displayNames(names), width: columns))
+            output += Self.terminalLines(CompletionPlan.columns(CompletionPlan.displayNames(names), width: columns) {
+                $0.unicodeScalars.reduce(0) { $0 + TerminalCellWidth.of($1) }
+            })
             cursorRow = 0
             drawnRows = 0
             return output + redraw()
