@@ -132,7 +132,7 @@ extension SSHListener {
             inboundChildChannelInitializer: { child, type in
                 SSHListener.openSessionChannel(child, type: type, connection: connection)
             })
-        try channel.pipeline.syncOperations.addHandler(handler)
+        try channel.pipeline.syncOperations.addHandlers(handler, SSHErrorHandler())
     }
 
     /// A channel the client opens: a session channel (once per connection, after login); port

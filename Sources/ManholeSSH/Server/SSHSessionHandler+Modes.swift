@@ -29,7 +29,8 @@ extension SSHSessionHandler {
         guard !lines.isEmpty else { return exit(status: 0) }
         // Nothing more comes: the last answer ends the channel (it may come at once).
         inputClosed = true
-        for line in lines { runLine(line) }
+        backlog = lines
+        feedSession()
     }
 
     /// Notices: above the line being edited, else as `notice: …` lines on standard output.
@@ -106,7 +107,7 @@ extension SSHSessionHandler {
             if byte == UInt8(ascii: "\n") {
                 let line = String(decoding: partialLine, as: UTF8.self).trimmingCharacters(in: .init(charactersIn: "\r"))
                 partialLine.removeAll(keepingCapacity: true)
-                if !line.allSatisfy(\.isWhitespace) { runLine(line) }
+                if !line.allSatisfy(\.isWhitespace) { backlog.append(line) }
             } else if partialLine.count < Self.maxLineBytes {
                 partialLine.append(byte)
             } else {
@@ -114,11 +115,28 @@ extension SSHSessionHandler {
                 return exit(status: 1)
             }
         }
+        feedSession()
+    }
+
+    /// Hands waiting lines to the session while it takes more; reads on only once none waits
+    /// here, so a long script costs one read's worth of lines, not the whole script.
+    func feedSession() {
+        while !backlog.isEmpty, unanswered < ShellSession.maxWaitingLines {
+            runLine(backlog.removeFirst())
+        }
+        setReading(backlog.isEmpty)
+        if inputClosed, unanswered == 0, backlog.isEmpty { exit(status: failed ? 1 : 0) }
+    }
+
+    private func setReading(_ on: Bool) {
+        guard mode == .script, let channel = context?.channel else { return }
+        try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: on)
+        if on { channel.read() }
     }
 
     /// Script and exec modes: runs `line` in its turn; its reply on standard output, an error
     /// on standard error.
-    func runLine(_ line: String) {
+    private func runLine(_ line: String) {
         unanswered += 1
         session.run(line) { [self] frame, closes in
             unanswered -= 1
@@ -129,7 +147,7 @@ extension SSHSessionHandler {
                 writeText(frame.payload)
             }
             if closes { return exit(status: failed ? 1 : 0) }
-            if inputClosed, unanswered == 0 { exit(status: failed ? 1 : 0) }
+            feedSession()
         }
     }
 
@@ -141,9 +159,9 @@ extension SSHSessionHandler {
             if !partialLine.isEmpty {
                 let line = String(decoding: partialLine, as: UTF8.self)
                 partialLine = []
-                if !line.allSatisfy(\.isWhitespace) { runLine(line) }
+                if !line.allSatisfy(\.isWhitespace) { backlog.append(line) }
             }
-            if unanswered == 0 { exit(status: failed ? 1 : 0) }
+            feedSession()
         case .interactive: exit(status: 0)
         case .waiting, .exec: break
         }

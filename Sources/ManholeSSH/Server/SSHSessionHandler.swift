@@ -31,7 +31,10 @@ final class SSHSessionHandler: ChannelDuplexHandler {
     var context: ChannelHandlerContext?
     /// Script mode: bytes of the line being read.
     var partialLine: [UInt8] = []
-    /// Script and exec modes: lines sent and not yet answered, and whether any failed.
+    /// Script and exec modes: lines read and not yet handed to the session (it takes at most
+    /// ``ShellSession/maxWaitingLines``; reading pauses while these wait), lines handed and not
+    /// yet answered, and whether any failed.
+    var backlog: [String] = []
     var unanswered = 0
     var failed = false
     var inputClosed = false
