@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import ManholeSSH
 import NIOSSH
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 #if canImport(Glibc)
@@ -39,13 +39,13 @@ struct SSHHostKeyTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("host_key")
-        let keys = Mutex<[Result<NIOSSHPublicKey, SSHHostKeyError>]>([])
+        let keys = NIOLockedValueBox<[Result<NIOSSHPublicKey, SSHHostKeyError>]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             let result = Result { () throws(SSHHostKeyError) in try SSHHostKey.loadOrCreate(at: path).publicKey }
-            keys.withLock { $0.append(result) }
+            keys.withLockedValue { $0.append(result) }
         }
         let stored = try SSHHostKey.loadOrCreate(at: path).publicKey
-        for result in keys.withLock({ $0 }) { #expect(try result.get() == stored) }
+        for result in keys.withLockedValue({ $0 }) { #expect(try result.get() == stored) }
         #expect(try directory.names() == ["host_key"])
     }
 
