@@ -42,6 +42,8 @@ struct WatchAccountingTests {
     @Test("Lines a follow had not been handed when it ends are lost and counted, those below its level are not")
     func unpulledLinesCount() throws {
         let fixture = Fixture()
+        // The embedded loop keeps its scheduled pulls (which hold it) until it is shut down.
+        defer { try? fixture.loop.syncShutdownGracefully() }
         let id = fixture.follow(level: .warning)
         // The embedded loop's time stands still: no pull runs.
         fixture.log(30, at: .info)
@@ -54,6 +56,8 @@ struct WatchAccountingTests {
     @Test("Lines the ring overwrote before the pull are counted once, told by the pull's notice or by the removal")
     func overwrittenLinesCount() throws {
         let fixture = Fixture()
+        // The embedded loop keeps its scheduled pulls (which hold it) until it is shut down.
+        defer { try? fixture.loop.syncShutdownGracefully() }
         let id = fixture.follow(level: .info)
         fixture.log(250, at: .info)
         // Nothing read: the pull hands over the 100 lines kept and tells of the 150 overwritten.

@@ -142,6 +142,8 @@ package final class ShellSession: @unchecked Sendable {
         guard !ended else { return }
         ended = true
         waiting = []
+        // The transport's closures hold its handler, which holds this session: let go of them.
+        notices = nil
         if caller != nil { environment.watchBoard.remove(id, on: eventLoop) }
         environment.state.remove(id: id)
         logger.info("session closed")

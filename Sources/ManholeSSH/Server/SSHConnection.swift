@@ -50,6 +50,8 @@ final class SSHConnection: @unchecked Sendable {
     /// The connection has closed: its session ends (its slot is free, its watches go).
     func closed() {
         loginTimer?.cancel()
+        // The session channel's handler holds this connection: let go of the channel.
+        sessionChannel = nil
         session.end()
     }
 }

@@ -52,6 +52,10 @@ final class SSHSessionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         finished = true
+        // The connection holds this channel and this handler the connection: a cycle to break.
+        if connection.sessionChannel === context.channel { connection.sessionChannel = nil }
+        editor = nil
+        self.context = nil
         context.fireChannelInactive()
     }
 
