@@ -96,6 +96,13 @@ final class SSHSessionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Notices that waited while the channel took no more go out once it does again (without
+    /// this they waited for the next notice to wake the queue).
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, mode != .waiting { session.writeNotices() }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         guard case .byteBuffer(var buffer) = message.data, message.type == .channel else { return }
