@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 public import Reactor
 public import ServiceLifecycle
 
@@ -44,7 +44,10 @@ public struct ReactorService: Service {
                 reactor.whenStopped { stopped.resume() }
             }
         } onCancelOrGracefulShutdown: {
-            DispatchQueue.global().async { reactor.stop(timeout: timeout) }
+            // Not on a Dispatch queue: the stop blocks on work that itself completes on
+            // Dispatch's global queue, and libdispatch on Linux adds a thread for it only after
+            // a pause (the stop took 0.9 s instead of 0.5 ms).
+            Thread.detachNewThread { reactor.stop(timeout: timeout) }
         }
     }
 }

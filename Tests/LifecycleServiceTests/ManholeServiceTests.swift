@@ -172,3 +172,4 @@ private struct ShutdownProbe: Service {
         sawGracefulShutdown.withLockedValue { $0 = true }
     }
 }
+
