@@ -2,7 +2,7 @@
 /// and fits in one shell reply.
 ///
 /// Written in one initializer, every budget with a default; ``Inspector/Configuration`` holds the
-/// inspector-wide defaults and each call to ``Inspector/inspect(_:options:)`` may pass its own.
+/// inspector-wide defaults and each call to ``Inspector/inspect(_:options:)-(_,_)->EventLoopFuture<Rendering>`` may pass its own.
 /// Hitting any budget leaves a visible marker in the output; nothing beyond a budget is read, so
 /// the cost of a rendering depends on the budgets, not on the size of the value.
 public struct RenderOptions: Sendable, Hashable, Codable {

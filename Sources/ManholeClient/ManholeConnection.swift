@@ -57,10 +57,12 @@ public final class ManholeConnection {
     ///
     /// The server's parameters are checked before any proof is computed or sent: fewer PBKDF2
     /// iterations than `minimumIterations` or a salt shorter than `minimumSaltLength` bytes end
-    /// the login with ``ScramClientExchange/Failure/weakIterations(_:minimum:)`` or
-    /// ``ScramClientExchange/Failure/weakSalt(length:minimum:)``: whoever bound the port gets no
+    /// the login with `ScramClientExchange.Failure.weakIterations` or
+    /// `ScramClientExchange.Failure.weakSalt` (ManholeWire): whoever bound the port gets no
     /// proof it could crack cheaply offline.
     /// - Parameters:
+    ///   - user: The user name to log in as.
+    ///   - password: The user's password; only a SCRAM proof derived from it is sent.
     ///   - minimumIterations: Lower it only for a server known to use fewer (tests use 4,096).
     ///   - minimumSaltLength: The shortest salt accepted, in bytes.
     @discardableResult
@@ -106,7 +108,7 @@ public final class ManholeConnection {
     package static let noticeLimit = 256
 
     /// The `NOTICE` frames (protocol version 2: a watch's report, sequence 0) that arrived while
-    /// a reply was read, oldest first: at most ``noticeLimit``, the oldest dropped first.
+    /// a reply was read, oldest first: at most 256, the oldest dropped first.
     public private(set) var notices: [Frame] = []
 
     /// Returns the notices kept so far and forgets them (for a client to show them).

@@ -67,6 +67,8 @@ public struct ScramClientExchange: Sendable {
     /// Answers the server's challenge with the proof (`c=biws,r=NONCE,p=PROOF`). Runs PBKDF2:
     /// tens of milliseconds. Weak parameters are refused before any work, so no proof exists.
     /// - Parameters:
+    ///   - challenge: The server's first message (`r=NONCE,s=SALT,i=ITERATIONS`).
+    ///   - password: The user's password; it never leaves this process, only the proof does.
     ///   - minimumIterations: The fewest PBKDF2 iterations the client accepts (never fewer than 1).
     ///     Lower it below ``defaultMinimumIterations`` only for a server known to use fewer (tests).
     ///   - minimumSaltLength: The shortest salt, in bytes, the client accepts.

@@ -4,7 +4,7 @@ import Synchronization
 /// A value that arrives later, and a way to call off the work that produces it: Twisted's
 /// `Deferred` with a canceller, on a SwiftNIO promise.
 ///
-/// Return one from a ``Reactor/runInReactor(fileID:line:function:_:)-(()->Deferred<T>)`` body
+/// Return one from a ``Reactor/runInReactor(fileID:line:function:_:)-(_,_,_,()->Deferred<T>)`` body
 /// when the work can be stopped: cancelling the ``EventualResult`` (or a
 /// ``Reactor/waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->Deferred<T>)`` timing out)
 /// runs the canceller on the reactor thread, then fails the deferred with ``ReactorError/cancelled``

@@ -1,7 +1,7 @@
 import Logging
 package import NIOCore
 
-/// The result of work handed to the reactor by ``Reactor/runInReactor(fileID:line:function:_:)-(()->T)``,
+/// The result of work handed to the reactor by ``Reactor/runInReactor(fileID:line:function:_:)-9vy3m``,
 /// available to blocking code: Crochet's `EventualResult`.
 ///
 /// Any thread may call any method, any number of times. ``wait(timeout:)`` blocks the calling
@@ -44,7 +44,7 @@ public final class EventualResult<T: Sendable>: Sendable {
     /// Blocks until the result arrives and returns the value, or throws.
     ///
     /// - Parameter timeout: How long to block at most. When it passes, the work is **not**
-    ///   cancelled (call ``cancel()``, or use ``Reactor/waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->T)``).
+    ///   cancelled (call ``cancel()``, or use ``Reactor/waitFor(timeout:fileID:line:function:_:)-7amkj``).
     /// - Throws: the body's own error; ``ReactorError/timedOut(after:)``; ``ReactorError/cancelled``;
     ///   ``ReactorError/stopped`` when the reactor stopped first; ``ReactorError/waitOnReactorThread``.
     public func wait(timeout: Duration) throws -> T {

@@ -47,7 +47,9 @@ extension Reactor {
     }
 
     /// Makes a ``Deferred`` on the reactor's loop.
-    /// - Parameter canceller: Runs on the reactor thread when the deferred is cancelled.
+    /// - Parameters:
+    ///   - type: The type of the value it will hold, when the context does not say.
+    ///   - canceller: Runs on the reactor thread when the deferred is cancelled.
     public func makeDeferred<T: Sendable>(
         of type: T.Type = T.self, canceller: (@Sendable (Deferred<T>) -> Void)? = nil
     ) -> Deferred<T> {

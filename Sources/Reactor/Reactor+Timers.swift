@@ -9,6 +9,9 @@ extension Reactor {
     /// - Parameters:
     ///   - delay: How long from now.
     ///   - name: A name for listings (`"refresh-cache"`).
+    ///   - fileID: The caller's file, kept as the timer's call site (`timers`, logged errors).
+    ///   - line: The caller's line.
+    ///   - function: The caller's function.
     ///   - body: The work, run on the reactor thread.
     public func callLater(
         _ delay: Duration, name: String,
@@ -30,6 +33,9 @@ extension Reactor {
     ///   - name: A name for listings.
     ///   - stopOnError: Stop at the first error the body throws, instead of running on (the
     ///     default); either way the error is logged and kept as the timer's last error.
+    ///   - fileID: The caller's file, kept as the timer's call site (`timers`, logged errors).
+    ///   - line: The caller's line.
+    ///   - function: The caller's function.
     ///   - body: The work, run on the reactor thread.
     public func loopingCall(
         every interval: Duration, now: Bool = true, name: String, stopOnError: Bool = false,

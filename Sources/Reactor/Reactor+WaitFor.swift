@@ -3,8 +3,13 @@ public import NIOCore
 extension Reactor {
     /// Runs `body` on the reactor thread and blocks the caller until it finishes: Crochet's `wait_for`.
     ///
-    /// - Parameter timeout: How long to wait. When it passes first, the operation is **cancelled**
-    ///   (see ``EventualResult/cancel()``) and ``ReactorError/timedOut(after:)`` is thrown.
+    /// - Parameters:
+    ///   - timeout: How long to wait. When it passes first, the operation is **cancelled**
+    ///     (see ``EventualResult/cancel()``) and ``ReactorError/timedOut(after:)`` is thrown.
+    ///   - fileID: The caller's file, kept as the wait's call site (`results --all`, failure reports).
+    ///   - line: The caller's line.
+    ///   - function: The caller's function.
+    ///   - body: The work, run on the reactor thread.
     /// - Returns: The body's value.
     /// - Throws: The body's own error; ``ReactorError/timedOut(after:)``; ``ReactorError/stopped``
     ///   when the reactor stops first; ``ReactorError/waitOnReactorThread`` when called on the

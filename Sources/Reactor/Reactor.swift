@@ -15,8 +15,8 @@ import Darwin
 ///
 /// Start it once with ``setup(configuration:)`` (a host that already runs SwiftNIO attaches its
 /// own loop with ``noSetup(eventLoop:configuration:)`` instead), then hand it work with
-/// ``runInReactor(fileID:line:function:_:)-(()->T)`` or block on it with
-/// ``waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->T)``. Timers made with
+/// ``runInReactor(fileID:line:function:_:)-9vy3m`` or block on it with
+/// ``waitFor(timeout:fileID:line:function:_:)-7amkj``. Timers made with
 /// ``callLater(_:name:fileID:line:function:_:)`` and ``loopingCall(every:now:name:stopOnError:fileID:line:function:_:)``
 /// and results kept with ``EventualResult/stash()`` are what the manhole's `timers` and
 /// `results` commands list. When the process exits (or ``stop(timeout:)`` is called) every

@@ -3,7 +3,7 @@
 public enum ReactorError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The reactor has stopped, or stopped while the caller waited (Crochet's `ReactorStopped`).
     case stopped
-    /// The wait ran out before the result arrived. ``Reactor/waitFor(timeout:fileID:line:function:_:)-swift.method``
+    /// The wait ran out before the result arrived. ``Reactor/waitFor(timeout:fileID:line:function:_:)-7amkj``
     /// also cancels the work before throwing this; ``EventualResult/wait(timeout:)`` does not.
     case timedOut(after: Duration)
     /// The result was cancelled before the body finished.

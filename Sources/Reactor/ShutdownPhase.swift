@@ -5,7 +5,7 @@
 public enum ShutdownPhase: Sendable {
     /// First, while the reactor still runs: new work is accepted, waits are answered, timers fire
     /// and manhole sessions stay open. Each hook runs on a thread of its own, so it may block and
-    /// call ``Reactor/waitFor(timeout:fileID:line:function:_:)-(_,_,_,_,()->T)``: the place to stop
+    /// call ``Reactor/waitFor(timeout:fileID:line:function:_:)-7amkj``: the place to stop
     /// taking work and drain what is queued. A hook that overruns its bound is left running.
     case beforeStop
     /// On the reactor thread, once new work is refused, pending results have failed with

@@ -10,7 +10,7 @@ protocol CommandTransport: AnyObject {
     func send(_ command: String, json: Bool) throws -> Frame
     /// The notices that arrived while replies were read, oldest first, forgotten once taken.
     func takeNotices() -> [Frame]
-    /// Reads what has arrived without waiting (notices, kept for ``takeNotices()``); returns a
+    /// Reads what has arrived without waiting (notices, kept for ``CommandTransport/takeNotices()``); returns a
     /// frame that is not a notice (the server's `BYE`) if one came.
     func readArrived() throws -> Frame?
     /// The answers to `interrupt` lines sent (by Ctrl-C) while the last command ran.
@@ -36,7 +36,7 @@ extension ManholeConnection: CommandTransport {
 }
 
 /// The single-target client's transport: a connection whose commands Ctrl-C can interrupt once
-/// ``CLibEdit/manhole_install_signal_handlers()`` ran (interactive mode). The SIGINT handler
+/// `manhole_install_signal_handlers()` (CLibEdit) ran (interactive mode). The SIGINT handler
 /// writes `interrupt` lines itself; this reads their answers as well as the command's reply.
 final class InterruptibleTransport: CommandTransport {
     private let connection: ManholeConnection

@@ -13,7 +13,7 @@ enum Completion: Equatable, Sendable {
     /// The connection was lost while asking the server: end the prompt.
     case connectionLost
 
-    /// Plans a completion with the rules both line editors share (``CompletionPlan``); libedit
+    /// Plans a completion with the rules both line editors share (`CompletionPlan`, ManholeWire); libedit
     /// deletes in wide characters, so the partial word is counted in scalars.
     static func plan(lineBeforeCursor: String, candidates: [String]) -> Completion {
         switch CompletionPlan.plan(lineBeforeCursor: lineBeforeCursor, candidates: candidates) {

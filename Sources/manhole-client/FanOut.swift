@@ -59,6 +59,9 @@ enum FanOut {
     /// Runs `commands` on every target concurrently and returns each target's outcome, in the
     /// order of `targets`.
     /// - Parameters:
+    ///   - targets: The manholes, in the order their outcomes are returned.
+    ///   - commands: The command lines each target runs, in order.
+    ///   - login: How every target is logged in: user, password, timeout and limits.
     ///   - mode: Text or JSON lines, as the replies are to be printed.
     ///   - colorOutput: Whether standard output is coloured (table headings).
     ///   - colorError: Whether standard error is coloured (`error:`).

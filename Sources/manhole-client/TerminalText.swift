@@ -7,7 +7,7 @@ import ManholeWire
 /// frame was decoded.
 enum TerminalText {
     /// Whether a terminal could act on `scalar` instead of showing it: the wire protocol's own
-    /// definition (``Quoting/isTerminalControl(_:)``: C0 controls, newline and tab included,
+    /// definition (`Quoting.isTerminalControl(_:)`, ManholeWire: C0 controls, newline and tab included,
     /// which callers keep for layout; DEL; C1 controls such as the one-byte CSI U+009B; the
     /// bidirectional controls of "Trojan Source", CVE-2021-42574; the line and paragraph
     /// separators), so the client escapes exactly what the server escapes.

@@ -8,7 +8,7 @@ import NIOPosix
 import NIOSSH
 
 /// A manhole's SSH listener: the same shell, accounts, limits and budget as the native one, for
-/// stock `ssh` (`ssh -p 5023 admin@127.0.0.1`). Start it with ``Manhole/startSSH(_:)``; the
+/// stock `ssh` (`ssh -p 5023 admin@127.0.0.1`). Start it with `Manhole.startSSH(_:)`; the
 /// reactor's stop closes it with the manhole's sessions.
 public final class SSHListener: Sendable {
     /// The port it listens on (the configured one, or the one picked for port 0).
