@@ -150,7 +150,10 @@ struct ShellTests {
         try server.manhole.addCommand("explode", help: "Always fails.", readOnly: true) { _ in
             throw ShellError("the queue is on fire")
         }
-        #expect(throws: ManholeError.invalidCommandName("ls")) { try server.manhole.addCommand("ls", help: "") { _ in "" } }
+        // The built-ins added since the first version (CHANGELOG.md), an alias, and the interrupt request.
+        for name in ["ls", "p", "kick", "loop", "log", "watch", "unwatch", "watches", "interrupt"] {
+            #expect(throws: ManholeError.invalidCommandName(name)) { try server.manhole.addCommand(name, help: "") { _ in "" } }
+        }
         let viewer = try server.connect(user: "viewer", password: viewerPassword)
         #expect(try viewer.run("queue-depth").payload == "42\n")
         #expect(try viewer.run("pause-jobs").payload.hasPrefix("permission denied: 'pause-jobs'"))

@@ -10,8 +10,9 @@ enum BuiltinCommands {
         WatchCommands.watch, WatchCommands.unwatch, WatchCommands.watches,
     ]
 
-    /// Every built-in name and alias.
-    static let names: Set<String> = Set(all.flatMap { [$0.name] + $0.aliases })
+    /// Every built-in name and alias, and `interrupt`: a session takes that line as the interrupt
+    /// request before it looks for a command, so a host command of that name would never run.
+    static let names: Set<String> = Set(all.flatMap { [$0.name] + $0.aliases } + ["interrupt"])
 
     /// A fresh table holding the built-ins.
     static func table() -> CommandTable {
