@@ -186,6 +186,8 @@ let package = Package(
                 // The `ssh` section serves the shell over SSH to the stock client.
                 "ManholeSSH",
                 .product(name: "Logging", package: "swift-log"),
+                // The `metrics` section records through swift-metrics' API.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
