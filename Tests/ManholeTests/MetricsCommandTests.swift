@@ -16,7 +16,7 @@ struct MetricsCommandTests {
 
     /// The cells of a text line (columns are two or more spaces apart).
     private func cells(_ line: Substring) -> [String] {
-        line.split(separator: /  +/).map(String.init)
+        line.split(separator: #/  +/#).map(String.init)
     }
 
     @Test("metrics shows each series by label: kind, dimensions and its kind's figures")
@@ -32,6 +32,7 @@ struct MetricsCommandTests {
         let reply = try server.connect().run("metrics")
         #expect(reply.kind == .ok, "\(reply.payload)")
         let lines = reply.payload.split(separator: "\n")
+        try #require(!lines.isEmpty)
         #expect(cells(lines[0]) == ["LABEL", "KIND", "DIMENSIONS", "VALUE", "COUNT", "MIN", "MAX", "P50", "P99"])
         #expect(rows(reply.payload).map(cells) == [
             ["cache.entries", "gauge", "-", "42", "1", "42", "42", "-", "-"],
@@ -104,7 +105,7 @@ struct MetricsCommandTests {
         let connection = try server.connect()
         let payload = try connection.run("metrics").payload
         let lines = payload.split(separator: "\n")
-        #expect(lines.count == 1 + MetricsView.rowLimit + 1, "heading, rows, note")
+        try #require(lines.count == 1 + MetricsView.rowLimit + 1, "heading, rows, note")
         #expect(cells(lines[1])[0] == "series.00000")
         #expect(cells(lines[500])[0] == "series.00499")
         #expect(lines.last == "… 500 more (give a prefix); 4000 series not recorded: the recorder keeps at most 1000")

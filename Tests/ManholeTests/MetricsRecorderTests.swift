@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import Synchronization
 import Testing
 @testable import Manhole
 
@@ -122,15 +123,22 @@ struct MetricsRecorderTests {
     @Test("Increments from 4 threads at once sum exactly")
     func concurrentIncrements() {
         let recorder = MetricsRecorder()
-        let perThread = 100_000
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            let counter = Counter(label: "shared", factory: recorder.factory)
-            let timer = CoreMetrics.Timer(label: "shared", factory: recorder.factory)
-            for _ in 0..<perThread {
-                counter.increment()
-                timer.recordNanoseconds(1)
-            }
+        let perThread = 500_000
+        let gate = StartGate()
+        let done = DispatchSemaphore(value: 0)
+        // Threads of their own, started together (each waits until all 4 are up), so that
+        // their increments overlap: a pool smaller than 4 would never open the gate.
+        for _ in 0..<4 {
+            Thread {
+                let counter = Counter(label: "shared", factory: recorder.factory)
+                let timer = CoreMetrics.Timer(label: "shared", factory: recorder.factory)
+                gate.arriveAndWait(for: 4)
+                for _ in 0..<perThread { counter.increment() }
+                for _ in 0..<perThread { timer.recordNanoseconds(1) }
+                done.signal()
+            }.start()
         }
+        for _ in 0..<4 { done.wait() }
         #expect(reading(recorder, "shared") == .counter(Int64(4 * perThread)))
         let timer = recorder.snapshot(prefix: "shared", limit: 10).rows.first { $0.key.kind == .timer }?.reading
         #expect(timer == .timer(count: 4 * perThread, sum: Int64(4 * perThread), min: 1, max: 1, p50: 1, p99: 1))
@@ -146,5 +154,15 @@ struct MetricsRecorderTests {
         #expect(key.label == String(repeating: "é", count: 100) + "…")
         #expect(key.dimensions.count == 32)
         #expect(key.dimensions.allSatisfy { $0.value.utf8.count <= 200 + "…".utf8.count })
+    }
+}
+
+/// Holds threads until `count` have arrived, so that they start their work together.
+private final class StartGate: Sendable {
+    private let arrived = Atomic(0)
+
+    func arriveAndWait(for count: Int) {
+        arrived.add(1, ordering: .sequentiallyConsistent)
+        while arrived.load(ordering: .sequentiallyConsistent) < count { sched_yield() }
     }
 }
