@@ -76,6 +76,23 @@ struct MetricsCommandTests {
         #expect(rows[2]["value"] as? Double == 0.25)
     }
 
+    @Test("A gauge's fractions show to 6 significant digits, whole values without a point, NaN and infinities as words")
+    func decimals() throws {
+        let recorder = MetricsRecorder()
+        let server = try TestServer { $0.metrics = recorder }
+        let gauge = Gauge(label: "ratio", factory: recorder.factory)
+        for value in [2.0, 1.0 / 3, .infinity] { gauge.record(value) }
+        Gauge(label: "undefined", factory: recorder.factory).record(Double.nan)
+        let connection = try server.connect()
+        #expect(rows(try connection.run("metrics").payload).map(cells) == [
+            ["ratio", "gauge", "-", "inf", "3", "0.333333", "inf", "-", "-"],
+            ["undefined", "gauge", "-", "nan", "1", "nan", "nan", "-", "-"],
+        ])
+        let json = try #require(jsonObject(connection.run("metrics", json: true).payload)["rows"] as? [[String: Any]])
+        #expect(json[0]["min"] as? Double == 1.0 / 3)
+        #expect(json[0]["value"] as? String == "inf", "JSON has no number for it")
+    }
+
     @Test("Without a recorder, metrics answers that the host has not enabled metrics and how to")
     func notEnabled() throws {
         let server = try TestServer()

@@ -102,6 +102,7 @@ final class SummarySeries: RecorderHandler, MeterHandler, MetricSeries {
         var max = -Double.infinity
         var sum = 0.0
 
+        /// NaN counts and becomes the last value, but moves neither min nor max.
         mutating func record(_ value: Double) {
             last = value
             count &+= 1
@@ -123,7 +124,11 @@ final class SummarySeries: RecorderHandler, MeterHandler, MetricSeries {
     func reading() -> MetricReading {
         let summary = summary.withLockedValue { $0 }
         guard summary.count > 0 else { return .empty }
-        return .summary(last: summary.last, count: summary.count, min: summary.min, max: summary.max, sum: summary.sum)
+        // Only NaN recorded: min and max never moved, and NaN says so better than ±infinity.
+        let ordered = summary.min <= summary.max
+        return .summary(
+            last: summary.last, count: summary.count, min: ordered ? summary.min : .nan, max: ordered ? summary.max : .nan,
+            sum: summary.sum)
     }
 }
 
