@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 /// ```swift
 /// let metrics = MetricsRecorder()
 /// MetricsSystem.bootstrap(MultiplexMetricsHandler(factories: [metrics.factory, prometheus]))
-/// let manhole = try Manhole.start(reactor: reactor, configuration: Manhole.Configuration(metrics: metrics))
+/// let manhole = try Manhole.start(accounts: accounts, configuration: Manhole.Configuration(metrics: metrics), reactor: reactor)
 /// ```
 ///
 /// Bounded: at most ``init(maxSeries:)`` series (a label with its dimensions); a series asked for
