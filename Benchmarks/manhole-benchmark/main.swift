@@ -21,7 +21,7 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "Runs per case in the shutdown benchmark.")
     var shutdownRuns = 5
 
-    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers, ssh, idle and log-flood (not in all).")
+    @Option(help: "Sections to run: reactor, gather, registry, inspector, manhole, wedged, shutdown (comma-separated) or all; also hostile-inspector, login-work, peers, ssh, idle, log-flood and metrics (not in all).")
     var sections = "all"
 
     @Option(help: "Seconds per case and round in the log-flood benchmark.")
@@ -67,6 +67,7 @@ struct ManholeBenchmark: ParsableCommand {
         if wanted.contains("peers") { try PeerComparison.run() }
         if wanted.contains("ssh") { try sshPeerPort.map { try SSHBenchmarks.runPeer(port: $0, user: sshPeerUser) } ?? SSHBenchmarks.run() }
         if wanted.contains("log-flood") { try LogFloodBenchmarks.run(seconds: floodSeconds, rounds: 3) }
+        if wanted.contains("metrics") { MetricsBenchmarks.run() }
     }
 }
 

@@ -32,6 +32,11 @@ extension Manhole {
         /// host has not opted in and `log` says so. The host makes a ``LogRing`` and adds its
         /// ``LogRing/handler(label:)`` beside its own log handler (`MultiplexLogHandler`).
         public var logRing: LogRing? = nil
+        /// Where the `metrics` command reads the host's swift-metrics series; `nil` (the default):
+        /// the host has not opted in and `metrics` says so. The host makes a ``MetricsRecorder``
+        /// and bootstraps its ``MetricsRecorder/factory``, beside its own backend
+        /// (`MultiplexMetricsHandler`) or alone.
+        public var metrics: MetricsRecorder? = nil
 
         // MARK: Sessions and their limits
 
@@ -120,7 +125,8 @@ extension Manhole {
             maxFailuresPerConnection: Int = 3,
             failureDelays: ClosedRange<Duration> = .milliseconds(250) ... .seconds(8),
             shellShare: Double = 0.05,
-            reactorWaitLimit: Duration = .milliseconds(500)
+            reactorWaitLimit: Duration = .milliseconds(500),
+            metrics: MetricsRecorder? = nil
         ) {
             self.host = host
             self.port = port
@@ -141,6 +147,7 @@ extension Manhole {
             self.failureDelays = failureDelays
             self.shellShare = shellShare
             self.reactorWaitLimit = reactorWaitLimit
+            self.metrics = metrics
         }
     }
 }

@@ -6,7 +6,7 @@ enum BuiltinCommands {
         ResultCommands.results, ResultCommands.result, ResultCommands.cancel,
         TimerCommands.timers, TimerCommands.cancelTimer,
         ProcessCommands.stats, ProcessCommands.reactor, ProcessCommands.loop,
-        LogCommand.log,
+        LogCommand.log, MetricsCommand.metrics,
         WatchCommands.watch, WatchCommands.unwatch, WatchCommands.watches,
     ]
 
