@@ -143,6 +143,7 @@ let package = Package(
                 "Inspector",
                 "Manhole",
                 "ManholeSSH",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

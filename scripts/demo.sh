@@ -84,6 +84,7 @@ else
     tour -c 'complete inspect app.con'
     tour -c 'pause-jobs 30' -c health -c 'resume-jobs'
     tour -c stats -c reactor
+    tour -c metrics
     tour --json -c whoami -c 'inspect config.retry'
     echo
     # A host body that blocks the reactor thread for 2 s: the shell still answers and names it.

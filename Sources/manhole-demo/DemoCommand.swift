@@ -3,6 +3,7 @@ import Foundation
 import Inspector
 import ManholeSSH
 import Logging
+import Metrics
 import Manhole
 import Reactor
 
@@ -59,6 +60,10 @@ struct DemoCommand: ParsableCommand {
             handler.logLevel = level
             return MultiplexLogHandler([handler, logRing.handler(label: label)])
         }
+        // The host's metrics for the manhole's `metrics` command (a host with its own backend
+        // puts both in a MultiplexMetricsHandler).
+        let recorder = MetricsRecorder()
+        MetricsSystem.bootstrap(recorder.factory)
         let logger = Logger(label: "manhole-demo")
         let environment = ProcessInfo.processInfo.environment
 
@@ -111,6 +116,7 @@ struct DemoCommand: ParsableCommand {
         configuration.port = port
         configuration.logger = logger
         configuration.logRing = logRing
+        configuration.metrics = recorder
         let manhole: Manhole
         do {
             manhole = try Manhole.start(

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Reactor
 
 /// The main thread's blocking work: takes items, works on each (blocking, like a real
@@ -13,6 +14,10 @@ struct JobLoop {
 
     /// Runs until a stop is requested or the reactor stops.
     func run() {
+        // swift-metrics, as a host records them: the manhole's `metrics` command shows them.
+        let done = Counter(label: "demo.jobs", dimensions: [("outcome", "done")])
+        let failures = Counter(label: "demo.jobs", dimensions: [("outcome", "failed")])
+        let duration = Timer(label: "demo.job.duration")
         let customers = ["acme", "globex", "initech", "umbrella", "hooli", "stark"]
         while !stop.isRequested {
             if jobs.isPaused {
@@ -38,6 +43,8 @@ struct JobLoop {
                 outcome: failed ? "failed: \(DemoError.badItem(id))" : "done",
                 milliseconds: Int(elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
             jobs.finish(job, failed: failed)
+            (failed ? failures : done).increment()
+            duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             logger.debug("job done", metadata: ["id": "\(id)", "failed": "\(failed)"])
         }
     }
