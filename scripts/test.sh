@@ -39,6 +39,11 @@ run_suite "swift test" /tmp/manhole-test.log swift test --no-parallel
 # public API within 50 declarations (counted from the compiler's symbol graph of that build).
 echo "== layout"
 scripts/layout-check.sh || { echo "FAILED: layout"; exit 1; }
+# The libraries' DocC documentation (swift-docc-plugin): fails on any warning, a broken symbol
+# link or an undocumented parameter among them.
+echo "== documentation (DocC)"
+bash scripts/docs.sh >/tmp/manhole-docs.log 2>&1 || { grep -E "(warning|error):" /tmp/manhole-docs.log | head -40; echo "FAILED: documentation (log in /tmp/manhole-docs.log)"; exit 1; }
+grep -E "^Generated|documentation archive" /tmp/manhole-docs.log | head -3
 # The result's state machine (Sources/Reactor/Model): the model passes, its seeded bugs fail.
 echo "== model check"
 bash scripts/model-check.sh --self-test >/tmp/manhole-model.log 2>&1 || { cat /tmp/manhole-model.log; echo "FAILED: model check (log in /tmp/manhole-model.log)"; exit 1; }

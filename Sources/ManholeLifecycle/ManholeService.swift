@@ -1,7 +1,7 @@
 public import Manhole
 public import ServiceLifecycle
 
-/// A running ``Manhole`` as a ServiceLifecycle `Service`: it serves until the service group shuts
+/// A running `Manhole` as a ServiceLifecycle `Service`: it serves until the service group shuts
 /// down gracefully (or its task is cancelled), then says goodbye to every session and closes its
 /// listeners, within ``shutdownTimeout``.
 ///
@@ -19,7 +19,7 @@ public import ServiceLifecycle
 /// try await group.run()
 /// ```
 ///
-/// A manhole closed for another reason (the host called ``Manhole/stop()``, or the reactor
+/// A manhole closed for another reason (the host called `Manhole.stop()`, or the reactor
 /// stopped) leaves the service idle until the group shuts down: the host's other services go on.
 public struct ManholeService: Service {
     /// The manhole the service runs.

@@ -2,7 +2,7 @@ import Foundation
 public import Reactor
 public import ServiceLifecycle
 
-/// A ``Reactor`` as a ServiceLifecycle `Service`: at graceful shutdown (or cancellation) it stops
+/// A `Reactor` as a ServiceLifecycle `Service`: at graceful shutdown (or cancellation) it stops
 /// the reactor, which wakes every blocked waiter with `ReactorError.stopped`, runs the shutdown
 /// hooks and ends the reactor's thread (a reactor attached to the host's loop with
 /// `Reactor.noSetup(eventLoop:)` stops its own work and leaves that loop running).
