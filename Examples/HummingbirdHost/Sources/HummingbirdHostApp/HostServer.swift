@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 public import Manhole
 // import ManholeLifecycle  // SHIM
-public import Reactor
+import Reactor
 import Hummingbird
 import ServiceLifecycle
 

@@ -1,4 +1,4 @@
-public import Inspector
+import Inspector
 public import Manhole
 
 /// The host's in-memory state: what the routes change and the manhole shows.

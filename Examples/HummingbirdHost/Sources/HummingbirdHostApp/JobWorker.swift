@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The task that drains the ``JobQueue``: wakes when jobs arrive, works each for `workTime`, and
 /// on graceful shutdown finishes the jobs already queued before it returns.

@@ -22,6 +22,15 @@ struct HostIntegrationTests {
         return reply.payload.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The value `inspect PATH` shows for a number or a string: its reply is `PATH: TYPE = VALUE`.
+    static func value(of path: String, on connection: ManholeConnection) throws -> String {
+        let text = try run("inspect \(path)", on: connection)
+        guard text.hasPrefix("\(path): "), let equals = text.range(of: " = ") else {
+            throw HostError("inspect \(path): unexpected reply \(text.debugDescription)")
+        }
+        return String(text[equals.upperBound...])
+    }
+
     @Test("HTTP requests and manhole commands run at the same time, and the manhole sees what the requests did")
     func httpAndManholeTogether() throws {
         let host = try HostProcess()
@@ -78,10 +87,10 @@ struct HostIntegrationTests {
 
         let connection = try Self.session(port: manhole)
         defer { connection.close() }
-        #expect(try Self.run("inspect cache.hits", on: connection) == "\(hits)")
-        #expect(try Self.run("inspect cache.misses", on: connection) == "\(misses)")
-        #expect(try Self.run("inspect jobs.enqueued", on: connection) == "\(jobs)")
-        #expect(try Self.run("inspect pool.borrows", on: connection) == "1")
+        #expect(try Self.value(of: "cache.hits", on: connection) == "\(hits)")
+        #expect(try Self.value(of: "cache.misses", on: connection) == "\(misses)")
+        #expect(try Self.value(of: "jobs.enqueued", on: connection) == "\(jobs)")
+        #expect(try Self.value(of: "pool.borrows", on: connection) == "1")
         #expect(try Self.run("flush-cache", on: connection) == "flushed 1 entries")
         #expect(try HTTPProbe.send("GET", "/cache/greeting", port: http).status == 404)
     }
@@ -109,7 +118,7 @@ struct HostIntegrationTests {
         // that the shutdown has something to drain.
         var inFlight = "0"
         for _ in 0..<2_000 where inFlight == "0" {
-            inFlight = try Self.run("inspect http.inFlight", on: first)
+            inFlight = try Self.value(of: "http.inFlight", on: first)
             if inFlight == "0" { Thread.sleep(forTimeInterval: 0.005) }
         }
         try #require(inFlight == "1", "the slow request never reached the handler")

@@ -28,8 +28,7 @@ final class HostProcess: Sendable {
         try process.run()
         self.process = process
         let reading = pipe.fileHandleForReading
-        let output = self.output, changed = self.changed
-        Thread.detachNewThread {
+        Thread.detachNewThread { [self] in
             while true {
                 let data = reading.availableData
                 changed.lock()
