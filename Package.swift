@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ManholeClient", targets: ["ManholeClient"]),
         .library(name: "Manhole", targets: ["Manhole"]),
         .library(name: "ManholeSSH", targets: ["ManholeSSH"]),
+        .library(name: "ManholeLifecycle", targets: ["ManholeLifecycle"]),
         .executable(name: "manhole-client", targets: ["manhole-client"]),
         .executable(name: "manhole-demo", targets: ["manhole-demo"]),
     ],
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh.git", from: "0.15.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -99,6 +101,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The manhole and the reactor as ServiceLifecycle services: their own module, so that a host
+        // that does not run a ServiceGroup does not link ServiceLifecycle.
+        .target(
+            name: "ManholeLifecycle",
+            dependencies: [
+                "Manhole",
+                "Reactor",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .systemLibrary(
             name: "CLibEdit",
             path: "Sources/CLibEdit",
@@ -142,6 +155,7 @@ let package = Package(
             dependencies: [
                 "Manhole",
                 "ManholeClient",
+                "ManholeWire",
                 "Reactor",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
@@ -270,6 +284,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LifecycleServiceTests",
+            dependencies: [
+                "ManholeTesting",
+                "ManholeLifecycle",
+                "Manhole",
+                "ManholeClient",
+                "Reactor",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -14,6 +14,6 @@ fi
 # The Reactor and the Manhole have 60: the Reactor is Crochet's whole surface (results, stash, timers, gather, shutdown
 # phases, signals), the Manhole grows with the live views (log capture); the others keep 50.
 scripts/public-api.sh --max 60 Reactor || status=1
-scripts/public-api.sh --max 50 Inspector ManholeWire ManholeClient ManholeSSH || status=1
+scripts/public-api.sh --max 50 Inspector ManholeWire ManholeClient ManholeSSH ManholeLifecycle || status=1
 scripts/public-api.sh --max 60 Manhole || status=1
 exit $status

@@ -193,13 +193,27 @@ public final class Manhole: Sendable {
             wait: !reactor.isReactorThread)
     }
 
+    /// Closes as ``stop()`` does, with `reason` in every goodbye and `within` as the bound on the
+    /// goodbyes, without waiting: a service's shutdown handler, which must not block its thread,
+    /// learns the end from ``whenClosed(_:)``.
+    package func close(reason: String, within: Duration) {
+        Self.close(listeners, socketDirectory, environment.state, environment.sessionThread, reason: reason, within: within, wait: false)
+    }
+
+    /// Runs `body` once the manhole has closed, however it was closed (``stop()``,
+    /// ``close(reason:within:)``, the reactor's stop): its listeners are closed and its sessions'
+    /// thread has ended. At once if that has happened already.
+    package func whenClosed(_ body: @escaping @Sendable () -> Void) {
+        environment.sessionThread.gone.whenOpen(body)
+    }
+
     /// Closes the listeners, says goodbye to every session of `state` (on their loop), refuses
-    /// new ones, and ends the sessions' thread once they have closed (at most a second later).
+    /// new ones, and ends the sessions' thread once they have closed (at most `within` later).
     private static func close(
         _ listeners: [any Channel], _ socketDirectory: UnixSocketDirectory?, _ state: ServerState,
-        _ sessionThread: SessionThread, reason: String, wait: Bool = true
+        _ sessionThread: SessionThread, reason: String, within: Duration = .seconds(1), wait: Bool = true
     ) {
-        sessionThread.shutDown(within: .seconds(1), wait: wait) {
+        sessionThread.shutDown(within: within, wait: wait) {
             let (sessions, otherListeners) = state.stop()
             for listener in listeners + otherListeners { listener.close(promise: nil) }
             socketDirectory?.remove()

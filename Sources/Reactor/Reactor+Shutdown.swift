@@ -21,6 +21,13 @@ extension Reactor {
         shutdownHooks.add(ShutdownHook(name: name, phase: phase, timeout: timeout, body: body))
     }
 
+    /// Runs `body` once a ``stop(timeout:)`` has ended (whoever called it: the host, a signal,
+    /// the process's exit), on the thread that stopped the reactor, or at once if it has stopped
+    /// already: how a service that does not own the stop learns of it without blocking a thread.
+    package func whenStopped(_ body: @escaping @Sendable () -> Void) {
+        stopEnded.whenOpen(body)
+    }
+
     /// Stops the reactor and returns when it has stopped, or when `timeout` has passed.
     ///
     /// In order: the ``ShutdownPhase/beforeStop`` hooks run (the reactor still serves them); new

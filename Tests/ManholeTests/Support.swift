@@ -1,13 +1,6 @@
 import ManholeClient
 import ManholeWire
 
-/// Reads frames until the server closes the connection; returns them.
-func framesUntilClosed(_ connection: ManholeConnection) -> [Frame] {
-    var frames: [Frame] = []
-    while let frame = try? connection.readFrame() { frames.append(frame) }
-    return frames
-}
-
 /// Whether the server has closed the connection (a read ends with `closed`).
 func isClosed(_ connection: ManholeConnection) -> Bool {
     do {

@@ -16,6 +16,8 @@ final class SessionThread: Sendable {
     /// The promises on the loop that work elsewhere (the reactor thread, a queue) will fulfil:
     /// the loop ends only once there are none, since it could not deliver them after.
     let deliveries = PendingDeliveries()
+    /// Opened once the thread has ended (after ``shutDown(within:wait:closing:)``).
+    let gone = Latch()
 
     init() {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -32,17 +34,16 @@ final class SessionThread: Sendable {
     func shutDown(within: Duration, wait: Bool = true, closing close: () -> [EventLoopFuture<Void>]) {
         guard ended.withLockedValue({ ended in defer { ended = true }; return !ended }) else { return }
         let pending = close()
-        let gone = DispatchSemaphore(value: 0)
         let begun = NIOLockedValueBox(false)
-        let end: @Sendable () -> Void = { [group, deliveries] in
+        let end: @Sendable () -> Void = { [group, deliveries, gone] in
             guard begun.withLockedValue({ begun in defer { begun = true }; return !begun }) else { return }
             // A read or command still running on the reactor (or a queue) keeps the loop until it
             // has delivered its answer, even to a session that is gone.
-            deliveries.whenNone { group.shutdownGracefully(queue: .global()) { _ in gone.signal() } }
+            deliveries.whenNone { group.shutdownGracefully(queue: .global()) { _ in gone.open() } }
         }
         // The deadline first: once `end` has run, the loop takes no more tasks.
         loop.scheduleTask(in: TimeAmount(within)) { end() }
         EventLoopFuture.andAllComplete(pending, on: loop).whenComplete { _ in end() }
-        if wait, !loop.inEventLoop { _ = gone.wait(timeout: .now() + .nanoseconds(Int(TimeAmount(within + .seconds(1)).nanoseconds))) }
+        if wait, !loop.inEventLoop { _ = gone.waitBounded(within + .seconds(1)) }
     }
 }
