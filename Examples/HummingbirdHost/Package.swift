@@ -32,7 +32,7 @@ let package = Package(
                 .product(name: "Manhole", package: "Manhole"),
                 .product(name: "Reactor", package: "Manhole"),
                 .product(name: "Inspector", package: "Manhole"),
-                // .product(name: "ManholeLifecycle", package: "Manhole"),  // SHIM until main has it
+                .product(name: "ManholeLifecycle", package: "Manhole"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

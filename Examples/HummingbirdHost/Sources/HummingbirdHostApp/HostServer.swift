@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
 public import Manhole
-// import ManholeLifecycle  // SHIM
+import ManholeLifecycle
 import Reactor
 import Hummingbird
 import ServiceLifecycle
