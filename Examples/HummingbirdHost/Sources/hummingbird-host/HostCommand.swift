@@ -27,12 +27,18 @@ struct HostCommand: AsyncParsableCommand {
     @Option(help: "The manhole user's name (an admin).")
     var user = "admin"
 
+    @Option(help: "The most manhole sessions the user may hold at once (the manhole's default is 4).")
+    var sessionsPerUser = 4
+
     @Option(help: "The minimum log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
 
     func validate() throws {
         for (name, port) in [("--http-port", httpPort), ("--manhole-port", manholePort)] where !(0...65_535).contains(port) {
             throw ValidationError("\(name) must be from 0 to 65535")
+        }
+        guard (1...16).contains(sessionsPerUser) else {
+            throw ValidationError("--sessions-per-user must be from 1 to 16 (the manhole's whole limit)")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -55,6 +61,7 @@ struct HostCommand: AsyncParsableCommand {
         let logger = Logger(label: "hummingbird-host")
         var manhole = Manhole.Configuration()
         manhole.port = manholePort
+        manhole.maxSessionsPerUser = sessionsPerUser
         let server = HostServer(
             httpPort: httpPort, manholeConfiguration: manhole,
             accounts: [Account(name: user, password: password, role: .admin)], logger: logger)
