@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the suite in debug mode, then again under ThreadSanitizer and under
-# AddressSanitizer (with LeakSanitizer), then each fuzzer for a short time and a small load run.
+# Runs every test: the suite in debug mode and the Hummingbird example host's test, then the suite
+# again under ThreadSanitizer and under AddressSanitizer (with LeakSanitizer), then each fuzzer
+# for a short time and a small load run.
 # Installs what is missing first, so it works on a fresh machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,10 @@ run_suite() {
 # which has one thread per core; run in parallel on a 2-core machine, blocked tests starve the
 # actors and async reads other tests wait on. One at a time, the whole suite takes seconds.
 run_suite "swift test" /tmp/manhole-test.log swift test --no-parallel
+# The Hummingbird example host (its own package, so the library never depends on Hummingbird):
+# built and its integration test run, in debug only (it builds Hummingbird from scratch, minutes).
+run_suite "Examples/HummingbirdHost: swift test" /tmp/manhole-hbhost.log \
+    swift test --package-path Examples/HummingbirdHost --no-parallel
 # The layout's rules (docs/design.md, "Map"): product files within 300 lines, each library's
 # public API within 50 declarations (counted from the compiler's symbol graph of that build).
 echo "== layout"
