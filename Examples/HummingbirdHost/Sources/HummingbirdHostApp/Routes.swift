@@ -17,6 +17,9 @@ public enum Routes {
     public static func router(for state: HostState) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestStatsMiddleware(stats: state.http))
+        // Requests counted and timed through swift-metrics: what the manhole's `metrics` shows
+        // when the host bootstraps a MetricsRecorder (hummingbird-host does).
+        router.add(middleware: MetricsMiddleware())
         router.get("health") { _, _ in "ok\n" }
         router.get("cache/:key") { _, context -> String in
             let key = try context.parameters.require("key")

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdHostApp
 import Logging
 import Manhole
+import Metrics
 
 /// `hummingbird-host`: a Hummingbird 2 application with a cache, a job queue and a pool stand-in,
 /// and a manhole that shows them, run by one ServiceGroup. SIGTERM or SIGINT stop it gracefully.
@@ -58,8 +59,14 @@ struct HostCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        // The host's metrics (Hummingbird's MetricsMiddleware records every request) kept in
+        // memory for the manhole's `metrics` table; a host that also exports to Prometheus puts
+        // both factories in a MultiplexMetricsHandler.
+        let recorder = MetricsRecorder()
+        MetricsSystem.bootstrap(recorder.factory)
         let logger = Logger(label: "hummingbird-host")
         var manhole = Manhole.Configuration()
+        manhole.metrics = recorder
         manhole.port = manholePort
         manhole.maxSessionsPerUser = sessionsPerUser
         let server = HostServer(
