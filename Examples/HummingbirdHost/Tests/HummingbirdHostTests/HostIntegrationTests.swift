@@ -91,6 +91,10 @@ struct HostIntegrationTests {
         #expect(try Self.value(of: "cache.misses", on: connection) == "\(misses)")
         #expect(try Self.value(of: "jobs.enqueued", on: connection) == "\(jobs)")
         #expect(try Self.value(of: "pool.borrows", on: connection) == "1")
+        // Hummingbird's MetricsMiddleware counted the same requests into the host's MetricsRecorder.
+        let metrics = try Self.run("metrics hb.requests", on: connection).split(separator: "\n")
+        let cacheHits = metrics.first { $0.contains("http.response.status_code=200,http.route=/cache/{key}") }
+        #expect(cacheHits?.split(separator: " ", omittingEmptySubsequences: true).dropFirst(3).first == "\(hits)", "\(metrics)")
         #expect(try Self.run("flush-cache", on: connection) == "flushed 1 entries")
         #expect(try HTTPProbe.send("GET", "/cache/greeting", port: http).status == 404)
     }
