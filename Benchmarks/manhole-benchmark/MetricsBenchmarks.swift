@@ -3,7 +3,7 @@ import CoreMetrics
 import Foundation
 import Manhole
 
-/// `metrics`: what recording costs the host through a ``MetricsRecorder``, beside swift-metrics'
+/// `metrics`: what recording costs the host through a `MetricsRecorder`, beside swift-metrics'
 /// no-op backend (the floor: one call through the handler) and the recorder beside another
 /// backend in `MultiplexMetricsHandler`, as the guide bootstraps it (beside two no-op backends
 /// multiplexed: the multiplexer's own cost). Nanoseconds per call, the
