@@ -38,6 +38,9 @@ struct Entry: Sendable {
             if let call { return reactor.call(call, work) }
             if loop.inEventLoop { return loop.makeCompletedFuture(withResultOf: work) }
             return loop.submit(work)
+        case .anyThread:
+            // A future may be made complete from any thread: nothing is scheduled on the loop.
+            return loop.makeCompletedFuture(withResultOf: work)
         case .queue(let queue):
             let promise = call?.makePromise(of: R.self) ?? loop.makePromise(of: R.self)
             queue.async { promise.completeWith(Result(catching: work)) }

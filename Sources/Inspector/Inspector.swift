@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// The host registers entries (``register(_:_:readOn:)``, ``register(_:readOn:_:)``,
 /// ``register(_:actor:)``, ``register(_:on:_:)``) and says where each is read (``ReadContext``:
-/// the reactor thread by default, a `DispatchQueue`, or an actor). The shell then calls
+/// the reactor thread by default, a `DispatchQueue`, an actor, or any thread for an entry that
+/// guards itself). The shell then calls
 /// ``inspect(_:options:)-(_,_)->EventLoopFuture<Rendering>`` (and lists and completes, which
 /// only the manhole uses), which returns at once with a future on the reactor's loop (`async`
 /// code awaits the overload of the same name): the read, the path resolution and the rendering
@@ -227,7 +228,10 @@ public final class Inspector: Sendable {
         let loop = call?.deliveryLoop ?? reactor.eventLoop
         guard !reactor.isStopped else { return loop.makeFailedFuture(ReactorError.stopped) }
         let future = entry.read(on: reactor, via: call, body)
-        if case .reactor = entry.context { return future }
+        switch entry.context {
+        case .reactor, .anyThread: return future  // bounded by `call`, or complete already
+        case .queue, .actor: break
+        }
         let promise = call?.makePromise(of: R.self) ?? loop.makePromise(of: R.self)
         let settled = OnceFlag()
         let timeout = configuration.readTimeout

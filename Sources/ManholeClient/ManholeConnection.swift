@@ -93,8 +93,16 @@ public final class ManholeConnection {
     /// server closed the session instead). Notices that arrive before the reply are kept in
     /// ``notices``.
     public func run(_ command: String, json: Bool = false) throws -> Frame {
-        try socket.write((json ? "@json " : "") + command + "\n")
+        try sendCommand(command, json: json)
         return try readFrame()
+    }
+
+    /// Sends one command line without waiting for its reply; read it later with ``readFrame()``.
+    /// A session runs its lines one at a time and answers them in order; the server keeps at
+    /// most 16 waiting and answers more with an error. For a script that drives several sessions
+    /// from one thread (send to each, then read each reply).
+    public func sendCommand(_ command: String, json: Bool = false) throws {
+        try socket.write((json ? "@json " : "") + command + "\n")
     }
 
     /// Sends the interrupt request (protocol version 2, docs/protocol.md) without waiting: the
@@ -103,6 +111,10 @@ public final class ManholeConnection {
     public func sendInterrupt() throws {
         try socket.write("interrupt\n")
     }
+
+    /// The connection's file descriptor (-1 once closed), for a client that waits on several
+    /// connections with `poll(2)` and reads a reply (``readFrame()``) once its socket is readable.
+    public var fileDescriptor: Int32 { socket.fileDescriptor }
 
     /// The most notices kept in ``notices``: older ones make room for newer ones.
     package static let noticeLimit = 256

@@ -11,7 +11,8 @@ package struct ReactorCall: Sendable {
     package var startWithin: Duration
     /// Where the work comes from, recorded as its run's call site (`loop` shows it).
     package var callSite: CallSite
-    /// Told, on the reactor thread, how long the work held it (a budget is charged with it).
+    /// Told, on ``deliveryLoop`` just before the outcome is delivered, how long the work held
+    /// the reactor thread (a budget is charged with it).
     package var charge: @Sendable (Duration) -> Void
     /// Counts the promises made on ``deliveryLoop`` for this call and not yet fulfilled, so that
     /// the loop's owner ends it only once none is left (a promise left unfulfilled on a loop that
@@ -123,8 +124,9 @@ extension Reactor {
             guard start.begin() else { return }
             let began = NIODeadline.now()
             let outcome = self.gate.activity.run(call.callSite, .body) { Result(catching: work) }
-            call.charge(Duration(NIODeadline.now() - began))
-            start.finish(outcome)
+            let spent = Duration(NIODeadline.now() - began)
+            // One hop back to the caller's loop carries the charge and the outcome together.
+            start.finish(outcome) { call.charge(spent) }
         }
         if !accepted { start.finish(.failure(ReactorError.stopped)) }
         return promise.futureResult
@@ -159,6 +161,11 @@ extension Reactor {
 /// The race between a handed-over call starting on the reactor thread and its wait running out
 /// on the caller's loop (or an interrupt): whichever comes first wins, once, and only the winner
 /// settles the promise.
+///
+/// The wait's timer lives on the caller's loop and is cancelled there, in the same task that
+/// delivers the outcome: cancelling it from the reactor thread as the work starts would cost a
+/// second cross-thread hop (and often a second wake-up of the caller's thread) per call. A timer
+/// that fires after the start finds the race decided and does nothing.
 private final class StartRace<R: Sendable>: Sendable {
     /// `abandoned`: the wait ran out, or an interrupt came, first; `settled`: the call has its
     /// outcome (an interrupt after the start settles it too, for work that can be stopped).
@@ -208,7 +215,7 @@ private final class StartRace<R: Sendable>: Sendable {
                 return (state.timer, state.abandonHandler, false)
             case .started where stoppableOnceStarted:
                 state.phase = .abandoned
-                return (nil, state.abandonHandler, true)
+                return (state.timer, state.abandonHandler, true)
             case .started, .abandoned, .settled:
                 return nil
             }
@@ -222,35 +229,37 @@ private final class StartRace<R: Sendable>: Sendable {
     }
 
     /// Called on the reactor thread as the work starts; `false` when the wait ran out first.
+    /// The timer stays: ``finish(_:before:)`` cancels it on the caller's loop.
     func begin() -> Bool {
-        let timer: Scheduled<Void>?? = state.withLockedValue { state in
-            guard state.phase == .waiting else { return .none }
+        state.withLockedValue { state in
+            guard state.phase == .waiting else { return false }
             state.phase = .started
-            return .some(state.timer)
+            return true
         }
-        guard case .some(let scheduled) = timer else { return false }
-        scheduled?.cancel()
-        return true
     }
 
     /// Settles the call with `outcome`: the work's, once it started; or an error that came
     /// before it could (the reactor refused it or stopped). Only the first settles it; ignored
-    /// once the wait has run out.
-    func finish(_ outcome: Result<R, any Error>) {
+    /// once the wait has run out. On the promise's loop, in one task, it cancels the wait's
+    /// timer, runs `before`, and completes the promise.
+    func finish(_ outcome: Result<R, any Error>, before: (@Sendable () -> Void)? = nil) {
         let timer: Scheduled<Void>?? = state.withLockedValue { state in
             switch state.phase {
             case .abandoned, .settled: return .none
-            case .started:
-                state.phase = .settled
-                return .some(nil)
-            case .waiting:
+            case .started, .waiting:
                 state.phase = .settled
                 return .some(state.timer)
             }
         }
         guard case .some(let scheduled) = timer else { return }
-        scheduled?.cancel()
-        promise.completeWith(outcome)
+        let promise = promise
+        let deliver: @Sendable () -> Void = {
+            scheduled?.cancel()
+            before?()
+            promise.completeWith(outcome)
+        }
+        let loop = promise.futureResult.eventLoop
+        if loop.inEventLoop { deliver() } else { loop.execute(deliver) }
     }
 
     /// Runs `handler` if the wait runs out (at once if it already has).

@@ -1,5 +1,8 @@
 import NIOConcurrencyHelpers
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Inspector
 import NIOCore
 import Reactor
@@ -185,6 +188,22 @@ actor Ledger {
     #expect(try await inspector.inspect("tag").plainText == "tag: String = \"jobs-queue\"\n")
     // Not on the queue, the probe says so: the test above could fail.
     #expect(Renderer().render(QueueProbe(), label: "probe").plainText == "probe: QueueProbe = not on a tagged queue\n")
+}
+
+@Test func anAnyThreadEntryIsReadOnTheCallingThread() throws {
+    let reactor = Reactor()
+    defer { reactor.stop() }
+    let inspector = Inspector(reactor: reactor)
+    let reader = Mutex<pthread_t?>(nil)
+    inspector.register("depth", readOn: .anyThread) { () -> Int in
+        reader.withLock { $0 = pthread_self() }
+        return 3
+    }
+    // Read by the time `inspect` returns, on this thread: nothing was handed to another one.
+    let future = inspector.inspect("depth")
+    #expect(reader.withLock { $0 }.map { pthread_equal($0, pthread_self()) != 0 } == true)
+    #expect(try future.wait().plainText == "depth: Int = 3\n")
+    #expect(inspector.readContext(of: "depth")?.description == "any thread")
 }
 
 @Test func anActorEntryIsRenderedOnTheActorsExecutor() async throws {

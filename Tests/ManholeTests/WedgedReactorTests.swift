@@ -80,6 +80,31 @@ struct WedgedReactorTests {
         #expect(stalled.metadata["callSite"].map { "\($0)".hasSuffix(site) } == true)
     }
 
+    @Test("An entry read on any thread answers while a body blocks the reactor, read on the sessions' thread")
+    func anyThreadEntryAnswersWhileWedged() throws {
+        let server = try Self.server(capture: InMemoryLogHandler())
+        let readOn = Mutex<[String]>([])
+        server.manhole.inspector.register("counters", readOn: .anyThread) { () -> [String: Int] in
+            readOn.withLock { $0.append(Thread.current.name ?? "?") }
+            return ["hits": 40, "misses": 10]
+        }
+        let open = try server.connect()
+        let release = DispatchSemaphore(value: 0)
+        let wedge = server.reactor.runInReactor { () -> Int in release.wait(); return 7 }
+        #expect(eventually { server.reactor.activity.current != nil })
+
+        let hits = try open.run("inspect counters[\"hits\"]")
+        #expect(hits.kind == .ok && hits.payload == "counters[\"hits\"]: Int = 40\n", "\(hits.payload)")
+        let listing = try open.run("ls").payload
+        #expect(listing.contains("any thread"), "\(listing)")
+        // The reactor entry beside it cannot be read: the wedge is real.
+        #expect(try open.run("inspect app.name").payload.contains("the reactor has been busy"))
+        #expect(readOn.withLock { $0 } == ["manhole-session", "manhole-session"])
+
+        release.signal()
+        #expect(try wedge.wait(timeout: .seconds(30)) == 7)
+    }
+
     @Test("A host command that cannot start within the bound is answered busy and never runs later")
     func hostCommandIsCalledOff() throws {
         let capture = InMemoryLogHandler()

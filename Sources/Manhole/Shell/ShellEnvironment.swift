@@ -38,7 +38,7 @@ struct ShellEnvironment: Sendable {
             deliveryLoop: loop, startWithin: configuration.reactorWaitLimit,
             callSite: CallSite(fileID: fileID, line: line, function: function), deliveries: sessionThread.deliveries
         ) { spent in
-            loop.execute { budget.chargeWork(TimeAmount(spent)) }
+            budget.chargeWork(TimeAmount(spent))
         }
         call.interruption = invocation.interruption
         return call

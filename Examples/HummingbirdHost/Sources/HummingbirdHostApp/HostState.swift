@@ -24,13 +24,15 @@ public struct HostState: Sendable {
     /// `inspect jobs.pending`, `inspect http.inFlight`) and adds the `flush-cache` command.
     ///
     /// Each entry is a closure that copies a snapshot out under the state's lock, so that the
-    /// inspector (which reads on the reactor thread) never walks objects the HTTP threads change.
+    /// inspector never walks objects the HTTP threads change. The lock is held only for the
+    /// copy, so the entries are read on any thread (`.anyThread`): on the manhole's own thread,
+    /// with no hop to the reactor, and they answer while the reactor thread is held.
     public func register(with manhole: Manhole) throws {
         let cache = self.cache, jobs = self.jobs, pool = self.pool, http = self.http
-        manhole.inspector.register("cache") { cache.snapshot() }
-        manhole.inspector.register("jobs") { jobs.snapshot() }
-        manhole.inspector.register("pool") { pool.snapshot() }
-        manhole.inspector.register("http") { http.snapshot() }
+        manhole.inspector.register("cache", readOn: .anyThread) { cache.snapshot() }
+        manhole.inspector.register("jobs", readOn: .anyThread) { jobs.snapshot() }
+        manhole.inspector.register("pool", readOn: .anyThread) { pool.snapshot() }
+        manhole.inspector.register("http", readOn: .anyThread) { http.snapshot() }
         try manhole.addCommand("flush-cache", help: "Drop every entry of the HTTP response cache (its counts stay).") { _ in
             "flushed \(cache.flush()) entries"
         }
