@@ -8,7 +8,7 @@ import ServiceLifecycle
 
 /// The example host put together: the reactor, the manhole with the host's state registered,
 /// the Hummingbird application and the job worker, run by one `ServiceGroup` until SIGTERM or
-/// SIGINT.
+/// SIGINT (trapped from the start, see `EarlySignals`).
 ///
 /// The group stops its services in reverse order: the manhole first (every session gets its
 /// goodbye), then the HTTP server (requests in flight finish; nothing new is accepted), then the
@@ -46,6 +46,8 @@ public struct HostServer: Sendable {
     /// - Throws: ``ManholeError`` when the manhole cannot start (a bad password, a port in use);
     ///   the HTTP server's error when its port cannot be bound.
     public func run() async throws {
+        // Trapped before the manhole listens, so that a SIGTERM from now on is a graceful shutdown.
+        let signals = await EarlySignals.trap([.sigterm, .sigint], logger: logger)
         var configuration = manholeConfiguration
         configuration.logger = logger
         let reactor = Reactor.setup(configuration: Reactor.Configuration(logger: logger))
@@ -66,9 +68,15 @@ public struct HostServer: Sendable {
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [ReactorService(reactor), JobWorker(queue: state.jobs), app, ManholeService(manhole)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        await signals.shutDown(group)
+        do {
+            try await group.run()
+        } catch {
+            await signals.stop()
+            throw error
+        }
+        await signals.stop()
     }
 
     /// Prints `NAME listening on HOST:PORT` on standard output, at once (not held in a buffer
