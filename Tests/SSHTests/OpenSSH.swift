@@ -1,5 +1,6 @@
 import Foundation
 import ManholeTesting
+import Manhole
 import ManholeSSH
 import Testing
 
@@ -40,9 +41,10 @@ func runSSH(
 
 /// A test server with an SSH listener on a free loopback port.
 func sshServer(
-    namespace: [String: any Sendable] = [:], authorizedKeysFiles: [String: String] = [:]
+    namespace: [String: any Sendable] = [:], authorizedKeysFiles: [String: String] = [:],
+    configure: @escaping (inout Manhole.Configuration) -> Void = { _ in }
 ) throws -> (server: TestServer, ssh: SSHListener) {
-    let server = try TestServer(namespace: namespace)
+    let server = try TestServer(configure: configure, namespace: namespace)
     let ssh = try server.manhole.startSSH(SSHConfiguration(port: 0, authorizedKeysFiles: authorizedKeysFiles))
     return (server, ssh)
 }

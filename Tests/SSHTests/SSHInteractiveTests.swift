@@ -75,6 +75,22 @@ struct SSHInteractiveTests {
         #expect(terminal.waitFor { _ in terminal.lastLine.trimmingCharacters(in: .whitespaces).hasSuffix("admin@manhole>") }, "\(terminal.screen())")
     }
 
+    @Test("An SSH session idle past the idle timeout gets its goodbye and its slot is freed; typing keeps it open")
+    func idleSessionEnds() throws {
+        let (server, ssh) = try sshServer { $0.idleTimeout = .seconds(1) }
+        defer { ssh.stop(); server.stop() }
+        let terminal = try startSSH(port: ssh.port)
+        // Keys, not only whole lines, are activity: 5 keys 250 ms apart span past the timeout.
+        for _ in 0..<5 {
+            usleep(250_000)
+            try terminal.type("w")
+        }
+        #expect(!terminal.screen().contains("goodbye"), "\(terminal.screen())")
+        #expect(terminal.waitFor("goodbye: idle for 1.0s"), "\(terminal.screen())")
+        #expect(terminal.waitFor("SSH-EXITED"), "\(terminal.screen())")
+        #expect(eventually { server.manhole.sessions.isEmpty })
+    }
+
     @Test("An SSH session is in the session table; kick ends it with a goodbye and frees its slot")
     func kickEnds() throws {
         let (server, ssh) = try sshServer()

@@ -5,26 +5,16 @@ import NIOCore
 
 /// Output, the idle timer, and goodbyes.
 extension SessionHandler {
-    /// Notes activity; the idle timer, scheduled once, re-arms itself for the time left when it
-    /// fires early, so that a busy session does not reschedule a timer per command.
+    /// Notes activity (``IdleTimer``): a session idle for `idleTimeout` gets its goodbye.
     func resetIdleTimer() {
-        lastActivity = .now()
-        guard idleTimer == nil else { return }
-        armIdleTimer(in: TimeAmount(configuration.idleTimeout))
-    }
-
-    private func armIdleTimer(in delay: TimeAmount) {
-        let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
-        idleTimer = environment.eventLoop.scheduleTask(in: delay) {
-            let this = loopBound.value
-            let timeout = TimeAmount(this.configuration.idleTimeout)
-            let idle = NIODeadline.now() - this.lastActivity
-            if idle >= timeout {
-                this.closeWithGoodbye("idle for \(DurationFormat.string(this.configuration.idleTimeout))", level: .info)
-            } else {
-                this.armIdleTimer(in: timeout - idle)
+        if idleTimer == nil {
+            let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
+            let timeout = configuration.idleTimeout
+            idleTimer = IdleTimer(on: environment.eventLoop, timeout: timeout) {
+                loopBound.value.closeWithGoodbye("idle for \(DurationFormat.string(timeout))", level: .info)
             }
         }
+        idleTimer?.touch()
     }
 
     /// Writes one frame in one write, terminal-safe (``ShellFrames/wireText(_:)``).

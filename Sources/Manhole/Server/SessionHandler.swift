@@ -41,8 +41,7 @@ final class SessionHandler: ChannelInboundHandler {
     /// Whether the session waits for the shell's budget (``LoopBudget``).
     var waitingForTurn = false
     var loginTimer: Scheduled<Void>?
-    var idleTimer: Scheduled<Void>?
-    var lastActivity = NIODeadline.now()
+    var idleTimer: IdleTimer?
     /// Whether the channel reads on its own right now (see ``pauseReadingIfBehind()``).
     var reading = true
     /// Whether the client has shut down its sending side: the session closes once it has
@@ -103,6 +102,7 @@ final class SessionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         loginTimer?.cancel()
         idleTimer?.cancel()
+        idleTimer = nil  // its closure holds this handler
         perform(login.sessionEnded())
         endWatches()
         if id != 0 {

@@ -37,10 +37,17 @@ package final class ShellSession: @unchecked Sendable {
     private var running: (name: String, interruption: CallInterruption)?
     private var waitingForTurn = false
     private var ended = false
+    /// How `kick`, a stop and the idle timer end the session; let go of once it has ended (the
+    /// transport's closure holds its connection, which holds this session).
+    private var sayGoodbye: (@Sendable (String) -> Void)?
+    private var idleTimer: IdleTimer?
     private var notices: (canWrite: () -> Bool, write: (Frame) -> Void)?
 
-    private init(id: Int, environment: ShellEnvironment, source: LoginSource, logger: Logger) {
+    private init(
+        id: Int, environment: ShellEnvironment, source: LoginSource, logger: Logger, sayGoodbye: @escaping @Sendable (String) -> Void
+    ) {
         self.id = id
+        self.sayGoodbye = sayGoodbye
         self.environment = environment
         self.shell = Shell(environment: environment)
         self.source = source
@@ -67,7 +74,8 @@ package final class ShellSession: @unchecked Sendable {
             admission.evicted?.sayGoodbye("evicted: too many connections logging in")
             logger[metadataKey: "session"] = "\(admission.id)"
             logger.info("connection accepted", metadata: ["peer": "\(peerText)"])
-            return .success(ShellSession(id: admission.id, environment: environment, source: LoginSource(peer), logger: logger))
+            return .success(ShellSession(
+                id: admission.id, environment: environment, source: LoginSource(peer), logger: logger, sayGoodbye: sayGoodbye))
         }
     }
 
@@ -90,6 +98,15 @@ package final class ShellSession: @unchecked Sendable {
         environment.state.recordSuccess(from: source)
         caller = Shell.Caller(user: user, role: role, sessionID: id)
         logger.info("logged in", metadata: ["user": "\(user)", "role": "\(role)"])
+        let timeout = environment.configuration.idleTimeout
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        idleTimer = IdleTimer(on: eventLoop, timeout: timeout) {
+            let this = loopBound.value
+            let reason = "idle for \(DurationFormat.string(timeout))"
+            this.logger.info("closing the session", metadata: ["reason": "\(reason)"])
+            this.sayGoodbye?(reason)
+        }
+        idleTimer?.touch()
         return nil
     }
 
@@ -108,10 +125,17 @@ package final class ShellSession: @unchecked Sendable {
         watches.drain(while: notices.canWrite, notices.write)
     }
 
+    /// Notes input from the operator (a key, a line): a logged-in session that has none for
+    /// `Manhole.Configuration.idleTimeout` gets its goodbye (`idle for …`), as a native one does.
+    package func noteInput() {
+        idleTimer?.touch()
+    }
+
     /// Runs `line` after the lines before it; `answer` gets its reply (and whether the session
     /// ends after it: `quit`). Lines past ``maxWaitingLines`` are refused at once.
     package func run(_ line: String, answer: @escaping (Frame, _ closesSession: Bool) -> Void) {
         guard caller != nil, !ended else { return }
+        noteInput()
         guard waiting.count < Self.maxWaitingLines else {
             return answer(ShellFrames.error("too many lines waiting (\(Self.maxWaitingLines)); wait for the answers", sequence: 0, format: .text), false)
         }
@@ -142,6 +166,9 @@ package final class ShellSession: @unchecked Sendable {
         guard !ended else { return }
         ended = true
         waiting = []
+        idleTimer?.cancel()
+        idleTimer = nil
+        sayGoodbye = nil
         // The transport's closures hold its handler, which holds this session: let go of them.
         notices = nil
         if caller != nil { environment.watchBoard.remove(id, on: eventLoop) }

@@ -107,6 +107,7 @@ final class SSHSessionHandler: ChannelDuplexHandler {
         let message = unwrapInboundIn(data)
         guard case .byteBuffer(var buffer) = message.data, message.type == .channel else { return }
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        session.noteInput()
         switch mode {
         case .interactive: typed(bytes)
         case .script: readScript(bytes)

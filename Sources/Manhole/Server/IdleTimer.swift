@@ -1,0 +1,49 @@
+import NIOCore
+
+/// A logged-in session's idle deadline (`Manhole.Configuration.idleTimeout`), for every
+/// transport: ``touch()`` notes activity, and once `timeout` passes without any, `onIdle` runs,
+/// once. The timer is scheduled once and, when it fires early, re-armed for the time left, so a
+/// busy session does not reschedule a timer per line. Confined to the sessions' loop.
+final class IdleTimer {
+    private let eventLoop: any EventLoop
+    private let timeout: TimeAmount
+    private let onIdle: () -> Void
+    private var lastActivity = NIODeadline.now()
+    private var scheduled: Scheduled<Void>?
+    private var ended = false
+
+    /// A timer on `eventLoop`, not yet running: the first ``touch()`` starts it.
+    init(on eventLoop: any EventLoop, timeout: Duration, onIdle: @escaping () -> Void) {
+        self.eventLoop = eventLoop
+        self.timeout = TimeAmount(timeout)
+        self.onIdle = onIdle
+    }
+
+    /// Notes activity now; starts the timer if it is not running.
+    func touch() {
+        lastActivity = .now()
+        if scheduled == nil, !ended { arm(in: timeout) }
+    }
+
+    /// Stops the timer for good (the session has ended).
+    func cancel() {
+        ended = true
+        scheduled?.cancel()
+        scheduled = nil
+    }
+
+    private func arm(in delay: TimeAmount) {
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        scheduled = eventLoop.scheduleTask(in: delay) {
+            let this = loopBound.value
+            guard !this.ended else { return }
+            let idle = NIODeadline.now() - this.lastActivity
+            if idle >= this.timeout {
+                this.cancel()
+                this.onIdle()
+            } else {
+                this.arm(in: this.timeout - idle)
+            }
+        }
+    }
+}
