@@ -1,7 +1,6 @@
 import ManholeWire
 import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// A type the Inspector shows as a one-line summary and never looks inside: machinery that
 /// holds secrets (credential stores, login exchanges) or leads to them (servers, sessions,
@@ -34,7 +33,7 @@ enum Opacity {
     /// Modules whose class instances are opaque (their plain values, like `TimeAmount`, are shown).
     private static let machineryModules: Set<Substring> = ["Reactor", "Inspector"]
 
-    private static let decisions = Mutex<[ObjectIdentifier: Bool]>([:])
+    private static let decisions = NIOLockedValueBox<[ObjectIdentifier: Bool]>([:])
 
     /// The summary to show instead of `value`'s contents, or `nil` when the value may be inspected.
     static func summary(of value: Any) -> String? {
@@ -46,9 +45,9 @@ enum Opacity {
     /// Whether values of `type` are opaque.
     static func isOpaque(_ type: Any.Type) -> Bool {
         let key = ObjectIdentifier(type)
-        if let known = decisions.withLock({ $0[key] }) { return known }
+        if let known = decisions.withLockedValue({ $0[key] }) { return known }
         let decision = decide(type)
-        decisions.withLock { $0[key] = decision }
+        decisions.withLockedValue { $0[key] = decision }
         return decision
     }
 

@@ -1,5 +1,5 @@
 import ManholeWire
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What the Inspector learns about a type the first time it reflects a value of it, so that the
 /// next value of that type costs a dictionary lookup instead of dynamic casts, conformance
@@ -75,8 +75,10 @@ final class TypeFactsCache: Sendable {
 
     /// The most types remembered, for facts and for names (each).
     let capacity: Int
-    private let facts = Mutex<[ObjectIdentifier: TypeFacts]>([:])
-    private let names = Mutex<[ObjectIdentifier: String]>([:])
+    // NIOLockedValueBox, not Synchronization's Mutex: ThreadSanitizer sees its pthread lock, and
+    // reported a Mutex-guarded dictionary here as a race (two first reads of one type's name).
+    private let facts = NIOLockedValueBox<[ObjectIdentifier: TypeFacts]>([:])
+    private let names = NIOLockedValueBox<[ObjectIdentifier: String]>([:])
 
     init(capacity: Int) {
         self.capacity = max(0, capacity)
@@ -85,13 +87,13 @@ final class TypeFactsCache: Sendable {
     /// The facts learned about `type`, if any.
     func facts(of type: Any.Type) -> TypeFacts? {
         let key = ObjectIdentifier(type)
-        return facts.withLock { $0[key] }
+        return facts.withLockedValue { $0[key] }
     }
 
     /// Remembers `facts` about `type`, unless the cache is full.
     func remember(_ facts: TypeFacts, of type: Any.Type) {
         let key = ObjectIdentifier(type)
-        self.facts.withLock { known in
+        self.facts.withLockedValue { known in
             if known.count < capacity || known[key] != nil { known[key] = facts }
         }
     }
@@ -99,9 +101,9 @@ final class TypeFactsCache: Sendable {
     /// The type's name as the Inspector shows it: `String(describing:)`, on one line.
     func name(of type: Any.Type) -> String {
         let key = ObjectIdentifier(type)
-        if let name = names.withLock({ $0[key] }) { return name }
+        if let name = names.withLockedValue({ $0[key] }) { return name }
         let name = Quoting.oneLine(String(describing: type))
-        names.withLock { known in
+        names.withLockedValue { known in
             if known.count < capacity { known[key] = name }
         }
         return name
@@ -109,6 +111,6 @@ final class TypeFactsCache: Sendable {
 
     /// How many types have facts and how many have names remembered.
     var counts: (facts: Int, names: Int) {
-        (facts.withLock { $0.count }, names.withLock { $0.count })
+        (facts.withLockedValue { $0.count }, names.withLockedValue { $0.count })
     }
 }
