@@ -194,14 +194,14 @@ actor Ledger {
     let reactor = Reactor()
     defer { reactor.stop() }
     let inspector = Inspector(reactor: reactor)
-    let reader = Mutex<pthread_t?>(nil)
+    let reader = NIOLockedValueBox<pthread_t?>(nil)
     inspector.register("depth", readOn: .anyThread) { () -> Int in
-        reader.withLock { $0 = pthread_self() }
+        reader.withLockedValue { $0 = pthread_self() }
         return 3
     }
     // Read by the time `inspect` returns, on this thread: nothing was handed to another one.
     let future = inspector.inspect("depth")
-    #expect(reader.withLock { $0 }.map { pthread_equal($0, pthread_self()) != 0 } == true)
+    #expect(reader.withLockedValue { $0 }.map { pthread_equal($0, pthread_self()) != 0 } == true)
     #expect(try future.wait().plainText == "depth: Int = 3\n")
     #expect(inspector.readContext(of: "depth")?.description == "any thread")
 }

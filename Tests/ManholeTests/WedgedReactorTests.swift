@@ -4,6 +4,7 @@ import InMemoryLogging
 import Logging
 import ManholeClient
 import ManholeTesting
+import NIOConcurrencyHelpers
 import Reactor
 import Synchronization
 import Testing
@@ -83,9 +84,9 @@ struct WedgedReactorTests {
     @Test("An entry read on any thread answers while a body blocks the reactor, read on the sessions' thread")
     func anyThreadEntryAnswersWhileWedged() throws {
         let server = try Self.server(capture: InMemoryLogHandler())
-        let readOn = Mutex<[String]>([])
+        let readOn = NIOLockedValueBox<[String]>([])  // a lock TSan sees
         server.manhole.inspector.register("counters", readOn: .anyThread) { () -> [String: Int] in
-            readOn.withLock { $0.append(Thread.current.name ?? "?") }
+            readOn.withLockedValue { $0.append(Thread.current.name ?? "?") }
             return ["hits": 40, "misses": 10]
         }
         let open = try server.connect()
@@ -99,7 +100,7 @@ struct WedgedReactorTests {
         #expect(listing.contains("any thread"), "\(listing)")
         // The reactor entry beside it cannot be read: the wedge is real.
         #expect(try open.run("inspect app.name").payload.contains("the reactor has been busy"))
-        #expect(readOn.withLock { $0 } == ["manhole-session", "manhole-session"])
+        #expect(readOn.withLockedValue { $0 } == ["manhole-session", "manhole-session"])
 
         release.signal()
         #expect(try wedge.wait(timeout: .seconds(30)) == 7)
