@@ -1,28 +1,29 @@
 import NIOCore
+import Reactor
 
 /// A logged-in session's idle deadline (`Manhole.Configuration.idleTimeout`), for every
 /// transport: ``touch()`` notes activity, and once `timeout` passes without any, `onIdle` runs,
-/// once. The timer is scheduled once and, when it fires early, re-armed for the time left, so a
+/// once, with the goodbye's reason (`idle for 30m`). The timer is scheduled once and, when it fires early, re-armed for the time left, so a
 /// busy session does not reschedule a timer per line. Confined to the sessions' loop.
 final class IdleTimer {
     private let eventLoop: any EventLoop
-    private let timeout: TimeAmount
-    private let onIdle: () -> Void
+    private let timeout: Duration
+    private let onIdle: (_ reason: String) -> Void
     private var lastActivity = NIODeadline.now()
     private var scheduled: Scheduled<Void>?
     private var ended = false
 
     /// A timer on `eventLoop`, not yet running: the first ``touch()`` starts it.
-    init(on eventLoop: any EventLoop, timeout: Duration, onIdle: @escaping () -> Void) {
+    init(on eventLoop: any EventLoop, timeout: Duration, onIdle: @escaping (_ reason: String) -> Void) {
         self.eventLoop = eventLoop
-        self.timeout = TimeAmount(timeout)
+        self.timeout = timeout
         self.onIdle = onIdle
     }
 
     /// Notes activity now; starts the timer if it is not running.
     func touch() {
         lastActivity = .now()
-        if scheduled == nil, !ended { arm(in: timeout) }
+        if scheduled == nil, !ended { arm(in: TimeAmount(timeout)) }
     }
 
     /// Stops the timer for good (the session has ended).
@@ -38,11 +39,12 @@ final class IdleTimer {
             let this = loopBound.value
             guard !this.ended else { return }
             let idle = NIODeadline.now() - this.lastActivity
-            if idle >= this.timeout {
+            let timeout = TimeAmount(this.timeout)
+            if idle >= timeout {
                 this.cancel()
-                this.onIdle()
+                this.onIdle("idle for \(DurationFormat.string(this.timeout))")
             } else {
-                this.arm(in: this.timeout - idle)
+                this.arm(in: timeout - idle)
             }
         }
     }

@@ -9,9 +9,8 @@ extension SessionHandler {
     func resetIdleTimer() {
         if idleTimer == nil {
             let loopBound = NIOLoopBound(self, eventLoop: environment.eventLoop)
-            let timeout = configuration.idleTimeout
-            idleTimer = IdleTimer(on: environment.eventLoop, timeout: timeout) {
-                loopBound.value.closeWithGoodbye("idle for \(DurationFormat.string(timeout))", level: .info)
+            idleTimer = IdleTimer(on: environment.eventLoop, timeout: configuration.idleTimeout) { reason in
+                loopBound.value.closeWithGoodbye(reason, level: .info)
             }
         }
         idleTimer?.touch()

@@ -98,11 +98,9 @@ package final class ShellSession: @unchecked Sendable {
         environment.state.recordSuccess(from: source)
         caller = Shell.Caller(user: user, role: role, sessionID: id)
         logger.info("logged in", metadata: ["user": "\(user)", "role": "\(role)"])
-        let timeout = environment.configuration.idleTimeout
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        idleTimer = IdleTimer(on: eventLoop, timeout: timeout) {
+        idleTimer = IdleTimer(on: eventLoop, timeout: environment.configuration.idleTimeout) { reason in
             let this = loopBound.value
-            let reason = "idle for \(DurationFormat.string(timeout))"
             this.logger.info("closing the session", metadata: ["reason": "\(reason)"])
             this.sayGoodbye?(reason)
         }

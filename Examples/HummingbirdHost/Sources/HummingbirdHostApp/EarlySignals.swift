@@ -44,9 +44,9 @@ actor EarlySignals {
         if requested { await group.triggerGracefulShutdown() }
     }
 
-    /// Stops watching (the signals stay trapped for the process's life).
-    func stop() {
+    /// Stops watching once the host lets go of it, on every way out of `run()` (the signals
+    /// stay trapped for the process's life).
+    deinit {
         watcher?.cancel()
-        watcher = nil
     }
 }

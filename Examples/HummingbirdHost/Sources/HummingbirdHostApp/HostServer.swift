@@ -48,6 +48,8 @@ public struct HostServer: Sendable {
     public func run() async throws {
         // Trapped before the manhole listens, so that a SIGTERM from now on is a graceful shutdown.
         let signals = await EarlySignals.trap([.sigterm, .sigint], logger: logger)
+        // Kept until `run()` returns, on every way out: letting go of it stops the watching.
+        defer { withExtendedLifetime(signals) {} }
         var configuration = manholeConfiguration
         configuration.logger = logger
         let reactor = Reactor.setup(configuration: Reactor.Configuration(logger: logger))
@@ -70,13 +72,7 @@ public struct HostServer: Sendable {
                 services: [ReactorService(reactor), JobWorker(queue: state.jobs), app, ManholeService(manhole)],
                 logger: logger))
         await signals.shutDown(group)
-        do {
-            try await group.run()
-        } catch {
-            await signals.stop()
-            throw error
-        }
-        await signals.stop()
+        try await group.run()
     }
 
     /// Prints `NAME listening on HOST:PORT` on standard output, at once (not held in a buffer
