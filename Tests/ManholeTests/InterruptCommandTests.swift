@@ -11,6 +11,17 @@ import Testing
 /// command is answered `ERR interrupted…` at once, the interrupt's answer says what it stopped.
 @Suite("interrupt stops a running command")
 struct InterruptCommandTests {
+    @Test("The interrupt line is known with blanks around it, in text or JSON; other lines are not it")
+    func interruptLineIsTrimmed() {
+        #expect(SessionHandler.interruptFormat(.line("interrupt")) == .text)
+        #expect(SessionHandler.interruptFormat(.line("  interrupt\t")) == .text)
+        #expect(SessionHandler.interruptFormat(.line("\u{00A0}interrupt ")) == .text)
+        #expect(SessionHandler.interruptFormat(.line(" @json interrupt  ")) == .json)
+        for line in ["interrupts", "inter rupt", "@json  interrupt", "interrupt now", "", "   "] {
+            #expect(SessionHandler.interruptFormat(.line(line)) == nil, "\(line.debugDescription)")
+        }
+    }
+
     @Test("A host command awaiting for a minute is answered 'interrupted' at once and its task is cancelled")
     func stopsAsyncCommand() throws {
         let server = try TestServer()
