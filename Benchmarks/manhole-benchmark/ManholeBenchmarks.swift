@@ -17,44 +17,9 @@ enum ManholeBenchmarks {
         // server's process would make the host look busy and the shell step aside for them.
         let server = try ChildManhole()
         defer { server.stop() }
-        let password = BenchmarkManhole.password
         let configuration = Manhole.Configuration()
 
-        // Login time, with the production PBKDF2 iteration count (the client derives the key),
-        // and the server's CPU per login: all of its threads, read from /proc, beside the CPU it
-        // used over as long a wait with nothing to do.
-        var logins = Samples()
-        let loginCount = 30
-        let cpuBefore = server.cpuNanoseconds
-        let started = now()
-        for _ in 0..<loginCount {
-            let connection = try ManholeConnection(port: server.port)
-            logins.append(try time { try connection.login(user: BenchmarkManhole.user, password: password) })
-            connection.close()
-        }
-        let loginWall = now() - started
-        let loginCPU = server.cpuNanoseconds - cpuBefore
-        let idleBefore = server.cpuNanoseconds
-        Thread.sleep(forTimeInterval: Double(loginWall) / 1e9)
-        let idleCPU = server.cpuNanoseconds - idleBefore
-        // The floor: the same connection's shape (connect, three lines each way, close) against a
-        // bare SwiftNIO server in the same child process.
-        let floorBefore = server.cpuNanoseconds
-        for _ in 0..<loginCount {
-            let socket = try BlockingSocket(host: "127.0.0.1", port: server.floorPort)
-            for _ in 0..<3 {
-                try socket.write("HELLO\n")
-                _ = try ManholeConnection.readFrame(from: socket)
-            }
-            socket.close()
-        }
-        let floorCPU = server.cpuNanoseconds - floorBefore
-        print("login (SCRAM-SHA-256, \(configuration.pbkdf2Iterations) PBKDF2 iterations on the client): "
-            + "p50 \(logins.median / 1_000) µs, p99 \(logins.p99 / 1_000) µs (target p50 ≤ 30,000 µs)")
-        print("server CPU per whole login (connect, HELLO, 2 AUTH steps, welcome, close; \(loginCount) logins): "
-            + "\(loginCPU / loginCount / 1_000) µs (target ≤ 100 µs); bare SwiftNIO server, same exchange: "
-            + "\(floorCPU / loginCount / 1_000) µs (\(formatRatio(loginCPU, max(1, floorCPU)))); "
-            + "idle for as long: \(idleCPU / loginCount / 1_000) µs")
+        try logins(server: server, configuration: configuration)
 
         print(pad("sessions  command", 50) + padLeft("p50 ns", 10) + padLeft("p99 ns", 10) + padLeft("cmds/s", 10)
             + padLeft("p50 vs floor", 14) + padLeft("vs 1 session", 14))
@@ -67,8 +32,7 @@ enum ManholeBenchmarks {
             var oneSession: Int?
             for sessions in [1, 8] {
                 let floorSamples = try roundTrips(sessions: sessions, count: commandsPerSession) {
-                    let socket = try BlockingSocket(host: "127.0.0.1", port: floor.port)
-                    return { try socket.write(command + "\n"); _ = try ManholeConnection.readFrame(from: socket) }
+                    try floorSession(port: floor.port, command: command)
                 }
                 let manholeSamples = try roundTrips(sessions: sessions, count: commandsPerSession) {
                     let connection = try server.connect()
@@ -91,15 +55,28 @@ enum ManholeBenchmarks {
         // not slow each other. Each sends a command every 2 ms, at a random phase.
         let command = "inspect config.retry.attempts"
         let interval = 2_000_000
-        var pacedSingle = 0
+        let probe = try server.connect()
+        let reply = try probe.run(command).encoded
+        probe.close()
+        let floor = try TCPPingPongServer(reply: reply)
+        defer { floor.stop() }
+        var pacedSingle = (floor: 0, manhole: 0)
         for sessions in [1, 8] {
-            let samples = try roundTrips(sessions: sessions, count: min(commandsPerSession, 2_000), interval: interval) {
+            let count = min(commandsPerSession, 2_000)
+            let floorSamples = try roundTrips(sessions: sessions, count: count, interval: interval) {
+                try floorSession(port: floor.port, command: command)
+            }
+            let samples = try roundTrips(sessions: sessions, count: count, interval: interval) {
                 let connection = try server.connect()
                 return { _ = try connection.run(command) }
             }
-            if sessions == 1 { pacedSingle = samples.median }
-            print(pad("\(sessions)         paced, 1 every 2 ms each: \(command)", 64) + padLeft("\(samples.median)", 10)
-                + padLeft("\(samples.p99)", 10) + padLeft(sessions == 1 ? "" : formatRatio(samples.median, pacedSingle), 14))
+            if sessions == 1 { pacedSingle = (floorSamples.median, samples.median) }
+            for (name, rowSamples, single) in [
+                ("raw TCP ping-pong (floor)", floorSamples, pacedSingle.floor), (command, samples, pacedSingle.manhole),
+            ] {
+                print(pad("\(sessions)         paced, 1 every 2 ms each: \(name)", 64) + padLeft("\(rowSamples.median)", 10)
+                    + padLeft("\(rowSamples.p99)", 10) + padLeft(sessions == 1 ? "" : formatRatio(rowSamples.median, single), 14))
+            }
         }
         print("(targets: one session, inspect p50 ≤ 45 µs, p99 ≤ 300 µs, whoami p50 ≤ 30 µs, ≥ 10,000 commands/s;"
             + " 8 sessions p50 ≤ 2× one session's; the peers: bash scripts/compare.sh)")
@@ -120,6 +97,12 @@ enum ManholeBenchmarks {
             if index >= 200 { inspections.append(elapsed) }
         }
         print("inspect config.retry.attempts on the reactor thread, no network: p50 \(inspections.median) ns, p99 \(inspections.p99) ns (target ≤ 5,000 ns)")
+    }
+
+    /// A connection to the raw TCP floor: each call sends `command` and reads the canned reply.
+    static func floorSession(port: Int, command: String) throws -> () throws -> Void {
+        let socket = try BlockingSocket(host: "127.0.0.1", port: port)
+        return { try socket.write(command + "\n"); _ = try ManholeConnection.readFrame(from: socket) }
     }
 
     /// `sessions` threads, each with its own connection, each timing `count` round trips.

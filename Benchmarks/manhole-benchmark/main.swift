@@ -33,6 +33,9 @@ struct ManholeBenchmark: ParsableCommand {
     @Option(help: "With --ssh-peer-port: the peer's user.")
     var sshPeerUser = "admin"
 
+    @Flag(help: "Keep one core busy throughout (a process spinning on it), to take every figure with one busy core beside the idle run. The reactor section's loaded half then has two.")
+    var busy = false
+
     @Option(help: .hidden)
     var idleCase: String?
 
@@ -47,7 +50,9 @@ struct ManholeBenchmark: ParsableCommand {
         }
         let wanted = Set(sections.split(separator: ",").map(String.init))
         let all = wanted.contains("all")
-        print("# Manhole benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+        let spinner = busy ? try BusyProcess() : nil
+        defer { spinner?.stop() }
+        print("# Manhole benchmark (\(ProcessInfo.processInfo.activeProcessorCount) cores\(busy ? ", one kept busy by a spinning process" : ""))")
         if all || wanted.contains("reactor") {
             ReactorBenchmarks.run(perThread: calls, loaded: false)
             ReactorBenchmarks.run(perThread: calls, loaded: true)

@@ -71,13 +71,25 @@ public final class ManholeConnection {
         minimumIterations: Int = ScramClientExchange.defaultMinimumIterations,
         minimumSaltLength: Int = ScramClientExchange.defaultMinimumSaltLength
     ) throws -> Welcome {
+        try login(
+            user: user, password: password, minimumIterations: minimumIterations,
+            minimumSaltLength: minimumSaltLength, saltedPasswords: nil)
+    }
+
+    /// ``login(user:password:minimumIterations:minimumSaltLength:)`` that takes the salted password
+    /// from `saltedPasswords` when it holds one (no PBKDF2), for load drivers and benchmarks.
+    @discardableResult
+    package func login(
+        user: String, password: String, minimumIterations: Int = ScramClientExchange.defaultMinimumIterations,
+        minimumSaltLength: Int = ScramClientExchange.defaultMinimumSaltLength, saltedPasswords: SaltedPasswordCache?
+    ) throws -> Welcome {
         var exchange = ScramClientExchange(user: user)
         try socket.write("AUTH SCRAM-SHA-256 \(exchange.clientFirst)\n")
         let challenge = try readFrame()
         guard challenge.kind == .challenge else { throw Self.failure(from: challenge) }
         let proof = try exchange.proof(
             forChallenge: challenge.payload.trimmingTrailingNewline, password: password,
-            minimumIterations: minimumIterations, minimumSaltLength: minimumSaltLength)
+            minimumIterations: minimumIterations, minimumSaltLength: minimumSaltLength, saltedPasswords: saltedPasswords)
         try socket.write("PROOF \(proof)\n")
         let answer = try readFrame()
         guard answer.kind == .welcome else { throw Self.failure(from: answer) }

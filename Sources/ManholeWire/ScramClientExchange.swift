@@ -76,6 +76,17 @@ public struct ScramClientExchange: Sendable {
         forChallenge challenge: String, password: String,
         minimumIterations: Int = defaultMinimumIterations, minimumSaltLength: Int = defaultMinimumSaltLength
     ) throws -> String {
+        try proof(
+            forChallenge: challenge, password: password, minimumIterations: minimumIterations,
+            minimumSaltLength: minimumSaltLength, saltedPasswords: nil)
+    }
+
+    /// ``proof(forChallenge:password:minimumIterations:minimumSaltLength:)`` that takes the salted
+    /// password from `saltedPasswords` when it holds one for this password, salt and count.
+    package mutating func proof(
+        forChallenge challenge: String, password: String, minimumIterations: Int, minimumSaltLength: Int,
+        saltedPasswords: SaltedPasswordCache?
+    ) throws -> String {
         guard let attributes = ScramAttributes(parsing: Substring(challenge)),
             let nonce = attributes["r"], nonce.hasPrefix(clientNonce), nonce.count > clientNonce.count,
             let saltText = attributes["s"], let salt = Data(base64Encoded: saltText),
@@ -87,7 +98,9 @@ public struct ScramClientExchange: Sendable {
             throw Failure.weakSalt(length: salt.count, minimum: minimumSaltLength)
         }
         guard iterations <= Self.maximumIterations else { throw Failure.excessiveIterations(iterations) }
-        let salted = try ScramCredential.saltedPassword(password, salt: Array(salt), iterations: iterations)
+        let salted =
+            try saltedPasswords?.saltedPassword(password, salt: Array(salt), iterations: iterations)
+            ?? ScramCredential.saltedPassword(password, salt: Array(salt), iterations: iterations)
         let clientKey = HMAC<SHA256>.authenticationCode(for: Data("Client Key".utf8), using: salted)
         let storedKey = SHA256.hash(data: Data(clientKey))
         let withoutProof = "c=biws,r=\(nonce)"
