@@ -8,10 +8,11 @@ extension ManholeBenchmarks {
     /// Login time, with the production PBKDF2 iteration count (the client derives the key), and
     /// the server's CPU per login (all of its threads, read from /proc) beside a bare SwiftNIO
     /// server's for the same shape of exchange (connect, three lines each way, close), measured
-    /// twice: spaced as real logins are (each client spends its PBKDF2 time between them, so the
-    /// server's core goes idle and each login starts cold, on this VM a wake from idle), and back
-    /// to back (the client reuses its salted password, RFC 5802 §5.1), which is the server's own
-    /// work. The floor is spaced by the logins' median time in the first case, in the second not.
+    /// twice: spaced as real logins are (each client spends about 22 ms on PBKDF2 inside its login,
+    /// between the challenge and the proof, so the server's core goes idle and wakes cold, on this
+    /// VM a wake from idle), and back to back (the client reuses its salted password, RFC 5802
+    /// §5.1), which is the server's own work. The floor's connections are spaced by the logins'
+    /// median time in the first case (a sleep between them), in the second not.
     static func logins(server: ChildManhole, configuration: Manhole.Configuration) throws {
         let count = 30
         let user = BenchmarkManhole.user

@@ -24,10 +24,7 @@ enum ManholeBenchmarks {
         print(pad("sessions  command", 50) + padLeft("p50 ns", 10) + padLeft("p99 ns", 10) + padLeft("cmds/s", 10)
             + padLeft("p50 vs floor", 14) + padLeft("vs 1 session", 14))
         for command in ["inspect config.retry.attempts", "whoami"] {
-            let probe = try server.connect()
-            let frame = try probe.run(command)
-            probe.close()
-            let floor = try TCPPingPongServer(reply: frame.encoded)
+            let floor = try floorServer(answering: command, like: server)
             defer { floor.stop() }
             var oneSession: Int?
             for sessions in [1, 8] {
@@ -35,8 +32,7 @@ enum ManholeBenchmarks {
                     try floorSession(port: floor.port, command: command)
                 }
                 let manholeSamples = try roundTrips(sessions: sessions, count: commandsPerSession) {
-                    let connection = try server.connect()
-                    return { _ = try connection.run(command) }
+                    try manholeSession(server, command: command)
                 }
                 let single = oneSession ?? manholeSamples.median
                 oneSession = single
@@ -55,10 +51,7 @@ enum ManholeBenchmarks {
         // not slow each other. Each sends a command every 2 ms, at a random phase.
         let command = "inspect config.retry.attempts"
         let interval = 2_000_000
-        let probe = try server.connect()
-        let reply = try probe.run(command).encoded
-        probe.close()
-        let floor = try TCPPingPongServer(reply: reply)
+        let floor = try floorServer(answering: command, like: server)
         defer { floor.stop() }
         var pacedSingle = (floor: 0, manhole: 0)
         for sessions in [1, 8] {
@@ -67,12 +60,12 @@ enum ManholeBenchmarks {
                 try floorSession(port: floor.port, command: command)
             }
             let samples = try roundTrips(sessions: sessions, count: count, interval: interval) {
-                let connection = try server.connect()
-                return { _ = try connection.run(command) }
+                try manholeSession(server, command: command)
             }
             if sessions == 1 { pacedSingle = (floorSamples.median, samples.median) }
             for (name, rowSamples, single) in [
-                ("raw TCP ping-pong (floor)", floorSamples, pacedSingle.floor), (command, samples, pacedSingle.manhole),
+                ("raw TCP ping-pong (floor)", floorSamples, pacedSingle.floor),
+                ("manhole: \(command)", samples, pacedSingle.manhole),
             ] {
                 print(pad("\(sessions)         paced, 1 every 2 ms each: \(name)", 64) + padLeft("\(rowSamples.median)", 10)
                     + padLeft("\(rowSamples.p99)", 10) + padLeft(sessions == 1 ? "" : formatRatio(rowSamples.median, single), 14))
@@ -97,6 +90,19 @@ enum ManholeBenchmarks {
             if index >= 200 { inspections.append(elapsed) }
         }
         print("inspect config.retry.attempts on the reactor thread, no network: p50 \(inspections.median) ns, p99 \(inspections.p99) ns (target ≤ 5,000 ns)")
+    }
+
+    /// A raw TCP ping-pong server whose canned reply is the manhole's own reply to `command`.
+    static func floorServer(answering command: String, like server: ChildManhole) throws -> TCPPingPongServer {
+        let probe = try server.connect()
+        defer { probe.close() }
+        return try TCPPingPongServer(reply: probe.run(command).encoded)
+    }
+
+    /// A logged-in session on `server`: each call runs `command` and reads its reply.
+    static func manholeSession(_ server: ChildManhole, command: String) throws -> () throws -> Void {
+        let connection = try server.connect()
+        return { _ = try connection.run(command) }
     }
 
     /// A connection to the raw TCP floor: each call sends `command` and reads the canned reply.

@@ -12,10 +12,15 @@ package final class SaltedPasswordCache: @unchecked Sendable {
     package static let capacity = 16
 
     private struct Key: Hashable {
-        let password: SHA256Digest
+        /// An HMAC of the password under ``keyingSecret``: not the password, and not a plain hash
+        /// of it, which whoever reads this memory could test guesses against at SHA-256's speed.
+        let password: HashedAuthenticationCode<SHA256>
         let salt: [UInt8]
         let iterations: Int
     }
+
+    /// This cache's own random key for ``Key/password``.
+    private let keyingSecret = SymmetricKey(size: .bits256)
 
     // NSLock (a pthread mutex), which the thread sanitizer sees.
     private let lock = NSLock()
@@ -34,7 +39,9 @@ package final class SaltedPasswordCache: @unchecked Sendable {
 
     /// The salted password, derived once per password, salt and iteration count.
     package func saltedPassword(_ password: String, salt: [UInt8], iterations: Int) throws -> SymmetricKey {
-        let key = Key(password: SHA256.hash(data: Data(password.utf8)), salt: salt, iterations: iterations)
+        let key = Key(
+            password: HMAC<SHA256>.authenticationCode(for: Data(password.utf8), using: keyingSecret), salt: salt,
+            iterations: iterations)
         let cached: SymmetricKey? = lock.withLock {
             guard let entry = entries[key] else { return nil }
             hitCount += 1

@@ -1,3 +1,4 @@
+import Crypto
 import ManholeWire
 import Testing
 @testable import Manhole
@@ -44,10 +45,25 @@ struct SaltedPasswordCacheTests {
         // The cache holds this server's salted password, yet a client requiring more iterations
         // than the server asks for still refuses before computing or sending a proof.
         let connection = try first.raw()
-        #expect(throws: (any Error).self) {
+        #expect(throws: ScramClientExchange.Failure.weakIterations(FastLogin.iterations, minimum: 210_000)) {
             try connection.login(user: "admin", password: adminPassword, saltedPasswords: cache)
         }
         #expect(cache.hits == 0)
+    }
+
+    @Test("An entry answers only its own password, salt and iteration count")
+    func keyedByAllThree() throws {
+        let cache = SaltedPasswordCache()
+        let salt = Array("sixteen byte salt".utf8)
+        let first = try cache.saltedPassword("password", salt: salt, iterations: FastLogin.iterations)
+        let again = try cache.saltedPassword("password", salt: salt, iterations: FastLogin.iterations)
+        #expect(cache.hits == 1)
+        #expect(bytes(again) == bytes(first))
+        let moreIterations = try cache.saltedPassword("password", salt: salt, iterations: FastLogin.iterations + 1)
+        let otherSalt = try cache.saltedPassword("password", salt: Array("another 16 bytes".utf8), iterations: FastLogin.iterations)
+        let otherPassword = try cache.saltedPassword("passwore", salt: salt, iterations: FastLogin.iterations)
+        #expect(cache.hits == 1)
+        #expect(Set([first, moreIterations, otherSalt, otherPassword].map(bytes)).count == 4)
     }
 
     @Test("The cache keeps at most its capacity, then starts again")
@@ -63,4 +79,6 @@ struct SaltedPasswordCacheTests {
         _ = try cache.saltedPassword("password 0", salt: salt, iterations: FastLogin.iterations)
         #expect(cache.hits == 1)
     }
+
+    private func bytes(_ key: SymmetricKey) -> [UInt8] { key.withUnsafeBytes { Array($0) } }
 }
